@@ -1,0 +1,163 @@
+/*
+ * The shell on the serial console: line editor (kernel/ledit.c), word
+ * splitting (kernel/cmdline.c) and dispatch over the CONSOLE_CMD linker
+ * set.  Runs from the event loop; commands run to completion there.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "drivers/uart16550.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/ledit.h"
+#include "kernel/param.h"
+#include "kernel/printk.h"
+
+extern const struct console_cmd __console_cmds_start[], __console_cmds_end[];
+extern const struct proc_file __proc_files_start[], __proc_files_end[];
+
+static struct ledit editor;
+
+void console_init(void)
+{
+	ledit_init(&editor, CONSOLE_PROMPT);
+}
+
+void console_prompt(void)
+{
+	con_puts(CONSOLE_PROMPT);
+}
+
+static const struct console_cmd *find(const char *name)
+{
+	for (const struct console_cmd *c = __console_cmds_start; c < __console_cmds_end; c++) {
+		if (!strcmp(c->name, name))
+			return c;
+	}
+	return NULL;
+}
+
+int console_run(char *line)
+{
+	char *argv[CONSOLE_ARGV_MAX + 1];
+	int argc = cmdline_split(line, argv, CONSOLE_ARGV_MAX);
+	if (argc == -E2BIG) {
+		con_printf("nagare: too many words (at most %d)\n", CONSOLE_ARGV_MAX);
+		return 2;
+	}
+	if (argc < 0) {
+		con_printf("nagare: unterminated quote\n");
+		return 2;
+	}
+	if (argc == 0)
+		return 0;
+	const struct console_cmd *c = find(argv[0]);
+	if (!c) {
+		con_printf("%s: command not found (try 'help')\n", argv[0]);
+		return 127;
+	}
+	return c->fn(argc, argv);
+}
+
+int console_poll(void)
+{
+	int did = 0, c;
+	while ((c = uart_getc()) >= 0) {
+		struct ledit_out out;
+		out.len = 0;
+		enum ledit_result r = ledit_feed(&editor, c, &out);
+		con_write(out.buf, out.len);
+		did = 1;
+		if (r == LEDIT_DONE) {
+			char line[CONSOLE_LINE_MAX];
+			strlcpy(line, editor.buf, sizeof(line));
+			ledit_accept(&editor);
+			console_run(line);
+			console_prompt();
+		} else if (r == LEDIT_CANCEL) {
+			console_prompt();
+		}
+	}
+	return did;
+}
+
+void console_run_script(const char *text, size_t len)
+{
+	for (size_t pos = 0; pos < len;) {
+		char line[CONSOLE_LINE_MAX];
+		size_t n = 0;
+		int too_long = 0;
+		while (pos < len && text[pos] != '\n') {
+			if (n + 1 < sizeof(line))
+				line[n++] = text[pos];
+			else
+				too_long = 1;
+			pos++;
+		}
+		pos++;
+		while (n && line[n - 1] == '\r')
+			n--;
+		line[n] = 0;
+		const char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '#')
+			continue;
+		con_printf("%s%s\n", CONSOLE_PROMPT, line);
+		if (too_long) {
+			con_printf("nagare: line longer than %d bytes, skipped\n", CONSOLE_LINE_MAX - 1);
+			continue;
+		}
+		console_run(line);
+	}
+}
+
+/* help, and cat for the PROC_FILE set; the other built-ins live in kernel/cmds.c. */
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	con_printf("nagare shell: commands (Linux names and output shapes)\n");
+	/* Print in name order without sorting storage: repeated minimum search. */
+	const char *last = "";
+	for (;;) {
+		const struct console_cmd *next = NULL;
+		for (const struct console_cmd *c = __console_cmds_start; c < __console_cmds_end; c++) {
+			if (!c->hidden && strcmp(c->name, last) > 0 && (!next || strcmp(c->name, next->name) < 0))
+				next = c;
+		}
+		if (!next)
+			break;
+		con_printf("  %-34s %s\n", next->usage, next->help);
+		last = next->name;
+	}
+	return 0;
+}
+CONSOLE_CMD(help, "help", cmd_help, "help", "list the commands");
+
+static int cmd_cat(int argc, char **argv)
+{
+	if (argc < 2) {
+		con_printf("usage: cat FILE...\nfiles:");
+		for (const struct proc_file *f = __proc_files_start; f < __proc_files_end; f++)
+			con_printf(" %s", f->path);
+		con_printf("\n");
+		return 1;
+	}
+	int err = 0;
+	for (int i = 1; i < argc; i++) {
+		const struct proc_file *f;
+		for (f = __proc_files_start; f < __proc_files_end; f++) {
+			if (!strcmp(f->path, argv[i]))
+				break;
+		}
+		if (f == __proc_files_end) {
+			con_printf("cat: %s: No such file or directory\n", argv[i]);
+			err = 1;
+			continue;
+		}
+		f->show();
+	}
+	return err;
+}
+CONSOLE_CMD(cat, "cat", cmd_cat, "cat FILE...", "print /proc files (without FILE: list them)");

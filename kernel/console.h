@@ -1,0 +1,45 @@
+/*
+ * The serial console shell.  Subsystems add commands with CONSOLE_CMD
+ * (a linker set: no central list to edit) and files for `cat` with
+ * PROC_FILE.  Commands print through con_printf and return 0 on success;
+ * on bad input they print one line saying what is wrong and change nothing.
+ */
+#ifndef KERNEL_CONSOLE_H
+#define KERNEL_CONSOLE_H
+
+#include <stddef.h>
+
+#define CONSOLE_PROMPT "nagare# "
+
+struct console_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;  /* "NAME [-a] ..." */
+	const char *help;   /* one line */
+	int hidden;         /* left out of `help` */
+};
+
+struct proc_file {
+	const char *path;   /* "/proc/uptime" */
+	void (*show)(void); /* prints the contents */
+};
+
+#define CONSOLE_CMD(id, ...)                                                         \
+	static const struct console_cmd console_cmd_##id                            \
+		__attribute__((used, section(".console_cmds"), aligned(8))) = { __VA_ARGS__ }
+#define PROC_FILE(id, path, fn)                                                      \
+	static const struct proc_file proc_file_##id                                \
+		__attribute__((used, section(".proc_files"), aligned(8))) = { path, fn }
+
+void console_init(void);
+/* Feeds waiting serial input to the line editor and runs finished lines.
+ * Returns nonzero if it did anything. */
+int console_poll(void);
+/* Runs one command line (modified in place); returns the command's status. */
+int console_run(char *line);
+/* Runs a script (nagare.rc), echoing each line after the prompt. */
+void console_run_script(const char *text, size_t len);
+/* Prints the prompt (after boot, and after asynchronous output). */
+void console_prompt(void);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * boot_main(): the boot sequence, shared by the UEFI and PVH entries.
+ * Order matters: the boot info is copied before anything can reuse
+ * firmware memory; our GDT, IDT and page tables are in place before the
+ * page allocator hands out boot-services pages (which held firmware's);
+ * ACPI comes before the interrupt controllers, they before the clock.
+ * Then sysctl defaults, sysctl.conf, nagare.rc, the prompt, the loop.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "boot/bootinfo.h"
+#include "drivers/uart16550.h"
+#include "kernel/acpi.h"
+#include "kernel/apic.h"
+#include "kernel/boot.h"
+#include "kernel/bootfile.h"
+#include "kernel/console.h"
+#include "kernel/loop.h"
+#include "kernel/panic.h"
+#include "kernel/pmm.h"
+#include "kernel/printk.h"
+#include "kernel/sysctl.h"
+#include "kernel/time.h"
+#include "kernel/trap.h"
+#include "kernel/vm.h"
+#include "kernel/x86.h"
+
+#ifndef NAGARE_VERSION
+#define NAGARE_VERSION "0.0.0-unknown"
+#endif
+
+static struct bootinfo bi;
+static uint64_t prompt_ns;
+
+extern char __image_start[], __image_end[];
+
+const struct bootinfo *boot_info(void)
+{
+	return &bi;
+}
+
+uint64_t boot_prompt_ns(void)
+{
+	return prompt_ns;
+}
+
+/* Hooks for the kernel's own work in the event loop. */
+static const struct loop_hook console_hook = { "console", console_poll, NULL };
+
+/* Weak: the network stack overrides it when it is linked in. */
+__attribute__((weak)) void net_init(void)
+{
+}
+
+static void run_boot_files(void)
+{
+	size_t len;
+	const char *text = bootfile_get("sysctl.conf", &len);
+	if (text) {
+		printk("sysctl: applying sysctl.conf from the boot volume\n");
+		sysctl_apply_text("sysctl.conf", text, len, 0);
+	}
+	text = bootfile_get("nagare.rc", &len);
+	if (!text)
+		text = bootfile_default_rc(&len);
+	console_run_script(text, len);
+}
+
+void boot_main(uint64_t arg, int source)
+{
+	time_early();
+	if (source == BOOT_PVH)
+		memcpy(&bi, pvh_bootinfo((uint32_t)arg), sizeof(bi));
+	else
+		memcpy(&bi, (const void *)arg, sizeof(bi));
+	/* The loader's copy of these is exact; PVH's QEMU loaded us where linked. */
+	bi.image_base = (uint64_t)__image_start;
+	bi.image_size = (uint64_t)(__image_end - __image_start);
+
+	uart_init();
+	printk("nagare version " NAGARE_VERSION " booting via %s (%s)\n",
+	       source == BOOT_PVH ? "PVH direct boot" : "UEFI", bi.loader);
+	if (bi.magic != BOOTINFO_MAGIC || !bi.nmem)
+		panic("boot info is missing or has no memory map (magic 0x%lx, %u entries)", bi.magic,
+		      bi.nmem);
+	printk("kernel image at 0x%lx, %lu KiB\n", bi.image_base, bi.image_size >> 10);
+
+	gdt_init();
+	idt_init();
+	vm_init(&bi);
+	pmm_init(&bi);
+	vm_map_high_ram(&bi);
+	bootfile_init(&bi);
+
+	acpi_init(bi.rsdp);
+	pic_disable();
+	lapic_init();
+	ioapic_init();
+	time_init();
+	if (uart_irq_enable())
+		printk("console: no serial interrupt, polling\n");
+	sti();
+
+	sysctl_init();
+	console_init();
+	loop_register(&console_hook);
+	net_init();
+	run_boot_files();
+
+	prompt_ns = time_ns();
+	printk("boot: kernel entry to prompt in %lu.%03lu ms\n", prompt_ns / 1000000,
+	       prompt_ns / 1000 % 1000);
+	console_prompt();
+	loop_run();
+}

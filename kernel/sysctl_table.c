@@ -1,0 +1,67 @@
+/*
+ * Every runtime tunable, in name order (sysctl -a prints it as is; a unit
+ * test keeps it sorted).  Defaults are Linux 6.1's unless the doc says
+ * otherwise; "(not yet effective)" marks knobs registered before their
+ * behaviour exists.  docs/tuning.md is generated from this table.
+ */
+#include <limits.h>
+#include <stddef.h>
+
+#include "kernel/sysctl.h"
+
+int sysctl_somaxconn;
+int sysctl_netdev_max_backlog;
+int sysctl_netdev_budget;
+int sysctl_netdev_budget_usecs;
+int sysctl_busy_poll;
+int sysctl_max_syn_backlog;
+int sysctl_tcp_syncookies;
+int sysctl_tcp_abort_on_overflow;
+int sysctl_tcp_fin_timeout;
+int sysctl_icmp_echo_ignore_all;
+int sysctl_icmp_echo_ignore_broadcasts;
+int sysctl_icmp_ignore_bogus_error_responses;
+int sysctl_rp_filter_all, sysctl_rp_filter_default;
+int sysctl_arp_filter_all, sysctl_arp_filter_default;
+int sysctl_ip_default_ttl;
+
+#define INT(name, var, lo, hi, def, doc) { name, SYSCTL_INT, &var, lo, hi, def, NULL, doc, NULL }
+
+const struct sysctl sysctl_table[] = {
+	INT("net.core.busy_poll", sysctl_busy_poll, 0, INT_MAX, 0,
+	    "(not yet effective) Microseconds the event loop busy-polls devices before halting when idle."),
+	INT("net.core.netdev_budget", sysctl_netdev_budget, 0, INT_MAX, 300,
+	    "(not yet effective) Most packets all devices together may handle in one NAPI round."),
+	INT("net.core.netdev_budget_usecs", sysctl_netdev_budget_usecs, 0, INT_MAX, 2000,
+	    "(not yet effective) Longest NAPI round in microseconds (Linux: 2 jiffies; 2000 at HZ=1000)."),
+	INT("net.core.netdev_max_backlog", sysctl_netdev_max_backlog, 0, INT_MAX, 1000,
+	    "(not yet effective) Most frames waiting in a device's input backlog; more are dropped (softnet dropped)."),
+	INT("net.core.somaxconn", sysctl_somaxconn, 0, INT_MAX, 4096,
+	    "(not yet effective) Upper limit on a listener's accept queue, applied at listen() time."),
+	INT("net.ipv4.conf.all.arp_filter", sysctl_arp_filter_all, 0, 1, 0,
+	    "(not yet effective) Answer ARP only on the interface the reply would route out of (all interfaces)."),
+	INT("net.ipv4.conf.all.rp_filter", sysctl_rp_filter_all, 0, 2, 0,
+	    "(not yet effective) Reverse-path filter for all interfaces: 0 off, 1 strict, 2 loose (RFC 3704); the max of all and the interface counts."),
+	INT("net.ipv4.conf.default.arp_filter", sysctl_arp_filter_default, 0, 1, 0,
+	    "(not yet effective) arp_filter given to interfaces created later."),
+	INT("net.ipv4.conf.default.rp_filter", sysctl_rp_filter_default, 0, 2, 0,
+	    "(not yet effective) rp_filter given to interfaces created later."),
+	INT("net.ipv4.icmp_echo_ignore_all", sysctl_icmp_echo_ignore_all, 0, 1, 0,
+	    "(not yet effective) Ignore every ICMP echo request."),
+	INT("net.ipv4.icmp_echo_ignore_broadcasts", sysctl_icmp_echo_ignore_broadcasts, 0, 1, 1,
+	    "(not yet effective) Ignore ICMP echo requests sent to broadcast or multicast addresses."),
+	INT("net.ipv4.icmp_ignore_bogus_error_responses", sysctl_icmp_ignore_bogus_error_responses, 0, 1, 1,
+	    "(not yet effective) Do not log ICMP errors sent in reply to broadcast frames (RFC 1122 3.2.2)."),
+	INT("net.ipv4.ip_default_ttl", sysctl_ip_default_ttl, 1, 255, 64,
+	    "(not yet effective) TTL of locally generated IPv4 packets."),
+	INT("net.ipv4.tcp_abort_on_overflow", sysctl_tcp_abort_on_overflow, 0, 1, 0,
+	    "(not yet effective) Accept queue full at the handshake's last ACK: 0 drop it and let the client retry, 1 reset."),
+	INT("net.ipv4.tcp_fin_timeout", sysctl_tcp_fin_timeout, 0, INT_MAX / 1000, 60,
+	    "(not yet effective) Seconds an orphaned connection stays in FIN-WAIT-2."),
+	INT("net.ipv4.tcp_max_syn_backlog", sysctl_max_syn_backlog, 0, INT_MAX, 128,
+	    "(not yet effective) Most half-open connections per listener. Linux scales it with memory: max(128, established-hash buckets / 128), 128 below about 4 GiB."),
+	INT("net.ipv4.tcp_syncookies", sysctl_tcp_syncookies, 0, 2, 1,
+	    "(not yet effective) SYN cookies: 0 never, 1 when the SYN queue overflows, 2 always (RFC 4987)."),
+};
+
+const size_t sysctl_table_len = sizeof(sysctl_table) / sizeof(sysctl_table[0]);

@@ -1,0 +1,25 @@
+/*
+ * Time.  The clock is the TSC, calibrated at boot against the ACPI PM
+ * timer (or the PIT); the local APIC timer, calibrated the same way, wakes
+ * the CPU from hlt.  time_ns() counts from kernel entry.
+ */
+#ifndef KERNEL_TIME_H
+#define KERNEL_TIME_H
+
+#include <stdint.h>
+
+void time_early(void);       /* first thing at kernel entry: t = 0 */
+void time_init(void);        /* calibrate (needs ACPI and the LAPIC) */
+uint64_t time_ns(void);      /* 0 until calibrated */
+uint64_t time_ms(void);
+uint64_t time_tsc_hz(void);
+uint64_t time_lapic_hz(void);
+const char *time_reference(void); /* "acpi_pm" or "pit" */
+/* Arms the one-shot wakeup ns from now (capped by the timer's range). */
+void time_arm_wakeup(uint64_t ns);
+/* Seconds since 1970-01-01 UTC, from the CMOS RTC at boot plus uptime; 0 if unknown. */
+uint64_t time_wall(void);
+/* Days since 1970-01-01 for a proleptic Gregorian date. */
+int64_t time_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * lwIP's port header for the kernel build (lwip/arch.h): types come from
+ * the compiler's <stdint.h>, printf formats are spelled out because the
+ * kernel has no <inttypes.h>, diagnostics go to printk, assertions panic.
+ */
+#ifndef NET_ARCH_CC_H
+#define NET_ARCH_CC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LWIP_NO_INTTYPES_H 1
+#define LWIP_NO_CTYPE_H 1
+#define X8_F "02x"
+#define U16_F "u"
+#define S16_F "d"
+#define X16_F "x"
+#define U32_F "u"
+#define S32_F "d"
+#define X32_F "x"
+#define SZT_F "zu"
+
+#define BYTE_ORDER LITTLE_ENDIAN
+
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+uint32_t net_rand32(void);
+
+#define LWIP_PLATFORM_DIAG(x) do { printk x; } while (0)
+#define LWIP_PLATFORM_ASSERT(x) panic("lwIP assertion \"%s\" failed at %s:%d", x, __FILE__, __LINE__)
+#define LWIP_RAND() net_rand32()
+
+#endif

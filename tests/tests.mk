@@ -1,0 +1,1 @@
+# tests/: host unit tests (Check) and integration tests (pytest + QEMU).
