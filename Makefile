@@ -145,6 +145,17 @@ else
 	$(PYTHON) tests/nagare.py --boot $(BOOT) --accel $(ACCEL) --mem $(MEM) --user-net --interactive
 endif
 
+# --- tests ------------------------------------------------------------------
+# deps first (it installs the compilers), then in order: build, unit, QEMU.
+.PHONY: check-integration
+check: deps
+	$(MAKE) all
+	$(MAKE) check-unit
+	$(MAKE) check-integration
+
+check-integration: all
+	$(PYTHON) -m pytest -p no:cacheprovider -q -rs tests/integration
+
 # --- docs -------------------------------------------------------------------
 docs: $(B)/host/tuning_gen
 	$(B)/host/tuning_gen > docs/tuning.md

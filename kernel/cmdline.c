@@ -28,6 +28,8 @@ int cmdline_split(char *line, char **argv, int max)
 			if (quote) {
 				if (*r == quote)
 					quote = 0;
+				else if (quote == '"' && *r == '\\' && (r[1] == '"' || r[1] == '\\'))
+					*w++ = *++r; /* XCU 2.2.3; $ and ` are not special here */
 				else
 					*w++ = *r;
 			} else if (*r == '\'' || *r == '"') {
@@ -46,7 +48,6 @@ int cmdline_split(char *line, char **argv, int max)
 			r++;
 		*w++ = 0;
 	}
-	if (argc < max)
-		argv[argc] = 0;
+	argv[argc] = 0;
 	return argc;
 }

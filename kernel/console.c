@@ -66,7 +66,7 @@ int console_poll(void)
 		struct ledit_out out;
 		out.len = 0;
 		enum ledit_result r = ledit_feed(&editor, c, &out);
-		con_write(out.buf, out.len);
+		uart_write(out.buf, out.len); /* terminal bytes already: no \n translation */
 		did = 1;
 		if (r == LEDIT_DONE) {
 			char line[CONSOLE_LINE_MAX];

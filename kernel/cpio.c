@@ -43,8 +43,10 @@ int cpio_next(const void *buf, size_t len, size_t *pos, struct cpio_entry *e)
 	const char *b = buf;
 	for (;;) {
 		size_t at = *pos;
-		if (at + HDR_LEN > len)
+		if (at >= len)
 			return 0;
+		if (len - at < HDR_LEN)
+			return -EINVAL; /* a header cut short */
 		if (memcmp(b + at, "070701", 6))
 			return -EINVAL;
 		uint32_t mode, filesize, namesize;

@@ -10,3 +10,6 @@ KERNEL_SRCS += kernel/entry.S kernel/trap_entry.S kernel/rc_blob.S \
 
 # rc_blob.S embeds kernel/nagare.rc.
 $(B)/k/kernel/rc_blob.o: kernel/nagare.rc
+
+# Pure files (no hardware): tests/unit builds them with the host compiler.
+HOST_TEST_SRCS += kernel/sysctl.c kernel/sysctl_table.c kernel/ledit.c kernel/cmdline.c kernel/cpio.c

@@ -136,24 +136,28 @@ static void escape_key(struct ledit *e, int c, int num, struct ledit_out *o)
 enum ledit_result ledit_feed(struct ledit *e, int c, struct ledit_out *o)
 {
 	c &= 0xff;
-	if (e->esc == 1) { /* after ESC */
-		e->esc = c == '[' ? 2 : c == 'O' ? 3 : 0;
-		e->esc_num = 0;
-		return LEDIT_MORE;
-	}
-	if (e->esc >= 2) {
-		if (c >= '0' && c <= '9' && e->esc == 2) {
-			e->esc_num = e->esc_num * 10 + (c - '0');
-			if (e->esc_num > 1000)
-				e->esc_num = 1000;
+	if (e->esc == 1) { /* after ESC: CSI, SS3, or a lone ESC we drop */
+		e->esc = 0;
+		if (c == '[' || c == 'O') {
+			e->esc = c == '[' ? 2 : 3;
+			e->esc_num = 0;
 			return LEDIT_MORE;
 		}
-		if (c == ';' && e->esc == 2)
+	} else if (e->esc >= 2) {
+		/* ECMA-48 5.4: parameter bytes 0x30-0x3f, intermediates 0x20-0x2f,
+		 * a final byte 0x40-0x7e; anything else aborts the sequence and
+		 * counts as a key of its own (Enter, Ctrl-C). */
+		if (c >= 0x20 && c <= 0x3f) {
+			if (c >= '0' && c <= '9' && e->esc == 2 && e->esc_num < 1000)
+				e->esc_num = e->esc_num * 10 + (c - '0');
 			return LEDIT_MORE;
+		}
+		int final = c >= 0x40 && c <= 0x7e;
 		e->esc = 0;
-		if (c >= 0x40 && c <= 0x7e)
+		if (final) {
 			escape_key(e, c, e->esc_num, o);
-		return LEDIT_MORE;
+			return LEDIT_MORE;
+		}
 	}
 	int was_cr = e->last_cr;
 	e->last_cr = c == '\r';

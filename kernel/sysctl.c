@@ -86,9 +86,9 @@ int sysctl_set(const struct sysctl *s, const char *value)
 	size_t len = strlen(value);
 	while (len && (value[len - 1] == '\n' || value[len - 1] == ' '))
 		len--;
-	if (len + 1 > (size_t)s->max)
-		return -EINVAL;
 	char tmp[VALUE_MAX_LEN];
+	if (len + 1 > (size_t)s->max || len + 1 > sizeof(tmp))
+		return -EINVAL;
 	memcpy(tmp, value, len);
 	tmp[len] = 0;
 	if (s->handler && s->handler(s, 0, tmp))
@@ -212,9 +212,12 @@ static int apply_text(const struct opts *o, const char *file, const char *text, 
 	for (size_t pos = 0; pos < len;) {
 		char line[NAME_MAX_LEN + VALUE_MAX_LEN];
 		size_t n = 0;
+		int too_long = 0;
 		while (pos < len && text[pos] != '\n') {
 			if (n + 1 < sizeof(line))
 				line[n++] = text[pos];
+			else
+				too_long = 1;
 			pos++;
 		}
 		pos++;
@@ -224,7 +227,7 @@ static int apply_text(const struct opts *o, const char *file, const char *text, 
 		if (!*p || *p == '#' || *p == ';')
 			continue;
 		char *eq = strchr(p, '=');
-		if (!eq) {
+		if (!eq || too_long) { /* a cut line could set a wrong value */
 			con_printf("sysctl: %s(%d): invalid syntax, continuing...\n", file, lineno);
 			bad++;
 			continue;

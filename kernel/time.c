@@ -16,7 +16,7 @@
 
 #define PM_HZ 3579545ULL
 #define PIT_HZ 1193182ULL
-#define CAL_MS 50
+#define CAL_MS 10
 
 static uint64_t tsc0, tsc_hz, lapic_hz, ns_mult, ms_mult;
 static uint64_t wall0;
@@ -55,26 +55,46 @@ static uint32_t pm_read(void)
 	return acpi.pm_timer_32bit ? v : v & 0xffffff;
 }
 
-/* Busy-waits `ticks` of the PM timer; returns the ticks that really passed. */
-static uint64_t pm_wait(uint64_t ticks)
+/* The other two clocks, read right after a reference reading. */
+struct snap {
+	uint64_t tsc;
+	uint32_t lapic;
+};
+
+static void snap(struct snap *s)
+{
+	s->tsc = rdtsc();
+	s->lapic = lapic_timer_count();
+}
+
+/* Busy-waits `ticks` of the PM timer; returns the ticks that really passed.
+ * Each snapshot follows a PM read in the same order, so read latency (an
+ * exit to the VMM per port read) cancels out of the ratios. */
+static uint64_t pm_wait(uint64_t ticks, struct snap *a, struct snap *b)
 {
 	uint32_t mask = acpi.pm_timer_32bit ? 0xffffffffu : 0xffffffu;
+	for (int i = 0; i < 3; i++)
+		(void)pm_read(); /* warm up: first reads may be slow under emulation */
 	uint32_t start = pm_read();
+	snap(a);
 	uint64_t passed = 0;
 	for (long spins = 0; passed < ticks && spins < 100000000L; spins++)
 		passed = (pm_read() - start) & mask;
+	snap(b);
 	return passed;
 }
 
 /* PIT channel 2 in mode 0, counting down from `ticks` (< 65536). */
-static uint64_t pit_wait(uint64_t ticks)
+static uint64_t pit_wait(uint64_t ticks, struct snap *a, struct snap *b)
 {
 	outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate on, speaker off */
 	outb(0x43, 0xb0);                       /* channel 2, lobyte/hibyte, mode 0 */
 	outb(0x42, ticks & 0xff);
 	outb(0x42, ticks >> 8);
+	snap(a);
 	for (long spins = 0; !(inb(0x61) & 0x20) && spins < 100000000L; spins++)
 		cpu_relax();
+	snap(b);
 	return ticks;
 }
 
@@ -106,22 +126,20 @@ static void rtc_read(void)
 
 void time_init(void)
 {
-	lapic_timer_oneshot(0xffffffffu);
-	uint64_t t0 = rdtsc();
+	struct snap a, b;
 	uint64_t ref_ticks, ref_hz;
+	lapic_timer_oneshot(0xffffffffu);
 	if (acpi.pm_timer_port) {
 		reference = "acpi_pm";
 		ref_hz = PM_HZ;
-		ref_ticks = pm_wait(PM_HZ * CAL_MS / 1000);
+		ref_ticks = pm_wait(PM_HZ * CAL_MS / 1000, &a, &b);
 	} else {
 		reference = "pit";
 		ref_hz = PIT_HZ;
-		ref_ticks = pit_wait(PIT_HZ * CAL_MS / 1000);
+		ref_ticks = pit_wait(PIT_HZ * CAL_MS / 1000, &a, &b);
 	}
-	uint64_t t1 = rdtsc();
-	uint32_t left = lapic_timer_count();
-	tsc_hz = (t1 - t0) * ref_hz / ref_ticks;
-	lapic_hz = (0xffffffffULL - left) * ref_hz / ref_ticks;
+	tsc_hz = (b.tsc - a.tsc) * ref_hz / ref_ticks;
+	lapic_hz = (uint64_t)(a.lapic - b.lapic) * ref_hz / ref_ticks;
 	lapic_timer_oneshot(0);
 	ns_mult = mul_div_u64(1000000000ULL, 1ULL << 32, tsc_hz);
 	ms_mult = mul_div_u64(1000ULL, 1ULL << 32, tsc_hz);

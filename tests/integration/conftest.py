@@ -1,0 +1,42 @@
+"""Shared fixtures for the integration tests: QEMU guests driven through
+tests/nagare.py.  One booted guest per test module where the tests can
+share it; every wait inside is bounded."""
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import nagare  # noqa: E402
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "root: needs root (network namespaces)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.geteuid() == 0:
+        return
+    skip = pytest.mark.skip(reason="needs root: network namespaces and tap devices")
+    for item in items:
+        if "root" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built():
+    for f in (nagare.KERNEL, nagare.IMAGE):
+        if not os.path.exists(f):
+            pytest.exit("%s is missing: run `make` (make check builds it first)" % f, 2)
+
+
+@pytest.fixture(scope="module")
+def guest(tmp_path_factory):
+    """A PVH-booted guest at its prompt, shared by a module's tests."""
+    log = tmp_path_factory.mktemp("guest") / "console.log"
+    g = nagare.Guest(boot="pvh", log=str(log)).start()
+    try:
+        g.wait_prompt()
+        yield g
+    finally:
+        g.kill()

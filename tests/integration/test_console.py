@@ -1,0 +1,106 @@
+"""The serial console on one PVH-booted guest: banner, prompt, built-in
+commands, line editing, bad input."""
+import re
+
+
+def test_banner_and_boot_messages(guest):
+    out = guest.output()
+    assert re.search(r"^\[ *0\.\d{6}\] nagare version \S+ booting via PVH direct boot", out, re.M)
+    assert "ACPI: " in out and "IOAPIC" in out
+    m = re.search(r"boot: kernel entry to prompt in (\d+)\.(\d+) ms", out)
+    assert m and int(m.group(1)) < 5000
+    assert out.rstrip().endswith("nagare#")
+
+
+def test_help_lists_every_command(guest):
+    out = guest.cmd("help")
+    for name in ("cat", "dmesg", "free", "help", "poweroff", "reboot", "sysctl", "uptime"):
+        assert re.search(r"^  %s\b" % name, out, re.M), name
+    assert "panic-test" not in out  # hidden
+
+
+def test_dmesg_holds_the_boot_log(guest):
+    out = guest.cmd("dmesg")
+    lines = out.splitlines()
+    assert re.match(r"\[ *0\.000000\] nagare version", lines[0])
+    assert any("boot: kernel entry to prompt" in l for l in lines)
+    stamps = [float(m.group(1)) for m in (re.match(r"\[ *(\d+\.\d+)\]", l) for l in lines) if m]
+    assert stamps == sorted(stamps)
+
+
+def test_free_reports_pages_and_heap(guest):
+    out = guest.cmd("free")
+    m = re.search(r"^Mem:\s+(\d+)\s+(\d+)\s+(\d+)", out, re.M)
+    total, used, free = map(int, m.groups())
+    assert total == used + free
+    assert 200 * 1024 < total <= 256 * 1024  # KiB of a -m 256 guest
+    pages = re.search(r"^Pages:\s+(\d+) total, (\d+) used, (\d+) free", out, re.M)
+    assert int(pages.group(1)) * 4 == total
+    assert re.search(r"^Heap:\s+\d+ bytes in \d+ blocks, \d+ pages held, 0 failed", out, re.M)
+
+
+def test_uptime_shape(guest):
+    out = guest.cmd("uptime")
+    assert re.match(r" \d\d:\d\d:\d\d up \d+ min,  1 user,  load average: \d+\.\d\d, \d+\.\d\d, \d+\.\d\d$",
+                    out.strip("\n"))
+    up, idle = map(float, guest.cmd("cat /proc/uptime").split())
+    assert 0 <= idle <= up
+
+
+def test_proc_files(guest):
+    assert "MemTotal:" in guest.cmd("cat /proc/meminfo")
+    irqs = guest.cmd("cat /proc/interrupts")
+    assert re.search(r"^\s*\d+:\s+\d+\s+uart$", irqs, re.M)
+    assert re.search(r"^\s*240:\s+\d+\s+timer$", irqs, re.M)
+    assert guest.cmd("cat /proc/nope") == "cat: /proc/nope: No such file or directory\n"
+
+
+def test_unknown_command_is_reported(guest):
+    assert guest.cmd("frobnicate --now") == "frobnicate: command not found (try 'help')\n"
+    assert guest.cmd('sysctl "net.core.somaxconn') == "nagare: unterminated quote\n"
+    assert guest.cmd("   ") == ""
+
+
+def test_commands_refuse_extra_arguments(guest):
+    assert guest.cmd("uptime now") == "uptime: unexpected argument 'now'\n"
+    assert guest.cmd("poweroff now") == "poweroff: unexpected argument 'now'\n"
+
+
+def test_line_editing_backspace_ctrl_u_ctrl_c(guest):
+    # Typo fixed with backspace (DEL) before Enter.
+    pos = guest.mark()
+    guest.send("sysctl -n net.core.somaxcomm\x7f\x7fnn\r")
+    m = guest.wait_for(rb"\r\n(\d+)\r\nnagare# ", 30, start=pos)
+    assert m.group(1) == b"4096" or m.group(1).isdigit()
+    # Ctrl-U throws the typed text away; what follows runs alone.
+    pos = guest.mark()
+    guest.send("garbage words\x15sysctl -n net.ipv4.tcp_syncookies\r")
+    m = guest.wait_for(rb"\r\n(\d+)\r\nnagare# ", 30, start=pos)
+    assert m.group(1) == b"1"
+    # Ctrl-C cancels the line and gives a fresh prompt.
+    pos = guest.mark()
+    guest.send("poweroff\x03")
+    guest.wait_for(rb"\^C\r\nnagare# ", 30, start=pos)
+    assert guest.alive()
+    # Cursor keys: insert in the middle of the line.
+    pos = guest.mark()
+    guest.send("sysctl -n net.ipv4.tcp_fin_timout\x1b[D\x1b[D\x1b[De\r")
+    m = guest.wait_for(rb"\r\n(\d+)\r\nnagare# ", 30, start=pos)
+    assert m.group(1) == b"60"
+
+
+def test_garbage_bytes_do_not_hurt(guest):
+    pos = guest.mark()
+    guest.send(bytes(range(128, 256)) + b"\x01\x02\x1b[99;99Z\x1b")
+    guest.send("\x15\r")
+    guest.wait_for(rb"nagare# ", 30, start=pos)
+    assert guest.cmd("sysctl -n net.core.netdev_budget") == "300\n"
+
+
+def test_overlong_line_is_refused_not_truncated_into_a_command(guest):
+    pos = guest.mark()
+    guest.send("x" * 400 + "\r")
+    guest.wait_for(rb"command not found.*?nagare# ", 30, start=pos)
+    out = guest.output(pos)
+    assert "x" * 256 not in out  # the editor stopped at CONSOLE_LINE_MAX - 1
+    assert guest.alive()

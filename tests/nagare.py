@@ -1,0 +1,303 @@
+#!/usr/bin/python3
+"""Boot nagare in QEMU and drive its serial console.
+
+Used three ways: `make run` (interactive console, or --script FILE), the
+integration tests (tests/integration/), and the benchmarks (bench/).
+
+The harness never types before the guest shows its prompt, so firmware
+reading the UART early cannot eat keystrokes.  Under OVMF everything before
+the loader's "@@LOADER ebs-ok" line is firmware output and is ignored.
+Every wait is bounded in time.
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(TOP, "build")
+KERNEL = os.path.join(BUILD, "kernel.elf")
+IMAGE = os.path.join(BUILD, "nagare.img")
+OVMF = "/usr/share/ovmf/OVMF.fd"
+QEMU = "qemu-system-x86_64"
+PROMPT = b"nagare# "
+EBS_MARK = b"@@LOADER ebs-ok"
+ANSI = re.compile(rb"\x1b(\[[0-9;=?]*[A-Za-z]|[c()][0-9A-Za-z]?)")
+EXIT_PANIC = 3         # isa-debug-exit code 1: kernel fault or panic
+EXIT_DEBUG_POWEROFF = 33  # isa-debug-exit code 0x10: poweroff fallback
+ESP_OFFSET = 1 << 20   # the EFI system partition starts at 1 MiB (Makefile)
+
+
+def clean(data):
+    """Serial bytes -> text: no ANSI sequences, no CR."""
+    return ANSI.sub(b"", data).replace(b"\r", b"").decode("utf-8", "replace")
+
+
+class GuestError(Exception):
+    pass
+
+
+class Guest:
+    """One QEMU process with nagare's serial console on a pipe."""
+
+    def __init__(self, boot="pvh", mem=256, accel="tcg", kernel=KERNEL, image=IMAGE,
+                 initrd=None, append=None, netns=None, nics=(), user_net=False,
+                 extra=(), cpus=None, log=None):
+        self.boot, self.mem, self.accel = boot, mem, accel
+        self.kernel, self.image, self.initrd, self.append = kernel, image, initrd, append
+        self.netns, self.nics, self.user_net, self.extra = netns, list(nics), user_net, list(extra)
+        self.cpus, self.log = cpus, log
+        self.proc = None
+        self.buf = bytearray()
+        self.kernel_start = 0  # offset in buf where our kernel's output begins
+        self.cond = threading.Condition()
+        self.t_start = None
+        self.t_prompt = None
+
+    # -- process ---------------------------------------------------------
+    def command(self, serial="stdio"):
+        cmd = [QEMU, "-accel", self.accel, "-machine", "q35", "-cpu", "max", "-m", str(self.mem),
+               "-nodefaults", "-display", "none",
+               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        if serial == "stdio":  # tests: a reset ends QEMU instead of rebooting
+            cmd += ["-no-reboot", "-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con"]
+        else:  # interactive: Ctrl-A X quits, Ctrl-C goes to the guest
+            cmd += ["-chardev", "stdio,id=con,mux=on,signal=off", "-serial", "chardev:con",
+                    "-mon", "chardev=con,mode=readline"]
+        if self.boot == "pvh":
+            cmd += ["-kernel", self.kernel]
+            if self.initrd:
+                cmd += ["-initrd", self.initrd]
+            if self.append:
+                cmd += ["-append", self.append]
+        elif self.boot == "uefi":
+            cmd += ["-bios", OVMF, "-drive", "format=raw,snapshot=on,file=" + self.image]
+        else:
+            raise GuestError("unknown boot method %r (pvh or uefi)" % self.boot)
+        cmd += ["-device", "virtio-rng-pci"]
+        for i, nic in enumerate(self.nics):
+            tap, mac = nic
+            cmd += ["-netdev", "tap,id=n%d,ifname=%s,script=no,downscript=no" % (i, tap),
+                    "-device", "virtio-net-pci,netdev=n%d,mac=%s,disable-legacy=on,romfile=" % (i, mac)]
+        if self.user_net:
+            cmd += ["-netdev", "user,id=un,hostfwd=tcp:127.0.0.1:8080-:80",
+                    "-device", "virtio-net-pci,netdev=un,disable-legacy=on,romfile="]
+        cmd += self.extra
+        if self.cpus is not None:
+            cmd = ["taskset", "-c", str(self.cpus)] + cmd
+        if self.netns:
+            cmd = ["ip", "netns", "exec", self.netns] + cmd
+        return cmd
+
+    def start(self):
+        self.t_start = time.monotonic()
+        self.proc = subprocess.Popen(self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, bufsize=0)
+        self.reader = threading.Thread(target=self._reader, daemon=True)
+        self.reader.start()
+        return self
+
+    def _reader(self):
+        out = self.proc.stdout
+        logf = open(self.log, "ab") if self.log else None
+        while True:
+            data = out.read1(65536) if hasattr(out, "read1") else os.read(out.fileno(), 65536)
+            if not data:
+                break
+            if logf:
+                logf.write(data)
+                logf.flush()
+            with self.cond:
+                self.buf += data
+                if self.boot == "uefi" and not self.kernel_start:
+                    i = self.buf.find(EBS_MARK)
+                    if i >= 0:
+                        self.kernel_start = i + len(EBS_MARK)
+                self.cond.notify_all()
+        if logf:
+            logf.close()
+        with self.cond:
+            self.cond.notify_all()
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def wait_exit(self, timeout=60):
+        """Waits for QEMU to end; returns its exit status."""
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise GuestError("QEMU still running after %ss; output:\n%s" % (timeout, self.tail()))
+        self.reader.join(10)  # the last bytes may still be in the pipe
+        return rc
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()  # our own child, by its handle
+            self.proc.wait(timeout=10)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.kill()
+
+    # -- serial ----------------------------------------------------------
+    def output(self, start=None):
+        """Everything the kernel printed so far (firmware output dropped), as text."""
+        with self.cond:
+            return clean(bytes(self.buf[self.kernel_start if start is None else start:]))
+
+    def tail(self, n=3000):
+        return self.output()[-n:]
+
+    def mark(self):
+        with self.cond:
+            return len(self.buf)
+
+    def wait_for(self, pattern, timeout=60, start=None):
+        """Waits until pattern (bytes regex) appears in the kernel's output
+        from offset start; returns the match."""
+        rx = re.compile(pattern if isinstance(pattern, bytes) else pattern.encode(), re.S)
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                base = self.kernel_start if start is None else max(start, self.kernel_start)
+                if self.boot == "uefi" and not self.kernel_start:
+                    m = None  # firmware is still talking
+                else:
+                    m = rx.search(bytes(self.buf), base)
+                if m:
+                    return m
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None):
+                    state = "QEMU exited with %s" % self.proc.poll() if self.proc.poll() is not None else "timed out after %ss" % timeout
+                    raise GuestError("waiting for %r: %s; output:\n%s" % (pattern, state, self.tail()))
+                self.cond.wait(min(left, 0.5))
+
+    def wait_prompt(self, timeout=120):
+        """Waits for the first interactive prompt (nagare.rc's echoed lines
+        also start with the prompt; the boot-time line comes after them)."""
+        self.wait_for(rb"boot: kernel entry to prompt in [^\n]*\n.*?" + re.escape(PROMPT), timeout)
+        if self.t_prompt is None:
+            self.t_prompt = time.monotonic() - self.t_start
+        return self.t_prompt
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def cmd(self, line, timeout=60):
+        """Types a command line and returns what it printed before the next prompt."""
+        pos = self.mark()
+        self.send(line + "\r")
+        m = self.wait_for(re.escape(line.encode()) + rb"\r\n(.*?)" + re.escape(PROMPT), timeout, start=pos)
+        return clean(m.group(1))
+
+    def poweroff(self, timeout=60):
+        self.send("poweroff\r")
+        return self.wait_exit(timeout)
+
+
+def esp_image(dest, add=None, remove=(), image=IMAGE):
+    """A copy of the disk image with files added to or removed from its EFI
+    system partition (mtools addresses the partition at its offset)."""
+    shutil.copyfile(image, dest)
+    part = "%s@@%d" % (dest, ESP_OFFSET)
+    for name in remove:
+        subprocess.run(["mdel", "-i", part, "::/" + name], check=True, capture_output=True)
+    for name, data in (add or {}).items():
+        with tempfile.NamedTemporaryFile() as f:
+            f.write(data if isinstance(data, bytes) else data.encode())
+            f.flush()
+            subprocess.run(["mcopy", "-o", "-i", part, f.name, "::/" + name], check=True,
+                           capture_output=True)
+    return dest
+
+
+def cpio_newc(files):
+    """A newc cpio archive of {name: bytes} (the PVH module format)."""
+    out = bytearray()
+
+    def entry(name, data, mode):
+        nb = name.encode() + b"\0"
+        hdr = "070701" + "".join("%08X" % v for v in (
+            0, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
+        out.extend(hdr.encode() + nb)
+        out.extend(b"\0" * (-len(out) % 4))
+        out.extend(data)
+        out.extend(b"\0" * (-len(out) % 4))
+
+    for name, data in files.items():
+        entry(name, data if isinstance(data, bytes) else data.encode(), 0o100644)
+    entry("TRAILER!!!", b"", 0)
+    return bytes(out)
+
+
+def run_script(guest, path):
+    """`make run SCRIPT=FILE`: type each line after the prompt, print the
+    transcript, return QEMU's exit status once the guest powers off."""
+    with open(path) as f:
+        lines = [l.rstrip("\n") for l in f]
+    guest.start()
+    try:
+        guest.wait_prompt()
+        sys.stdout.write(guest.output())
+        sys.stdout.flush()
+        powered_off = False
+        for line in lines:
+            pos = guest.mark()
+            guest.send(line + "\r")
+            word = line.split()[0] if line.split() else ""
+            if word in ("poweroff", "reboot", "panic-test"):
+                rc = guest.wait_exit(120)
+                sys.stdout.write(guest.output(pos))
+                powered_off = True
+                break
+            guest.wait_for(re.escape(line.encode()) + rb"\r\n.*?" + re.escape(PROMPT), 300, start=pos)
+            sys.stdout.write(guest.output(pos))
+            sys.stdout.flush()
+        if not powered_off:
+            sys.stderr.write("\n[script did not power off; sending poweroff]\n")
+            pos = guest.mark()
+            rc = guest.poweroff()
+            sys.stdout.write(guest.output(pos))
+        sys.stdout.write("\n")
+        return 0 if rc == EXIT_DEBUG_POWEROFF else rc
+    finally:
+        guest.kill()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--boot", default="uefi", choices=("uefi", "pvh"))
+    ap.add_argument("--accel", default="tcg")
+    ap.add_argument("--mem", default=256, type=int)
+    ap.add_argument("--initrd")
+    ap.add_argument("--append")
+    ap.add_argument("--user-net", action="store_true",
+                    help="virtio-net on QEMU user networking, 127.0.0.1:8080 -> guest port 80")
+    ap.add_argument("--script", help="type this file's lines at the prompt, then exit")
+    ap.add_argument("--interactive", action="store_true")
+    a = ap.parse_args()
+    guest = Guest(boot=a.boot, mem=a.mem, accel=a.accel, initrd=a.initrd, append=a.append,
+                  user_net=a.user_net)
+    if a.script:
+        sys.exit(run_script(guest, a.script))
+    cmd = guest.command(serial="interactive")
+    print("nagare: %s boot; Ctrl-A X quits QEMU, `poweroff` powers off" % a.boot, file=sys.stderr)
+    if a.accel == "kvm":
+        print("nagare: on nested KVM OVMF may fail; QEMU runs under a 1 h timeout", file=sys.stderr)
+    os.execvp("timeout", ["timeout", "--foreground", "3600"] + cmd)
+
+
+if __name__ == "__main__":
+    main()

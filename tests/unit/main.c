@@ -1,0 +1,23 @@
+/*
+ * Host unit tests (Check): one suite per pure file.  `make check-unit`
+ * builds and runs this; CK_RUN_SUITE=cpio, CK_VERBOSITY=verbose and
+ * CK_FORK=no (for valgrind) work as Check documents.
+ */
+#include <stdlib.h>
+
+#include "tests/unit/unit.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(sysctl_suite());
+	srunner_add_suite(sr, ledit_suite());
+	srunner_add_suite(sr, cmdline_suite());
+	srunner_add_suite(sr, cpio_suite());
+	srunner_add_suite(sr, printf_suite());
+	srunner_add_suite(sr, strtol_suite());
+	srunner_add_suite(sr, docs_suite());
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
