@@ -58,7 +58,7 @@ DEBIAN_PACKAGES := build-essential gnu-efi ovmf qemu-system-x86 mtools dosfstool
 	linux-libc-dev check pkg-config python3 python3-pytest python3-scapy wrk hping3 \
 	iperf fping curl tshark iproute2 xz-utils patch apt dpkg-dev valgrind
 
-deps: $(LWIP_STAMP)
+deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -67,8 +67,9 @@ deps: $(LWIP_STAMP)
 		DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null; \
 	fi
+	@$(MAKE) --no-print-directory lwip
 
-# make deps runs first on a fresh machine: the fetch needs only apt and tar.
+# After the packages: the fetch needs apt-get, tar with xz, and patch.
 lwip: $(LWIP_STAMP)
 $(LWIP_STAMP): net/lwip/fetch.sh $(LWIP_PATCHES)
 	@command -v apt-get >/dev/null || { echo "lwip: apt-get is needed to fetch lwIP" >&2; exit 1; }
