@@ -19,9 +19,7 @@ HOST_KLIBC_SRCS := kernel/libc/printf.c kernel/libc/strtol.c
 HOST_KLIBC_FLAGS := -ffreestanding -nostdinc -isystem kernel/libc/include -isystem $(GCC_INC) \
 	-Dvsnprintf=k_vsnprintf -Dsnprintf=k_snprintf -Dstrtoul=k_strtoul -Dstrtol=k_strtol \
 	-Dstrtoull=k_strtoull -Dstrtoll=k_strtoll -Datoi=k_atoi
-UNIT_SRCS := tests/unit/main.c tests/unit/fakes.c tests/unit/compat.c tests/unit/test_sysctl.c \
-	tests/unit/test_ledit.c tests/unit/test_cmdline.c tests/unit/test_cpio.c \
-	tests/unit/test_printf.c tests/unit/test_strtol.c tests/unit/test_docs.c
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 
 HOST_PURE_OBJS := $(patsubst %.c,$(B)/host/pure/%.o,$(HOST_TEST_SRCS))
 HOST_KLIBC_OBJS := $(patsubst %.c,$(B)/host/klibc/%.o,$(HOST_KLIBC_SRCS))
