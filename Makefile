@@ -27,7 +27,7 @@ GCC_INC := $(shell $(CC) -print-file-name=include)
 # The kernel: freestanding, position-independent (kernel/reloc.c), no SSE
 # (interrupts save no FPU state), frame pointers for stack traces.
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem kernel/libc/include \
-	-isystem $(GCC_INC) -I. -Inet -I$(LWIP)/src/include \
+	-isystem $(GCC_INC) -isystem $(B)/sysinc -I. -Inet -I$(LWIP)/src/include \
 	-fpie -fvisibility=hidden -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
 	-fno-strict-aliasing -fcf-protection=none -MMD -MP \
@@ -46,6 +46,7 @@ include kernel/kernel.mk
 include drivers/drivers.mk
 include net/net.mk
 include tests/tests.mk
+include bench/rxpath/rxpath.mk
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS)))
 LWIP_OBJS := $(patsubst $(LWIP)/%.c,$(B)/lwip/%.o,$(LWIP_SRCS))
@@ -56,7 +57,7 @@ all: $(B)/nagare.img $(B)/kernel.elf
 # --- dependencies -----------------------------------------------------------
 DEBIAN_PACKAGES := build-essential gnu-efi ovmf qemu-system-x86 mtools dosfstools gdisk \
 	linux-libc-dev check pkg-config python3 python3-pytest python3-scapy wrk hping3 \
-	iperf fping curl tshark iproute2 xz-utils patch apt dpkg-dev valgrind
+	iperf fping iputils-ping curl tshark iproute2 xz-utils patch apt dpkg-dev valgrind
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
@@ -77,7 +78,17 @@ $(LWIP_STAMP): net/lwip/fetch.sh $(LWIP_PATCHES)
 	@touch $@
 
 # --- kernel -----------------------------------------------------------------
-$(B)/k/%.o: %.c | $(LWIP_STAMP)
+# The virtio spec headers (linux-libc-dev) without the rest of /usr/include:
+# build/sysinc holds only linux/, asm/ and asm-generic/.
+SYSINC := $(B)/sysinc/.done
+$(SYSINC):
+	@mkdir -p $(B)/sysinc
+	ln -sfn /usr/include/linux $(B)/sysinc/linux
+	ln -sfn /usr/include/asm-generic $(B)/sysinc/asm-generic
+	ln -sfn /usr/include/$$($(CC) -print-multiarch)/asm $(B)/sysinc/asm
+	@touch $@
+
+$(B)/k/%.o: %.c | $(LWIP_STAMP) $(SYSINC)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(OWN_WARN) -c $< -o $@
 
@@ -152,6 +163,7 @@ endif
 check: deps
 	$(MAKE) all
 	$(MAKE) check-unit
+	$(MAKE) check-lwip
 	$(MAKE) check-integration
 
 check-integration: all

@@ -35,6 +35,7 @@ struct virtqueue {
 	void **cookie;             /* per head descriptor: the caller's token */
 	uint64_t notifies;         /* vq_kick_prepare() said "notify" */
 	uint64_t suppressed;       /* vq_kick_prepare() said "no need" */
+	uint64_t bad_used;         /* used entries skipped: id >= size or no head made available */
 };
 
 /* Bytes of ring memory for `size` entries: descriptor table (16-byte
@@ -51,31 +52,39 @@ uint64_t vq_avail_addr(const struct virtqueue *vq);
 uint64_t vq_used_addr(const struct virtqueue *vq);
 
 /* Queues one chain: n_out device-readable buffers then n_in device-writable
- * ones.  Returns the head descriptor, or -ENOSPC (ring full) / -EINVAL
- * (no buffers).  Not visible to the device until vq_kick_prepare(). */
+ * ones.  The head is always vq->free_head as it was before the call
+ * (drivers that keep per-head state, like virtio-net's TX headers, rely
+ * on it).  Returns the head descriptor, or -ENOSPC (ring full) / -EINVAL
+ * (no buffers, a NULL cookie or array, or over 4 GiB in all).  Not visible
+ * to the device until vq_kick_prepare(). */
 int vq_add(struct virtqueue *vq, const struct vq_buf *out, int n_out, const struct vq_buf *in,
 	   int n_in, void *cookie);
 /* Publishes the chains added since the last call (write barrier, then
  * avail->idx).  Returns 1 if the device must be notified: with EVENT_IDX
  * per vring_need_event() on the device's avail_event, otherwise unless the
- * device set VRING_USED_F_NO_NOTIFY. */
+ * device set VRING_USED_F_NO_NOTIFY.  Nothing added: 0, counted in neither
+ * notifies nor suppressed. */
 int vq_kick_prepare(struct virtqueue *vq);
 /* The next chain the device has finished with: returns its cookie and the
- * bytes the device wrote (*len), and frees its descriptors.  NULL if none. */
+ * bytes the device wrote (*len, clamped to the chain's device-writable
+ * bytes; len may be NULL), and frees its descriptors.  NULL if none.
+ * Entries naming no chain in flight are skipped and counted in bad_used. */
 void *vq_get(struct virtqueue *vq, uint32_t *len);
 /* Nonzero if the device has returned chains vq_get() has not taken yet. */
 int vq_has_used(const struct virtqueue *vq);
 uint16_t vq_num_free(const struct virtqueue *vq);
 
 /* Interrupt suppression.  disable: VRING_AVAIL_F_NO_INTERRUPT (without
- * EVENT_IDX; with it, stop moving used_event).  enable: ask for an
- * interrupt at the next used entry, then look once more (full barrier):
- * returns nonzero if entries arrived meanwhile, and the caller must poll
- * again (the NAPI race). */
+ * EVENT_IDX; with it, park used_event at last_used - 1 and stop moving
+ * it).  enable: ask for an interrupt at the next used entry, then look
+ * once more (full barrier): returns nonzero if entries arrived meanwhile,
+ * and the caller must poll again (the NAPI race). */
 void vq_disable_cb(struct virtqueue *vq);
 int vq_enable_cb(struct virtqueue *vq);
 /* Like vq_enable_cb, but with EVENT_IDX asks for the interrupt only after
- * about 3/4 of the outstanding chains are used (TX completion batching). */
+ * about 3/4 of the outstanding (published) chains are used (TX completion
+ * batching); returns nonzero only if the device already passed that point,
+ * as Linux's virtqueue_enable_cb_delayed() returning false. */
 int vq_enable_cb_delayed(struct virtqueue *vq);
 
 #endif

@@ -112,6 +112,16 @@ void console_run_script(const char *text, size_t len)
 	}
 }
 
+int console_interrupted(void)
+{
+	int c;
+	while ((c = uart_getc()) >= 0) {
+		if (c == 0x03)
+			return 1;
+	}
+	return 0;
+}
+
 /* help, and cat for the PROC_FILE set; the other built-ins live in kernel/cmds.c. */
 static int cmd_help(int argc, char **argv)
 {

@@ -41,5 +41,8 @@ int console_run(char *line);
 void console_run_script(const char *text, size_t len);
 /* Prints the prompt (after boot, and after asynchronous output). */
 void console_prompt(void);
+/* For long-running commands: nonzero once Ctrl-C has been typed (bytes
+ * typed before it are discarded, as a terminal's interrupt would). */
+int console_interrupted(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include "kernel/loop.h"
 #include "kernel/param.h"
 #include "kernel/printk.h"
+#include "kernel/x86.h"
 
 struct vector {
 	irq_fn fn;
@@ -79,4 +80,14 @@ void irq_foreach(void (*fn)(int vec, const char *name, uint64_t count))
 		if (vectors[v].fn || vectors[v].count)
 			fn(v, vectors[v].name ? vectors[v].name : "unexpected", vectors[v].count);
 	}
+}
+
+uint64_t irq_lock(void)
+{
+	return irq_save();
+}
+
+void irq_unlock(uint64_t flags)
+{
+	irq_restore(flags);
 }

@@ -23,5 +23,9 @@ int irq_route_isa(int isa_irq, int vec);
 void irq_msi_message(int vec, uint64_t *addr, uint32_t *data);
 /* For the `interrupts` command: calls fn for each vector in use. */
 void irq_foreach(void (*fn)(int vec, const char *name, uint64_t count));
+/* Interrupts off / back as they were (out of line, so pure code that
+ * needs it stays host-testable). */
+uint64_t irq_lock(void);
+void irq_unlock(uint64_t flags);
 
 #endif

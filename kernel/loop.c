@@ -1,16 +1,19 @@
 /*
  * The event loop.  A round: clear the kick flag, run every hook's poll.
- * If nothing had work, disable interrupts, look at the kick flag once more
+ * If nothing had work, busy-poll for net.core.busy_poll microseconds, then
+ * disable interrupts, look at the kick flag once more
  * (an interrupt after the polls set it) and only then `sti; hlt`, with the
  * LAPIC timer armed for the nearest deadline: no wakeup is ever lost.
  * The load average samples "busy" every 5 s with Linux's constants
  * (kernel/sched/loadavg.c: EXP_1 1884, EXP_5 2014, EXP_15 2037, FSHIFT 11).
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "kernel/loop.h"
 #include "kernel/panic.h"
 #include "kernel/param.h"
+#include "kernel/sysctl.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
 
@@ -81,30 +84,67 @@ static uint64_t sleep_ms(void)
 	return ms;
 }
 
+/* One round of hooks; with skip_console, the console's is left out (a
+ * command is running inside it). */
+static int run_hooks(int skip_console)
+{
+	int work = 0;
+	for (int i = 0; i < nhooks; i++) {
+		if (!(skip_console && !strcmp(hooks[i]->name, "console")))
+			work |= hooks[i]->poll();
+	}
+	return work;
+}
+
+/* Sleeps until an interrupt or ms from now, unless one arrived already. */
+static void idle(uint64_t ms)
+{
+	cli();
+	if (kicked) {
+		sti();
+		return;
+	}
+	time_arm_wakeup(ms * 1000000ULL);
+	uint64_t t0 = time_ns();
+	sti_hlt();
+	idle_ns += time_ns() - t0;
+}
+
+int loop_pump(uint64_t max_ms)
+{
+	kicked = 0;
+	if (run_hooks(1))
+		return 1;
+	uint64_t ms = sleep_ms();
+	if (ms > max_ms)
+		ms = max_ms;
+	if (ms)
+		idle(ms);
+	return 0;
+}
+
 void loop_run(void)
 {
 	for (;;) {
 		kicked = 0;
-		int work = 0;
-		for (int i = 0; i < nhooks; i++)
-			work |= hooks[i]->poll();
+		int work = run_hooks(0);
 		uint64_t now = time_ns();
 		sample_load(now);
 		if (work) {
 			busy_since_sample = 1;
 			continue;
 		}
-		uint64_t ms = sleep_ms();
-		if (ms == 0)
-			continue;
-		cli();
-		if (kicked) {
-			sti();
-			continue;
+		/* net.core.busy_poll: keep polling a while before sleeping, trading
+		 * CPU for the interrupt and wakeup latency (Linux's busy_poll). */
+		if (sysctl_busy_poll > 0) {
+			uint64_t until = now + (uint64_t)sysctl_busy_poll * 1000;
+			while (!(work = run_hooks(0)) && time_ns() < until)
+				cpu_relax();
+			if (work)
+				continue;
 		}
-		time_arm_wakeup(ms * 1000000ULL);
-		uint64_t t0 = time_ns();
-		sti_hlt();
-		idle_ns += time_ns() - t0;
+		uint64_t ms = sleep_ms();
+		if (ms)
+			idle(ms);
 	}
 }

@@ -18,6 +18,10 @@ void loop_register(const struct loop_hook *h);
 /* Called by every interrupt: the loop must not sleep through it. */
 void loop_kick(void);
 void loop_run(void) __attribute__((noreturn));
+/* For a command that waits on the network (ping): one round of every hook
+ * but the console's, then, if none had work, sleep until the next event or
+ * at most max_ms.  Returns nonzero if a hook had work. */
+int loop_pump(uint64_t max_ms);
 /* Nanoseconds spent halted (the idle column of /proc/uptime). */
 uint64_t loop_idle_ns(void);
 /* Load average, Linux fixed point (FSHIFT 11): runnable = the loop was busy. */

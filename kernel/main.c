@@ -4,12 +4,14 @@
  * firmware memory; our GDT, IDT and page tables are in place before the
  * page allocator hands out boot-services pages (which held firmware's);
  * ACPI comes before the interrupt controllers, they before the clock.
- * Then sysctl defaults, sysctl.conf, nagare.rc, the prompt, the loop.
+ * Then sysctl defaults, lwIP, PCI drivers (which register network
+ * devices with lwIP), secrets, sysctl.conf, nagare.rc, the prompt, the loop.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "boot/bootinfo.h"
+#include "drivers/pci.h"
 #include "drivers/uart16550.h"
 #include "kernel/acpi.h"
 #include "kernel/apic.h"
@@ -25,6 +27,7 @@
 #include "kernel/trap.h"
 #include "kernel/vm.h"
 #include "kernel/x86.h"
+#include "net/net.h"
 
 #ifndef NAGARE_VERSION
 #define NAGARE_VERSION "0.0.0-unknown"
@@ -47,11 +50,6 @@ uint64_t boot_prompt_ns(void)
 
 /* Hooks for the kernel's own work in the event loop. */
 static const struct loop_hook console_hook = { "console", console_poll, NULL };
-
-/* Weak: the network stack overrides it when it is linked in. */
-__attribute__((weak)) void net_init(void)
-{
-}
 
 static void run_boot_files(void)
 {
@@ -106,6 +104,8 @@ void boot_main(uint64_t arg, int source)
 	console_init();
 	loop_register(&console_hook);
 	net_init();
+	pci_init();
+	net_start();
 	run_boot_files();
 
 	prompt_ns = time_ns();

@@ -29,13 +29,13 @@ int sysctl_ip_default_ttl;
 
 const struct sysctl sysctl_table[] = {
 	INT("net.core.busy_poll", sysctl_busy_poll, 0, INT_MAX, 0,
-	    "(not yet effective) Microseconds the event loop busy-polls devices before halting when idle."),
+	    "Microseconds the idle event loop keeps polling devices before it halts (0: halt at once)."),
 	INT("net.core.netdev_budget", sysctl_netdev_budget, 0, INT_MAX, 300,
-	    "(not yet effective) Most packets all devices together may handle in one NAPI round."),
+	    "Most frames all devices together may handle in one NAPI round; a round that runs out counts a time_squeeze."),
 	INT("net.core.netdev_budget_usecs", sysctl_netdev_budget_usecs, 0, INT_MAX, 2000,
-	    "(not yet effective) Longest NAPI round in microseconds (Linux: 2 jiffies; 2000 at HZ=1000)."),
+	    "Longest NAPI round in microseconds (Linux: 2 jiffies, 2000 at HZ=1000); running out counts a time_squeeze."),
 	INT("net.core.netdev_max_backlog", sysctl_netdev_max_backlog, 0, INT_MAX, 1000,
-	    "(not yet effective) Most frames waiting in a device's input backlog; more are dropped (softnet dropped)."),
+	    "Most frames waiting in a device's input backlog; more are dropped and counted (softnet_stat dropped)."),
 	INT("net.core.somaxconn", sysctl_somaxconn, 0, INT_MAX, 4096,
 	    "(not yet effective) Upper limit on a listener's accept queue, applied at listen() time."),
 	INT("net.ipv4.conf.all.arp_filter", sysctl_arp_filter_all, 0, 1, 0,

@@ -134,10 +134,37 @@ void vm_map_high_ram(const struct bootinfo *bi)
 	write_cr3((uint64_t)pml4);
 }
 
+/* The PD entry (2 MiB level) for va, or NULL if no table leads there. */
+static uint64_t *pd_entry(uint64_t va)
+{
+	uint64_t *t = pml4;
+	for (int l = 3; l > 1; l--) {
+		uint64_t e = t[(va >> (12 + 9 * l)) & 511];
+		if (!(e & PTE_P) || (e & PTE_PS))
+			return NULL;
+		t = (uint64_t *)(e & PTE_ADDR);
+	}
+	return &t[(va >> 21) & 511];
+}
+
 uintptr_t vm_map_mmio(uint64_t phys, size_t len)
 {
-	uint64_t lo = phys & ~(PAGE_SIZE - 1), hi = phys + len;
-	for (uint64_t pa = lo; pa < hi; pa += PAGE_SIZE)
-		map_4k(pa, PTE_P | PTE_W | PTE_PCD | PTE_PWT | nx_bit);
+	const uint64_t uc = PTE_P | PTE_W | PTE_PCD | PTE_PWT | nx_bit;
+	uint64_t pa = phys & ~(PAGE_SIZE - 1), hi = phys + len;
+	while (pa < hi) {
+		uint64_t *pde = pd_entry(pa);
+		if (pde && (*pde & (PTE_P | PTE_PS | PTE_PCD)) == (PTE_P | PTE_PS | PTE_PCD)) {
+			pa = (pa & ~(LARGE - 1)) + LARGE; /* already an uncached 2 MiB page */
+			continue;
+		}
+		if (!(pa & (LARGE - 1)) && hi - pa >= LARGE && (!pde || !(*pde & PTE_P))) {
+			*walk(pa, 1) = pa | uc | PTE_PS;
+			invlpg(pa);
+			pa += LARGE;
+			continue;
+		}
+		map_4k(pa, uc);
+		pa += PAGE_SIZE;
+	}
 	return (uintptr_t)phys;
 }

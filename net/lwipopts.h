@@ -1,37 +1,98 @@
 /*
- * lwIP 2.1.3 configuration for nagare (options documented in
+ * lwIP 2.1.3 configuration for nagare (every option is documented in
  * src/include/lwip/opt.h).  NO_SYS with the raw API: one core, one event
- * loop, no threads.  Memory comes from the kernel heap (kernel/heap.c) so
- * the image stays small and the pools grow with the guest's RAM.
+ * loop, no threads, no locks.  Memory comes from the kernel heap
+ * (MEM_LIBC_MALLOC, MEMP_MEM_MALLOC) so nothing is reserved in .bss; our
+ * patch 0001 keeps each MEMP_NUM_* below as the most elements that may be
+ * live, so a flood is bounded.  Limits are sized for thousands of
+ * concurrent TCP connections in 256 MiB; the heap, not these numbers,
+ * bounds small guests.
  */
 #ifndef NET_LWIPOPTS_H
 #define NET_LWIPOPTS_H
 
 #define NO_SYS 1
-#define SYS_LIGHTWEIGHT_PROT 0
+#define SYS_LIGHTWEIGHT_PROT 0 /* interrupt handlers never touch lwIP */
 #define LWIP_NETCONN 0
 #define LWIP_SOCKET 0
+#define LWIP_TIMERS 1
 
-/* Memory: lwIP's heap and pools both come from malloc(). */
+/* ---- memory ---- */
 #define MEM_LIBC_MALLOC 1
 #define MEMP_MEM_MALLOC 1
 #define MEM_ALIGNMENT 8
+#define MEMP_NUM_TCP_PCB 16384        /* live TCP connections (10,000 keep-alive + churn) */
+#define MEMP_NUM_TCP_PCB_LISTEN 32    /* listening sockets */
+#define MEMP_NUM_TCP_SEG 32768        /* segments queued for send/retransmit, all connections */
+#define MEMP_NUM_PBUF 32768           /* PBUF_REF/ROM headers (zero-copy TX data) */
+#define PBUF_POOL_SIZE 2048           /* PBUF_POOL buffers (reassembly, copies); RX uses driver buffers */
+#define MEMP_NUM_UDP_PCB 16
+#define MEMP_NUM_RAW_PCB 8            /* ping sockets */
+#define MEMP_NUM_REASSDATA 64         /* IPv4 datagrams being reassembled at once */
+#define MEMP_NUM_FRAG_PBUF 512        /* fragments of outgoing datagrams in flight */
+#define MEMP_NUM_ARP_QUEUE 256        /* packets waiting for an ARP reply */
+#define IP_REASS_MAX_PBUFS 256        /* fragments held for reassembly (a 64 KiB ping is 45) */
 
-/* Protocols */
+/* ---- link and IPv4 ---- */
+#define LWIP_ETHERNET 1
+#define LWIP_ARP 1
+#define ARP_TABLE_SIZE 64
+#define ARP_QUEUEING 1
+#define ETHARP_SUPPORT_STATIC_ENTRIES 1
 #define LWIP_IPV4 1
 #define LWIP_IPV6 0
-#define LWIP_ARP 1
-#define LWIP_ETHERNET 1
+#define IP_FORWARD 0
+#define IP_REASSEMBLY 1
+#define IP_FRAG 1
+#define IP_DEFAULT_TTL 64
 #define LWIP_ICMP 1
 #define LWIP_RAW 1
-#define LWIP_UDP 1
-#define LWIP_TCP 1
 #define LWIP_DHCP 0
+#define LWIP_AUTOIP 0
 #define LWIP_IGMP 0
 #define LWIP_DNS 0
+#define LWIP_SINGLE_NETIF 0
+#define LWIP_NETIF_LOOPBACK 0
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1 /* offloads are per device (net/netdev.c) */
+#define LWIP_CHECKSUM_ON_COPY 0
 
-/* Statistics feed netstat -s and /metrics. */
+/* ---- TCP ---- */
+#define LWIP_TCP 1
+#define TCP_MSS 1460
+#define LWIP_WND_SCALE 1
+#define TCP_RCV_SCALE 2               /* windows up to 256 KiB */
+#define TCP_WND (128 * 1024)          /* advertised receive window, bytes */
+#define TCP_SND_BUF (128 * 1024)      /* per-connection send buffer, bytes */
+#define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF) / TCP_MSS)
+#define TCP_SNDLOWAT (16 * TCP_MSS)         /* sent callback once this much room (u16 in lwIP) */
+#define TCP_QUEUE_OOSEQ 1
+#define TCP_OOSEQ_MAX_PBUFS 64        /* out-of-order segments kept per connection */
+#define TCP_LISTEN_BACKLOG 1
+#define TCP_DEFAULT_LISTEN_BACKLOG 255
+#define LWIP_TCP_KEEPALIVE 1
+#define TCP_TTL 64
+#define LWIP_TCP_SACK_OUT 0
+#define LWIP_UDP 1
+
+/* ---- statistics: netstat -s, ethtool, /metrics ---- */
 #define LWIP_STATS 1
 #define LWIP_STATS_DISPLAY 0
+#define LWIP_STATS_LARGE 1 /* 32-bit counters: 16-bit ones wrap within a second of iperf */
+#define LINK_STATS 1
+#define ETHARP_STATS 1
+#define IP_STATS 1
+#define IPFRAG_STATS 1
+#define ICMP_STATS 1
+#define UDP_STATS 1
+#define TCP_STATS 1
+#define MEM_STATS 1
+#define MEMP_STATS 1
+#define SYS_STATS 0
+#define MIB2_STATS 1
+
+/* ---- hooks (net/lwip_hooks.h) ---- */
+#define LWIP_HOOK_FILENAME "net/lwip_hooks.h"
+#define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
+	net_tcp_isn(local_ip, local_port, remote_ip, remote_port)
 
 #endif

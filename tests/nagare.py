@@ -207,6 +207,65 @@ class Guest:
         return self.wait_exit(timeout)
 
 
+class Netns:
+    """A network namespace of our own with tap devices for guests, deleted
+    on close.  By default one tap, tap0, with 10.0.2.2/24: the gateway the
+    default nagare.rc (10.0.2.15/24 via 10.0.2.2) expects, so the guest
+    needs no other configuration.  Nothing routes out of it."""
+    _seq = 0
+
+    def __init__(self, taps=(("tap0", "10.0.2.2/24"),), name=None):
+        Netns._seq += 1
+        self.name = name or "nagare%d_%d" % (os.getpid(), Netns._seq)
+        self.taps = list(taps)
+        self.procs = []
+        subprocess.run(["ip", "netns", "add", self.name], check=True)
+        try:
+            self.ip("link", "set", "lo", "up")
+            for tap, addr in self.taps:
+                self.ip("tuntap", "add", "dev", tap, "mode", "tap")
+                if addr:
+                    self.ip("addr", "add", addr, "dev", tap)
+                self.ip("link", "set", tap, "up")
+        except Exception:
+            self.close()
+            raise
+
+    def ip(self, *args):
+        return subprocess.run(["ip", "-n", self.name] + list(args), check=True,
+                              capture_output=True, text=True).stdout
+
+    def run(self, cmd, timeout=120, check=False, **kw):
+        """Runs cmd inside the namespace, bounded in time."""
+        kw.setdefault("capture_output", True)
+        kw.setdefault("text", True)
+        return subprocess.run(["ip", "netns", "exec", self.name] + list(cmd), timeout=timeout,
+                              check=check, **kw)
+
+    def popen(self, cmd, **kw):
+        p = subprocess.Popen(["ip", "netns", "exec", self.name] + list(cmd), **kw)
+        self.procs.append(p)
+        return p
+
+    def guest(self, macs=("52:54:00:12:34:56",), **kw):
+        """A Guest whose NICs sit on this namespace's taps, in order."""
+        nics = [(tap, mac) for (tap, _), mac in zip(self.taps, macs)]
+        return Guest(netns=self.name, nics=nics, **kw)
+
+    def close(self):
+        for p in self.procs:  # only processes we started, by handle
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=10)
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def esp_image(dest, add=None, remove=(), image=IMAGE):
     """A copy of the disk image with files added to or removed from its EFI
     system partition (mtools addresses the partition at its offset)."""

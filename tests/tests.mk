@@ -57,3 +57,4 @@ check-unit: $(B)/host/unit_tests $(B)/host/tuning_gen
 	$(B)/host/unit_tests
 
 -include $(HOST_PURE_OBJS:.o=.d) $(HOST_KLIBC_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(TUNING_GEN_OBJS:.o=.d)
+include tests/lwip/lwip.mk

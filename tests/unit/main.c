@@ -16,6 +16,12 @@ int main(void)
 	srunner_add_suite(sr, printf_suite());
 	srunner_add_suite(sr, strtol_suite());
 	srunner_add_suite(sr, docs_suite());
+	srunner_add_suite(sr, napi_suite());
+	srunner_add_suite(sr, inet_suite());
+	srunner_add_suite(sr, virtqueue_suite());
+	srunner_add_suite(sr, siphash_suite());
+	srunner_add_suite(sr, tcp_isn_suite());
+	srunner_add_suite(sr, virtio_net_rx_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

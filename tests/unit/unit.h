@@ -14,5 +14,11 @@ Suite *cpio_suite(void);
 Suite *printf_suite(void);
 Suite *strtol_suite(void);
 Suite *docs_suite(void);
+Suite *napi_suite(void);
+Suite *inet_suite(void);
+Suite *virtqueue_suite(void);
+Suite *siphash_suite(void);
+Suite *tcp_isn_suite(void);
+Suite *virtio_net_rx_suite(void);
 
 #endif

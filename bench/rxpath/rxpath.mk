@@ -1,0 +1,53 @@
+# bench/rxpath/: instructions per received packet under callgrind
+# (bench/rxpath/rxpath.c says what is measured and how).
+#
+#   make bench-rxpath   build $(B)/bench/rxpath/rxpath, run it under
+#                       valgrind --tool=callgrind and print Ir per packet
+#
+# What the kernel runs (driver, virtqueue, lwIP with net/lwipopts.h and our
+# patches, kernel/heap.c, kernel/libc/string.c) gets the kernel's code
+# generation flags, so the counts are the kernel's instructions;
+# bench/rxpath/arch/cc.h and shim/ stand in for the kernel's port.
+
+.PHONY: bench-rxpath
+
+RXPATH_B := $(B)/bench/rxpath
+RXPATH_GEN := -std=gnu11 -O2 -g -ffreestanding -mgeneral-regs-only -mno-red-zone \
+	-fno-stack-protector -fno-strict-aliasing -fno-omit-frame-pointer -fcf-protection=none -MMD -MP
+RXPATH_CFLAGS := $(RXPATH_GEN) -Ibench/rxpath/shim -Ibench/rxpath -I. -Inet -I$(LWIP)/src/include
+RXPATH_OWN := bench/rxpath/rxpath.c drivers/virtio_net_rx.c drivers/virtio_net_tx.c drivers/virtqueue.c
+RXPATH_OBJS := $(patsubst %.c,$(RXPATH_B)/own/%.o,$(RXPATH_OWN)) \
+	$(RXPATH_B)/heap.o $(RXPATH_B)/string.o \
+	$(patsubst $(LWIP)/%.c,$(RXPATH_B)/lwip/%.o,$(filter-out %/lwiperf.c,$(LWIP_SRCS)))
+
+$(RXPATH_B)/own/%.o: %.c | $(LWIP_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(RXPATH_CFLAGS) $(OWN_WARN) -c $< -o $@
+
+$(RXPATH_B)/lwip/%.o: $(LWIP)/%.c | $(LWIP_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(RXPATH_CFLAGS) $(LWIP_WARN) -c $< -o $@
+
+# The kernel heap as kheap_* (lwIP's mem_clib_* in arch/cc.h), beside glibc's.
+$(RXPATH_B)/heap.o: kernel/heap.c
+	@mkdir -p $(dir $@)
+	$(CC) $(RXPATH_CFLAGS) $(OWN_WARN) -Dmalloc=kheap_malloc -Dcalloc=kheap_calloc \
+		-Drealloc=kheap_realloc -Dfree=kheap_free -Dabort=kheap_abort -c $< -o $@
+
+# The kernel's memcpy/memset/... replace glibc's for the whole program.
+$(RXPATH_B)/string.o: kernel/libc/string.c
+	@mkdir -p $(dir $@)
+	$(CC) $(RXPATH_GEN) -nostdinc -isystem kernel/libc/include -isystem $(GCC_INC) -I. \
+		$(OWN_WARN) -c $< -o $@
+
+$(RXPATH_B)/rxpath: $(RXPATH_OBJS)
+	$(CC) -o $@ $^
+
+bench-rxpath: $(RXPATH_B)/rxpath
+	@rm -f $(RXPATH_B)/callgrind.out*
+	valgrind -q --tool=callgrind --collect-atstart=no --toggle-collect='measure_*' \
+		--compress-strings=no --compress-pos=no \
+		--callgrind-out-file=$(RXPATH_B)/callgrind.out $(RXPATH_B)/rxpath
+	@awk -f bench/rxpath/report.awk $(RXPATH_B)/callgrind.out.*
+
+-include $(RXPATH_OBJS:.o=.d)

@@ -1,0 +1,55 @@
+/*
+ * virtio 1.x over PCI, the modern interface (virtio 1.1 section 4.1):
+ * capabilities, status handshake, feature negotiation, queue setup,
+ * notification, device config.  Structures are <linux/virtio_pci.h>'s.
+ */
+#ifndef DRIVERS_VIRTIO_H
+#define DRIVERS_VIRTIO_H
+
+#include <stdint.h>
+
+#include <linux/virtio_config.h>
+#include <linux/virtio_pci.h>
+
+#include "drivers/pci.h"
+#include "drivers/virtqueue.h"
+
+#define VIRTIO_VENDOR 0x1af4
+
+struct virtio_dev {
+	struct pci_dev *pci;
+	volatile struct virtio_pci_common_cfg *common;
+	uintptr_t notify;    /* notification region */
+	uint32_t notify_mul; /* notify_off_multiplier */
+	volatile uint8_t *isr;
+	uintptr_t devcfg;    /* device-specific configuration */
+	uint64_t offered;    /* features the device offered */
+	uint64_t features;   /* features both sides agreed on */
+};
+
+/* Finds the virtio capabilities, maps them, resets the device and sets
+ * ACKNOWLEDGE | DRIVER.  0 or -ENODEV. */
+int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d);
+/* Offers want & offered; fails (-ENODEV, device marked FAILED) if the
+ * device lacks a `need` feature or refuses FEATURES_OK (3.1.1 step 6). */
+int virtio_negotiate(struct virtio_dev *vd, uint64_t want, uint64_t need);
+static inline int virtio_has(const struct virtio_dev *vd, int bit)
+{
+	return (vd->features >> bit) & 1;
+}
+/* Sets up queue idx with at most max_size entries: ring memory from the
+ * page allocator, MSI-X entry msix (or VIRTIO_MSI_NO_VECTOR).  Fills vq
+ * and *notify_addr.  0, -ENOENT (no such queue), -ENOMEM, -EIO. */
+int virtio_queue_setup(struct virtio_dev *vd, int idx, struct virtqueue *vq, uint16_t max_size,
+		       uint16_t msix, uintptr_t *notify_addr);
+static inline void virtio_notify(uintptr_t notify_addr, uint16_t idx)
+{
+	*(volatile uint16_t *)notify_addr = idx;
+}
+int virtio_config_vector(struct virtio_dev *vd, uint16_t msix);
+void virtio_driver_ok(struct virtio_dev *vd);
+void virtio_fail(struct virtio_dev *vd);
+/* Device config reads, retried while config_generation changes (4.1.4.3.1). */
+void virtio_config_read(struct virtio_dev *vd, uint32_t off, void *buf, uint32_t len);
+
+#endif

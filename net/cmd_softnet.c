@@ -1,0 +1,49 @@
+/*
+ * The NET_RX softnet counters (net/napi.h): /proc/net/softnet_stat in
+ * Linux 6.1's format (net/core/net-procfs.c softnet_seq_show: one line
+ * per CPU, 13 columns of %08x: processed, dropped, time_squeeze, five
+ * zeros once fastroute, cpu_collision 0, received_rps, flow_limit_count,
+ * backlog length, CPU index; 32-bit values, as there), and `softnet`,
+ * the same with labels plus our rounds and polls.  One CPU: one line.
+ */
+#include <stdint.h>
+
+#include "kernel/console.h"
+#include "kernel/printk.h"
+#include "net/napi.h"
+#include "net/netdev_priv.h"
+
+/* Frames waiting on all input backlogs (Linux: softnet_backlog_len). */
+static unsigned backlog_len(void)
+{
+	unsigned n = 0;
+	for (int i = 0; i < netdev_count(); i++)
+		n += (unsigned)netdev_state(netdev_get(i))->rx_len;
+	return n;
+}
+
+static void proc_softnet_stat(void)
+{
+	con_printf("%08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x %08x\n",
+		   (uint32_t)softnet.processed, (uint32_t)softnet.dropped,
+		   (uint32_t)softnet.time_squeeze, 0, 0, 0, 0, 0, 0, /* fastroute, cpu_collision */
+		   0, 0, /* received_rps, flow_limit_count: no RPS, no flow limit */
+		   backlog_len(), 0 /* CPU index */);
+}
+PROC_FILE(softnet_stat, "/proc/net/softnet_stat", proc_softnet_stat);
+
+static int cmd_softnet(int argc, char **argv)
+{
+	if (argc > 1) {
+		con_printf("softnet: unexpected argument '%s'\n", argv[1]);
+		return 1;
+	}
+	con_printf("cpu %12s %10s %12s %10s %12s %7s\n", "processed", "dropped", "time_squeeze",
+		   "rounds", "polls", "backlog");
+	con_printf("%3d %12lu %10lu %12lu %10lu %12lu %7u\n", 0, (unsigned long)softnet.processed,
+		   (unsigned long)softnet.dropped, (unsigned long)softnet.time_squeeze,
+		   (unsigned long)softnet.rounds, (unsigned long)softnet.polls, backlog_len());
+	return 0;
+}
+CONSOLE_CMD(softnet, "softnet", cmd_softnet, "softnet",
+	    "NET_RX counters: processed, dropped, time_squeeze, rounds, polls");

@@ -1,0 +1,387 @@
+/*
+ * The netdev layer, and the one file that knows both drivers
+ * (drivers/netdev.h) and lwIP.  Receive: poll() hands frames to
+ * netdev_rx(), which wraps the driver's buffers as custom pbufs (the
+ * pbuf lives in the buffer's headroom: no copy, no allocation) and queues
+ * them on the device's input backlog, bounded by
+ * net.core.netdev_max_backlog (overflow: softnet "dropped"); the backlog
+ * drains into lwIP right after each poll.  Transmit: lwIP's linkoutput
+ * queues the pbuf on a FIFO of txqueuelen (Linux's pfifo default, 1000)
+ * in front of the ring and drains it into the driver; TCP checksums are
+ * left to the device (virtio NEEDS_CSUM) when it offers that.
+ * The event loop hook runs the NAPI round, lwIP's timers, and one
+ * transmit notify per device per round.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/loop.h"
+#include "kernel/printk.h"
+#include "kernel/sysctl.h"
+#include "lwip/etharp.h"
+#include "lwip/prot/ip.h"
+#include "lwip/timeouts.h"
+#include "net/napi.h"
+#include "net/netdev_priv.h"
+#include "netif/ethernet.h"
+
+/* Sits in the first NETDEV_RX_HEADROOM bytes of every RX buffer. */
+struct rxbuf {
+	struct pbuf_custom pc;  /* first: lwIP hands back &pc.pbuf */
+	struct netdev *dev;
+	struct rxbuf *qnext;    /* input backlog link (first buffer of a frame) */
+	unsigned flags;         /* NETDEV_RX_* */
+};
+_Static_assert(sizeof(struct rxbuf) <= NETDEV_RX_HEADROOM, "rxbuf must fit the headroom");
+
+static struct netdev *devs[NETDEV_MAX];
+static int ndevs;
+
+int netdev_count(void)
+{
+	return ndevs;
+}
+
+struct netdev *netdev_get(int i)
+{
+	return i >= 0 && i < ndevs ? devs[i] : NULL;
+}
+
+struct netdev *netdev_by_name(const char *name)
+{
+	for (int i = 0; i < ndevs; i++) {
+		if (!strcmp(devs[i]->name, name))
+			return devs[i];
+	}
+	return NULL;
+}
+
+struct netdev *netdev_of_netif(const struct netif *netif)
+{
+	return netif && netif->state ? ((struct netdev_state *)netif->state)->dev : NULL;
+}
+
+/* ---- receive ------------------------------------------------------------ */
+
+static void rxbuf_free(struct pbuf *p)
+{
+	struct rxbuf *rb = (struct rxbuf *)p;
+	rb->dev->ops->rx_release(rb->dev, rb);
+}
+
+void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags, unsigned flags)
+{
+	struct netdev_state *st = dev->stack;
+	struct pbuf *head = NULL;
+	for (int i = 0; i < nfrags; i++) {
+		struct rxbuf *rb = frags[i].buf;
+		rb->dev = dev;
+		rb->pc.custom_free_function = rxbuf_free;
+		struct pbuf *p = pbuf_alloced_custom(PBUF_RAW, (u16_t)frags[i].len, PBUF_REF, &rb->pc,
+						     (char *)frags[i].buf + frags[i].off, (u16_t)frags[i].len);
+		if (!head)
+			head = p;
+		else
+			pbuf_cat(head, p);
+	}
+	struct rxbuf *first = frags[0].buf;
+	first->flags = flags;
+	first->qnext = NULL;
+	if (!st->admin_up) {
+		dev->stats.rx_dropped++;
+		pbuf_free(head);
+		return;
+	}
+	if (st->rx_len >= sysctl_netdev_max_backlog) {
+		softnet.dropped++;
+		st->rx_backlog_drops++;
+		dev->stats.rx_dropped++;
+		pbuf_free(head);
+		return;
+	}
+	if (st->rx_tail)
+		st->rx_tail->qnext = first;
+	else
+		st->rx_head = first;
+	st->rx_tail = first;
+	st->rx_len++;
+}
+
+void netdev_rx_error(struct netdev *dev)
+{
+	dev->stats.rx_errors++;
+}
+
+/* Feeds a device's backlog to lwIP (napi_run calls it after each poll). */
+static void drain_backlog(struct netdev *dev)
+{
+	struct netdev_state *st = dev->stack;
+	struct netif *netif = &st->netif;
+	while (st->rx_head) {
+		struct rxbuf *rb = st->rx_head;
+		st->rx_head = rb->qnext;
+		if (!st->rx_head)
+			st->rx_tail = NULL;
+		st->rx_len--;
+		struct pbuf *p = &rb->pc.pbuf;
+		dev->stats.rx_packets++;
+		dev->stats.rx_bytes += p->tot_len;
+		softnet.processed++;
+		/* Input is synchronous, so the netif's checksum switches can say
+		 * what this one frame needs: the device checked TCP and UDP. */
+		u16_t check = NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP;
+		if (rb->flags & NETDEV_RX_CSUM_VALID)
+			netif->chksum_flags &= ~check;
+		else
+			netif->chksum_flags |= check;
+		if (netif->input(p, netif) != ERR_OK)
+			pbuf_free(p);
+	}
+}
+
+/* ---- transmit ----------------------------------------------------------- */
+
+/* One's-complement sum of the IPv4 pseudo header (RFC 793 3.1), folded,
+ * not inverted: what virtio's NEEDS_CSUM wants in the checksum field. */
+static uint16_t pseudo_sum(const uint8_t *ip, uint8_t proto, uint16_t l4len)
+{
+	uint32_t s = proto + l4len;
+	for (int i = 12; i < 20; i += 2)
+		s += (uint32_t)ip[i] << 8 | ip[i + 1];
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+/* Offloads the TCP checksum of an IPv4 TCP frame: the pseudo-header sum
+ * goes into the checksum field and the device completes it.  Returns 1 if
+ * done, 0 if the frame is not TCP, -1 if it is but its headers are not all
+ * in the first pbuf (the caller linearises and tries again). */
+static int tcp_csum_offload(struct pbuf *p, struct netdev_txreq *req)
+{
+	uint8_t *b = p->payload;
+	if (p->len < 14 + 20 || b[12] != 0x08 || b[13] != 0x00 || b[14 + 9] != IP_PROTO_TCP)
+		return 0;
+	uint8_t *ip = b + 14;
+	unsigned ihl = (ip[0] & 0x0f) * 4;
+	uint16_t iplen = ip[2] << 8 | ip[3];
+	if (ihl < 20 || iplen < ihl + 20)
+		return 0; /* not a TCP segment lwIP could have built: leave it alone */
+	if (p->len < 14 + ihl + 20)
+		return -1;
+	uint16_t sum = pseudo_sum(ip, IP_PROTO_TCP, iplen - ihl);
+	uint8_t *tcp = ip + ihl;
+	tcp[16] = sum >> 8;
+	tcp[17] = sum & 0xff;
+	req->needs_csum = 1;
+	req->csum_start = 14 + ihl;
+	req->csum_offset = 16;
+	return 1;
+}
+
+static void fill_frags(struct pbuf *p, struct netdev_txreq *req)
+{
+	memset(req, 0, sizeof(*req));
+	for (struct pbuf *q = p; q; q = q->next) {
+		if (!q->len)
+			continue;
+		req->frag[req->nfrags].data = q->payload;
+		req->frag[req->nfrags].len = q->len;
+		req->nfrags++;
+	}
+	req->len = p->tot_len;
+	req->cookie = p;
+}
+
+/* Fills req from the pbuf chain; returns the pbuf that must stay alive
+ * until the device is done (a linear copy when the chain is too long or
+ * the headers are split), or NULL when there is no memory for the copy. */
+static struct pbuf *build_req(struct netdev_state *st, struct pbuf *p, struct netdev_txreq *req)
+{
+	int n = 0, offload = !(st->netif.chksum_flags & NETIF_CHECKSUM_GEN_TCP);
+	for (struct pbuf *q = p; q; q = q->next)
+		n += q->len != 0;
+	fill_frags(p, req);
+	if (n <= NETDEV_TX_MAXFRAGS && (!offload || tcp_csum_offload(p, req) >= 0))
+		return p;
+	struct pbuf *c = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+	if (!c)
+		return NULL;
+	st->tx_linearized++;
+	pbuf_free(p);
+	fill_frags(c, req);
+	if (offload)
+		tcp_csum_offload(c, req);
+	return c;
+}
+
+static void tx_drain(struct netdev_state *st)
+{
+	struct netdev *dev = st->dev;
+	while (st->txq_len) {
+		struct pbuf *p = st->txq[st->txq_head];
+		struct netdev_txreq req;
+		struct pbuf *keep = build_req(st, p, &req);
+		if (!keep) {
+			dev->stats.tx_dropped++;
+			pbuf_free(p);
+		} else {
+			st->txq[st->txq_head] = keep;
+			int err = dev->ops->xmit(dev, &req);
+			if (err == -ENOSPC)
+				return; /* ring full: stays queued until completions free it */
+			if (err) {
+				dev->stats.tx_errors++;
+				pbuf_free(keep);
+			} else {
+				dev->stats.tx_packets++;
+				dev->stats.tx_bytes += req.len;
+				st->need_kick = 1;
+			}
+		}
+		st->txq_head = (st->txq_head + 1) % st->txqueuelen;
+		st->txq_len--;
+	}
+}
+
+static err_t linkoutput(struct netif *netif, struct pbuf *p)
+{
+	struct netdev_state *st = netif->state;
+	if (st->txq_len >= st->txqueuelen) {
+		st->tx_queue_drops++;
+		st->dev->stats.tx_dropped++;
+		return ERR_MEM;
+	}
+	pbuf_ref(p); /* until netdev_tx_done */
+	st->txq[(st->txq_head + st->txq_len) % st->txqueuelen] = p;
+	st->txq_len++;
+	tx_drain(st);
+	return ERR_OK;
+}
+
+void netdev_tx_done(struct netdev *dev, void *cookie)
+{
+	(void)dev;
+	pbuf_free(cookie);
+}
+
+/* ---- device state ------------------------------------------------------- */
+
+void netdev_link_change(struct netdev *dev, int up)
+{
+	dev->link_up = up;
+	struct netif *netif = netdev_netif(dev);
+	if (up) {
+		netif_set_link_up(netif);
+		printk("%s: link becomes ready\n", dev->name);
+	} else {
+		netif_set_link_down(netif);
+		printk("%s: link is down\n", dev->name);
+	}
+}
+
+int netdev_set_up(struct netdev *dev, int up)
+{
+	struct netdev_state *st = dev->stack;
+	st->admin_up = up;
+	if (up)
+		netif_set_up(&st->netif);
+	else
+		netif_set_down(&st->netif);
+	return 0;
+}
+
+int netdev_set_mtu(struct netdev *dev, int mtu)
+{
+	if (!dev->ops->set_mtu || dev->ops->set_mtu(dev, mtu))
+		return -EINVAL;
+	dev->mtu = mtu;
+	netdev_netif(dev)->mtu = (u16_t)mtu;
+	return 0;
+}
+
+static err_t netif_init_cb(struct netif *netif)
+{
+	struct netdev_state *st = netif->state;
+	struct netdev *dev = st->dev;
+	netif->name[0] = 'e';
+	netif->name[1] = 't';
+	netif->output = etharp_output;
+	netif->linkoutput = linkoutput;
+	netif->mtu = (u16_t)dev->mtu;
+	netif->hwaddr_len = ETH_HWADDR_LEN;
+	memcpy(netif->hwaddr, dev->mac, ETH_HWADDR_LEN);
+	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	return ERR_OK;
+}
+
+int netdev_register(struct netdev *dev)
+{
+	if (ndevs == NETDEV_MAX)
+		return -ENOSPC;
+	struct netdev_state *st = calloc(1, sizeof(*st));
+	struct pbuf **txq = calloc(NETDEV_TXQUEUELEN, sizeof(*txq));
+	if (!st || !txq) {
+		free(st);
+		free(txq);
+		return -ENOMEM;
+	}
+	st->dev = dev;
+	st->txq = txq;
+	st->txqueuelen = NETDEV_TXQUEUELEN;
+	snprintf(dev->name, sizeof(dev->name), "eth%d", ndevs);
+	dev->index = ndevs + 2; /* ifindex 1 is lo, as on Linux */
+	dev->stack = st;
+	dev->napi.dev = dev;
+	if (!netif_add(&st->netif, NULL, NULL, NULL, st, netif_init_cb, ethernet_input)) {
+		free(st);
+		free(txq);
+		return -ENOMEM;
+	}
+	/* The device completes TCP checksums; UDP stays in software because
+	 * lwIP may fragment a datagram and the device sees one frame. */
+	if (dev->features & NETDEV_F_TXCSUM)
+		NETIF_SET_CHECKSUM_CTRL(&st->netif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
+	devs[ndevs++] = dev;
+	return 0;
+}
+
+/* ---- the event loop hook ------------------------------------------------ */
+
+/* Returns nonzero if it did anything (the loop then polls again at once). */
+static int net_poll(void)
+{
+	uint64_t polls = softnet.polls;
+	int work = napi_run(sysctl_netdev_budget, sysctl_netdev_budget_usecs, drain_backlog);
+	work |= softnet.polls != polls;
+	if (sys_timeouts_sleeptime() == 0) {
+		for (int i = 0; i < ndevs; i++)
+			devs[i]->ops->tx_reclaim(devs[i]);
+		sys_check_timeouts();
+	}
+	for (int i = 0; i < ndevs; i++) {
+		struct netdev_state *st = devs[i]->stack;
+		if (st->txq_len)
+			tx_drain(st);
+		if (st->need_kick) {
+			st->need_kick = 0;
+			devs[i]->ops->kick(devs[i]);
+		}
+	}
+	return work;
+}
+
+static uint64_t net_next_ms(void)
+{
+	u32_t ms = sys_timeouts_sleeptime();
+	return ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE ? 1000 : ms;
+}
+
+static const struct loop_hook net_hook = { "net", net_poll, net_next_ms };
+
+void netdev_init(void)
+{
+	loop_register(&net_hook);
+}

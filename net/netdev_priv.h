@@ -1,0 +1,49 @@
+/*
+ * The stack's side of network devices, for net/ only: the device table,
+ * each device's lwIP netif, input backlog and transmit queue.  Drivers see
+ * drivers/netdev.h instead.
+ */
+#ifndef NET_NETDEV_PRIV_H
+#define NET_NETDEV_PRIV_H
+
+#include <stdint.h>
+
+#include "drivers/netdev.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+
+#define NETDEV_TXQUEUELEN 1000 /* Linux's default txqueuelen */
+
+struct rxbuf; /* lives in an RX buffer's headroom (net/netdev.c) */
+
+struct netdev_state {
+	struct netif netif;
+	struct netdev *dev;
+	/* input backlog: frames from poll() waiting for the protocol stack */
+	struct rxbuf *rx_head, *rx_tail;
+	int rx_len;
+	/* transmit queue (pfifo): pbufs waiting for ring space */
+	struct pbuf **txq;
+	int txq_head, txq_len, txqueuelen;
+	int need_kick;
+	uint64_t tx_queue_drops, tx_linearized, rx_backlog_drops;
+	int admin_up;
+};
+
+int netdev_count(void);
+struct netdev *netdev_get(int i);
+struct netdev *netdev_by_name(const char *name);
+struct netdev *netdev_of_netif(const struct netif *netif);
+static inline struct netdev_state *netdev_state(struct netdev *dev)
+{
+	return dev->stack;
+}
+static inline struct netif *netdev_netif(struct netdev *dev)
+{
+	return &netdev_state(dev)->netif;
+}
+/* ip link set DEV up|down, mtu N: 0 or -EINVAL. */
+int netdev_set_up(struct netdev *dev, int up);
+int netdev_set_mtu(struct netdev *dev, int mtu);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * Counters of ours that `netstat -s` prints under Linux's TcpExt names
+ * (net/cmd_netstat.c).  lwIP has no listen queue or SYN cookies of its
+ * own; the code that adds them increments these.
+ */
+#ifndef NET_NETSTAT_H
+#define NET_NETSTAT_H
+
+#include <stdint.h>
+
+extern struct netstat_ext {
+	uint64_t listen_overflows;         /* ListenOverflows: accept queue full */
+	uint64_t listen_drops;             /* ListenDrops: SYNs to LISTEN sockets dropped */
+	uint64_t syncookies_sent;          /* SyncookiesSent */
+	uint64_t syncookies_recv;          /* SyncookiesRecv: valid cookies */
+	uint64_t syncookies_failed;        /* SyncookiesFailed: invalid cookies */
+	uint64_t tcp_req_qfull_drop;       /* TCPReqQFullDrop: SYN queue full, no cookies */
+	uint64_t tcp_req_qfull_do_cookies; /* TCPReqQFullDoCookies: SYN queue full, cookie sent */
+} netstat_ext;
+
+#endif
