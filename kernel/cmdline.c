@@ -1,10 +1,30 @@
 /*
  * Console line parser: POSIX-shell-like word splitting without expansion
- * (XCU 2.2 quoting, 2.3 comments), in place.  Pure; tests/unit covers it.
+ * (XCU 2.2 quoting, 2.3 comments), in place; and reading a boot file
+ * (nagare.rc, sysctl.conf) line by line.  Pure; tests/unit covers it.
  */
 #include <errno.h>
 
 #include "kernel/cmdline.h"
+
+int cmdline_getline(const char *text, size_t len, size_t *pos, char *line, size_t size, int *too_long)
+{
+	size_t p = *pos, n = 0;
+	if (p >= len)
+		return 0;
+	*too_long = 0;
+	for (; p < len && text[p] != '\n'; p++) {
+		if (n + 1 < size)
+			line[n++] = text[p];
+		else
+			*too_long = 1;
+	}
+	*pos = p + 1;
+	while (n && line[n - 1] == '\r')
+		n--;
+	line[n] = 0;
+	return 1;
+}
 
 static int blank(char c)
 {

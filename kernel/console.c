@@ -83,21 +83,9 @@ int console_poll(void)
 
 void console_run_script(const char *text, size_t len)
 {
-	for (size_t pos = 0; pos < len;) {
-		char line[CONSOLE_LINE_MAX];
-		size_t n = 0;
-		int too_long = 0;
-		while (pos < len && text[pos] != '\n') {
-			if (n + 1 < sizeof(line))
-				line[n++] = text[pos];
-			else
-				too_long = 1;
-			pos++;
-		}
-		pos++;
-		while (n && line[n - 1] == '\r')
-			n--;
-		line[n] = 0;
+	char line[CONSOLE_LINE_MAX];
+	int too_long;
+	for (size_t pos = 0; cmdline_getline(text, len, &pos, line, sizeof(line), &too_long);) {
 		const char *p = line;
 		while (*p == ' ' || *p == '\t')
 			p++;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kernel/bootfile.h"
+#include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "kernel/sysctl.h"
 
@@ -208,20 +209,9 @@ static int write_arg(const struct opts *o, char *arg)
 
 static int apply_text(const struct opts *o, const char *file, const char *text, size_t len)
 {
-	int bad = 0, lineno = 0;
-	for (size_t pos = 0; pos < len;) {
-		char line[NAME_MAX_LEN + VALUE_MAX_LEN];
-		size_t n = 0;
-		int too_long = 0;
-		while (pos < len && text[pos] != '\n') {
-			if (n + 1 < sizeof(line))
-				line[n++] = text[pos];
-			else
-				too_long = 1;
-			pos++;
-		}
-		pos++;
-		line[n] = 0;
+	int bad = 0, lineno = 0, too_long;
+	char line[NAME_MAX_LEN + VALUE_MAX_LEN];
+	for (size_t pos = 0; cmdline_getline(text, len, &pos, line, sizeof(line), &too_long);) {
 		lineno++;
 		char *p = trim(line);
 		if (!*p || *p == '#' || *p == ';')

@@ -125,6 +125,31 @@ START_TEST(open_quote)
 }
 END_TEST
 
+START_TEST(getline_lines)
+{
+	const char text[] = "one\r\ntwo\n\nlonger than eight\nlast";
+	char line[9];
+	size_t pos = 0;
+	int too_long;
+	ck_assert_int_eq(cmdline_getline(text, sizeof(text) - 1, &pos, line, sizeof(line), &too_long), 1);
+	ck_assert_str_eq(line, "one"); /* CR LF: the CR goes too */
+	ck_assert_int_eq(too_long, 0);
+	ck_assert_int_eq(cmdline_getline(text, sizeof(text) - 1, &pos, line, sizeof(line), &too_long), 1);
+	ck_assert_str_eq(line, "two");
+	ck_assert_int_eq(cmdline_getline(text, sizeof(text) - 1, &pos, line, sizeof(line), &too_long), 1);
+	ck_assert_str_eq(line, "");
+	ck_assert_int_eq(cmdline_getline(text, sizeof(text) - 1, &pos, line, sizeof(line), &too_long), 1);
+	ck_assert_str_eq(line, "longer t"); /* cut, and flagged */
+	ck_assert_int_eq(too_long, 1);
+	ck_assert_int_eq(cmdline_getline(text, sizeof(text) - 1, &pos, line, sizeof(line), &too_long), 1);
+	ck_assert_str_eq(line, "last"); /* no newline at the end */
+	ck_assert_int_eq(too_long, 0);
+	ck_assert_int_eq(cmdline_getline(text, sizeof(text) - 1, &pos, line, sizeof(line), &too_long), 0);
+	pos = 0;
+	ck_assert_int_eq(cmdline_getline("", 0, &pos, line, sizeof(line), &too_long), 0);
+}
+END_TEST
+
 Suite *cmdline_suite(void)
 {
 	Suite *s = suite_create("cmdline");
@@ -136,6 +161,7 @@ Suite *cmdline_suite(void)
 	tcase_add_test(tc, comments);
 	tcase_add_test(tc, too_many);
 	tcase_add_test(tc, open_quote);
+	tcase_add_test(tc, getline_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
