@@ -283,3 +283,51 @@ def test_uefi_image_brings_up_the_network(tmp_path):
             assert ns_ping(ns, "-c", "3", "-i", "0.2", "-W", "5", GUEST).returncode == 0
         finally:
             g.kill()
+
+
+def test_isn_follows_rfc6528(net):
+    """Same 4-tuple: the ISN advances with the 4 us clock; another source
+    port: an unrelated offset (the keyed hash).  The namespace's kernel
+    resets each half-open connection (it never sent the SYN)."""
+    ns, g = net
+    code = r'''
+import time
+from scapy.all import IP, TCP, sr1, conf
+conf.verb = 0
+def syn(sport):
+    t = time.monotonic()
+    r = sr1(IP(dst="10.0.2.15") / TCP(sport=sport, dport=7, flags="S", seq=1000), timeout=5)
+    return t, r[TCP].seq, r[TCP].flags
+t1, s1, f1 = syn(40001)
+time.sleep(0.5)
+t2, s2, f2 = syn(40001)
+t3, s3, f3 = syn(40002)
+print(t1, s1, t2, s2, t3, s3, f1, f2)
+'''
+    r = ns.run(["/usr/bin/python3", "-c", code], timeout=60)
+    assert r.returncode == 0, r.stderr[-2000:]
+    t1, s1, t2, s2, t3, s3 = map(float, r.stdout.split()[:6])
+    assert r.stdout.split()[6:] == ["SA", "SA"]
+    advance = (int(s2) - int(s1)) % 2 ** 32
+    expect = (t2 - t1) * 250000  # one per 4 microseconds
+    assert abs(advance - expect) < 0.05 * expect + 5000, (advance, expect)
+    predicted = (int(s2) + int((t3 - t2) * 250000)) % 2 ** 32
+    assert min((int(s3) - predicted) % 2 ** 32, (predicted - int(s3)) % 2 ** 32) > 1000000
+
+
+def test_device_without_virtio_1_is_reported_and_left_alone(tmp_path):
+    """A legacy-only virtio-net (no modern interface) is refused with a
+    message; the kernel and the other NIC carry on."""
+    with nagare.Netns() as ns:
+        g = ns.guest(boot="pvh", log=str(tmp_path / "console.log"),
+                     extra=["-netdev", "user,id=legacy", "-device",
+                            "virtio-net-pci,netdev=legacy,disable-modern=on,disable-legacy=off,romfile="]).start()
+        try:
+            g.wait_prompt()
+            out = g.output()
+            assert re.search(r"virtio 00:0\d\.0: no modern \(virtio 1\.x\) interface", out)
+            assert re.search(r"pci 00:0\d\.0: virtio_net: probe failed \(-19\), device left alone", out)
+            assert "eth1" not in g.cmd("ip link")
+            assert ns_ping(ns, "-c", "2", "-i", "0.2", GUEST).returncode == 0
+        finally:
+            g.kill()
