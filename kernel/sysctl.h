@@ -56,6 +56,7 @@ extern int sysctl_max_syn_backlog;
 extern int sysctl_tcp_syncookies;
 extern int sysctl_tcp_abort_on_overflow;
 extern int sysctl_tcp_fin_timeout;
+extern int sysctl_tcp_max_tw_buckets;
 extern int sysctl_icmp_echo_ignore_all;
 extern int sysctl_icmp_echo_ignore_broadcasts;
 extern int sysctl_icmp_ignore_bogus_error_responses;

@@ -18,6 +18,7 @@ int sysctl_max_syn_backlog;
 int sysctl_tcp_syncookies;
 int sysctl_tcp_abort_on_overflow;
 int sysctl_tcp_fin_timeout;
+int sysctl_tcp_max_tw_buckets;
 int sysctl_icmp_echo_ignore_all;
 int sysctl_icmp_echo_ignore_broadcasts;
 int sysctl_icmp_ignore_bogus_error_responses;
@@ -57,9 +58,11 @@ const struct sysctl sysctl_table[] = {
 	INT("net.ipv4.tcp_abort_on_overflow", sysctl_tcp_abort_on_overflow, 0, 1, 0,
 	    "(not yet effective) Accept queue full at the handshake's last ACK: 0 drop it and let the client retry, 1 reset."),
 	INT("net.ipv4.tcp_fin_timeout", sysctl_tcp_fin_timeout, 0, INT_MAX / 1000, 60,
-	    "(not yet effective) Seconds an orphaned connection stays in FIN-WAIT-2."),
+	    "Seconds a connection closed by us stays in FIN-WAIT-2 waiting for the peer's FIN."),
 	INT("net.ipv4.tcp_max_syn_backlog", sysctl_max_syn_backlog, 0, INT_MAX, 128,
 	    "(not yet effective) Most half-open connections per listener. Linux scales it with memory: max(128, established-hash buckets / 128), 128 below about 4 GiB."),
+	INT("net.ipv4.tcp_max_tw_buckets", sysctl_tcp_max_tw_buckets, 0, INT_MAX, 4096,
+	    "Most connections in TIME-WAIT (60 s); past it a connection closes without one. Linux derives its default from memory."),
 	INT("net.ipv4.tcp_syncookies", sysctl_tcp_syncookies, 0, 2, 1,
 	    "(not yet effective) SYN cookies: 0 never, 1 when the SYN queue overflows, 2 always (RFC 4987)."),
 };

@@ -21,7 +21,7 @@
 #define MEM_LIBC_MALLOC 1
 #define MEMP_MEM_MALLOC 1
 #define MEM_ALIGNMENT 8
-#define MEMP_NUM_TCP_PCB 16384        /* live TCP connections (10,000 keep-alive + churn) */
+#define MEMP_NUM_TCP_PCB 32768        /* TCP PCBs: connections, TIME-WAIT (bounded below), SYN-RCVD */
 #define MEMP_NUM_TCP_PCB_LISTEN 32    /* listening sockets */
 #define MEMP_NUM_TCP_SEG 32768        /* segments queued for send/retransmit, all connections */
 #define MEMP_NUM_PBUF 32768           /* PBUF_REF/ROM headers (zero-copy TX data) */
@@ -71,6 +71,11 @@
 #define TCP_DEFAULT_LISTEN_BACKLOG 255
 #define LWIP_TCP_KEEPALIVE 1
 #define TCP_TTL 64
+/* Linux's lifetimes and limits, runtime through sysctls (patch 0002 guards them). */
+extern int sysctl_tcp_fin_timeout, sysctl_tcp_max_tw_buckets;
+#define TCP_MSL 30000UL               /* TIME-WAIT = 2 MSL = 60 s, Linux's TCP_TIMEWAIT_LEN */
+#define TCP_FIN_WAIT_TIMEOUT ((u32_t)sysctl_tcp_fin_timeout * 1000)
+#define TCP_MAX_TW_BUCKETS ((u32_t)sysctl_tcp_max_tw_buckets)
 #define LWIP_TCP_SACK_OUT 0
 #define LWIP_UDP 1
 

@@ -7,3 +7,5 @@ LWIP_SRCS += $(addprefix $(LWIP)/src/core/, init.c def.c inet_chksum.c ip.c mem.
 KERNEL_SRCS += net/siphash.c net/tcp_isn.c
 HOST_TEST_SRCS += net/siphash.c net/tcp_isn.c net/napi.c net/inet.c
 KERNEL_SRCS += net/cmd_ethtool.c net/cmd_netstat.c net/cmd_softnet.c net/cmd_ping.c
+KERNEL_SRCS += net/http/parser.c net/http/server.c net/http/routes.c net/http/sbuf.c net/http/cmd_http.c net/http/metrics.c
+HOST_TEST_SRCS += net/http/parser.c

@@ -1,0 +1,78 @@
+/*
+ * The `http` console command: start the server, show its state and
+ * routes, set its timeouts.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/console.h"
+#include "kernel/printk.h"
+#include "net/http/http.h"
+#include "net/http/server_priv.h"
+
+static int number(const char *s, long lo, long hi, long *v)
+{
+	char *end;
+	*v = strtol(s, &end, 10);
+	return *s && !*end && *v >= lo && *v <= hi;
+}
+
+static void status(void)
+{
+	const struct http_stats *s = &http_stats;
+	con_printf("http: %s on port %u\n", http_running() ? "listening" : "stopped", http_config.port);
+	con_printf("  routes: / (612-byte page), /bytes/N (N <= %llu), /metrics, /sysctl; GET and HEAD\n",
+		   (unsigned long long)HTTP_BYTES_MAX);
+	con_printf("  connections: %lu open, %lu accepted, %lu refused\n", s->conns_now, s->conns_total,
+		   s->conns_failed);
+	con_printf("  requests: %lu; responses 2xx %lu, 4xx %lu, 5xx %lu; %lu timeouts\n", s->requests,
+		   s->responses[2], s->responses[4], s->responses[5], s->timeouts);
+	con_printf("  bytes sent: %lu\n", s->bytes_out);
+	con_printf("  timeouts: header %u s, keep-alive %u s\n", http_config.header_timeout,
+		   http_config.keepalive_timeout);
+}
+
+static int cmd_http(int argc, char **argv)
+{
+	long v;
+	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "status"))) {
+		status();
+		return 0;
+	}
+	if (!strcmp(argv[1], "start") && argc <= 3) {
+		if (http_running()) {
+			con_printf("http: already listening on port %u\n", http_config.port);
+			return 1;
+		}
+		v = http_config.port;
+		if (argc == 3 && !number(argv[2], 1, 65535, &v)) {
+			con_printf("http: invalid port '%s'\n", argv[2]);
+			return 1;
+		}
+		if (http_listen((uint16_t)v)) {
+			con_printf("http: cannot listen on port %ld\n", v);
+			return 1;
+		}
+		printk("http: listening on TCP port %ld\n", v);
+		return 0;
+	}
+	if (!strcmp(argv[1], "set") && argc == 4) {
+		if (!number(argv[3], 1, 3600, &v)) {
+			con_printf("http: invalid value '%s' (1 to 3600 seconds)\n", argv[3]);
+			return 1;
+		}
+		if (!strcmp(argv[2], "header-timeout"))
+			http_config.header_timeout = v;
+		else if (!strcmp(argv[2], "keepalive-timeout"))
+			http_config.keepalive_timeout = v;
+		else {
+			con_printf("http: unknown setting '%s' (header-timeout, keepalive-timeout)\n", argv[2]);
+			return 1;
+		}
+		return 0;
+	}
+	con_printf("usage: http [status] | http start [PORT] | http set {header-timeout|keepalive-timeout} SECONDS\n");
+	return 1;
+}
+CONSOLE_CMD(http, "http", cmd_http, "http [status|start [PORT]|set NAME SECONDS]",
+	    "the HTTP server: state, routes, start, timeouts");

@@ -1,0 +1,47 @@
+/*
+ * Internals of the HTTP server shared by server.c (connections, output)
+ * and routes.c (what each path answers).
+ */
+#ifndef NET_HTTP_SERVER_PRIV_H
+#define NET_HTTP_SERVER_PRIV_H
+
+#include <stdint.h>
+
+#include "lwip/tcp.h"
+#include "net/http/parser.h"
+#include "net/http/sbuf.h"
+
+struct http_config {
+	uint16_t port;
+	unsigned header_timeout;    /* s: a request that stalls this long gets 408 */
+	unsigned keepalive_timeout; /* s: an idle keep-alive connection is closed */
+};
+
+extern struct http_config http_config;
+
+struct http_conn {
+	struct tcp_pcb *pcb;
+	struct pbuf *rx;          /* received, not yet parsed */
+	uint16_t rx_off;          /* bytes of rx's first pbuf already parsed */
+	uint8_t keep_alive, head_only, close_after, streaming;
+	uint64_t body_left;       /* request body bytes still to skip */
+	uint64_t stream_off, stream_len; /* /bytes/N, or a generated body in gen */
+	struct sbuf gen;
+	uint64_t last_ms;         /* last progress, for the timeouts */
+	struct http_parser parser;
+};
+
+int http_send_head(struct http_conn *c, int status, const char *type, uint64_t body_len,
+		   const char *extra, int more);
+int http_send_body(struct http_conn *c, const void *body, size_t len, int copy);
+int http_send_simple(struct http_conn *c, int status, const char *type, const char *body,
+		     size_t len, const char *extra);
+int http_send_error(struct http_conn *c, int status, const char *extra);
+/* Answers the request c->parser holds (routes.c). */
+void http_route(struct http_conn *c);
+/* Queues more of a streamed body; 1 if it must wait for room, 0 when done. */
+int http_stream_more(struct http_conn *c);
+int http_listen(uint16_t port);
+int http_running(void);
+
+#endif
