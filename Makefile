@@ -57,7 +57,7 @@ all: $(B)/nagare.img $(B)/kernel.elf
 # --- dependencies -----------------------------------------------------------
 DEBIAN_PACKAGES := build-essential gnu-efi ovmf qemu-system-x86 mtools dosfstools gdisk \
 	linux-libc-dev check pkg-config python3 python3-pytest python3-scapy wrk hping3 \
-	iperf fping iputils-ping curl tshark iproute2 xz-utils patch apt dpkg-dev valgrind
+	iperf fping iputils-ping curl tshark iproute2 nftables xz-utils patch apt dpkg-dev valgrind
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \

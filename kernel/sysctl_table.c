@@ -38,7 +38,7 @@ const struct sysctl sysctl_table[] = {
 	INT("net.core.netdev_max_backlog", sysctl_netdev_max_backlog, 0, INT_MAX, 1000,
 	    "Most frames waiting in a device's input backlog; more are dropped and counted (softnet_stat dropped)."),
 	INT("net.core.somaxconn", sysctl_somaxconn, 0, INT_MAX, 4096,
-	    "(not yet effective) Upper limit on a listener's accept queue, applied at listen() time."),
+	    "Upper limit on a listener's accept queue, read at listen() time: min(backlog, somaxconn) connections may wait, plus one (Linux lets backlog + 1 in)."),
 	INT("net.ipv4.conf.all.arp_filter", sysctl_arp_filter_all, 0, 1, 0,
 	    "(not yet effective) Answer ARP only on the interface the reply would route out of (all interfaces)."),
 	INT("net.ipv4.conf.all.rp_filter", sysctl_rp_filter_all, 0, 2, 0,
@@ -56,15 +56,15 @@ const struct sysctl sysctl_table[] = {
 	INT("net.ipv4.ip_default_ttl", sysctl_ip_default_ttl, 1, 255, 64,
 	    "(not yet effective) TTL of locally generated IPv4 packets."),
 	INT("net.ipv4.tcp_abort_on_overflow", sysctl_tcp_abort_on_overflow, 0, 1, 0,
-	    "(not yet effective) Accept queue full at the handshake's last ACK: 0 drop it and let the client retry, 1 reset."),
+	    "Accept queue full when the handshake's last ACK arrives: 0 drop the ACK and keep the connection half-open (the SYN-ACK is retransmitted), 1 answer with a reset."),
 	INT("net.ipv4.tcp_fin_timeout", sysctl_tcp_fin_timeout, 0, INT_MAX / 1000, 60,
 	    "Seconds a connection closed by us stays in FIN-WAIT-2 waiting for the peer's FIN."),
 	INT("net.ipv4.tcp_max_syn_backlog", sysctl_max_syn_backlog, 0, INT_MAX, 128,
-	    "(not yet effective) Most half-open connections per listener. Linux scales it with memory: max(128, established-hash buckets / 128), 128 below about 4 GiB."),
+	    "Sizes a listener's SYN queue at listen(): clamp(backlog, 8, this) + 1, rounded up to a power of two. Linux scales the default with memory (128 on small machines); docs/architecture.md compares newer Linux."),
 	INT("net.ipv4.tcp_max_tw_buckets", sysctl_tcp_max_tw_buckets, 0, INT_MAX, 4096,
 	    "Most connections in TIME-WAIT (60 s); past it a connection closes without one. Linux derives its default from memory."),
 	INT("net.ipv4.tcp_syncookies", sysctl_tcp_syncookies, 0, 2, 1,
-	    "(not yet effective) SYN cookies: 0 never, 1 when the SYN queue overflows, 2 always (RFC 4987)."),
+	    "SYN cookies (RFC 4987): 0 never (a full SYN queue drops SYNs), 1 when the SYN queue is full, 2 for every SYN."),
 };
 
 const size_t sysctl_table_len = sizeof(sysctl_table) / sizeof(sysctl_table[0]);

@@ -11,4 +11,12 @@
 u32_t net_tcp_isn(const ip_addr_t *local_ip, u16_t local_port, const ip_addr_t *remote_ip,
 		  u16_t remote_port);
 
+/* Listen queues and SYN cookies (net/listen.c; patch 0003). */
+struct tcp_pcb;
+struct tcp_hdr;
+struct pbuf;
+err_t net_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len,
+		       u8_t *opt2, struct pbuf *p);
+int net_tcp_synrcvd_ack(struct tcp_pcb *pcb);
+
 #endif

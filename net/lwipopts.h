@@ -32,6 +32,7 @@
 #define MEMP_NUM_FRAG_PBUF 512        /* fragments of outgoing datagrams in flight */
 #define MEMP_NUM_ARP_QUEUE 256        /* packets waiting for an ARP reply */
 #define IP_REASS_MAX_PBUFS 256        /* fragments held for reassembly (a 64 KiB ping is 45) */
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8) /* lwIP's timers + room for apps */
 
 /* ---- link and IPv4 ---- */
 #define LWIP_ETHERNET 1
@@ -67,16 +68,18 @@
 #define TCP_SNDLOWAT (16 * TCP_MSS)         /* sent callback once this much room (u16 in lwIP) */
 #define TCP_QUEUE_OOSEQ 1
 #define TCP_OOSEQ_MAX_PBUFS 64        /* out-of-order segments kept per connection */
-#define TCP_LISTEN_BACKLOG 1
-#define TCP_DEFAULT_LISTEN_BACKLOG 255
+#define TCP_LISTEN_BACKLOG 0          /* net/listen.c keeps Linux's two queues instead */
+#define LWIP_TCP_PCB_NUM_EXT_ARGS 1   /* net/listen.c: half-open accounting */
+#define LWIP_TCP_TIMESTAMPS 1         /* RFC 7323; SYN cookies keep options in the TSval */
 #define LWIP_TCP_KEEPALIVE 1
+#define SO_REUSE 1                    /* SO_REUSEADDR: listen again while old connections live */
 #define TCP_TTL 64
 /* Linux's lifetimes and limits, runtime through sysctls (patch 0002 guards them). */
 extern int sysctl_tcp_fin_timeout, sysctl_tcp_max_tw_buckets;
 #define TCP_MSL 30000UL               /* TIME-WAIT = 2 MSL = 60 s, Linux's TCP_TIMEWAIT_LEN */
 #define TCP_FIN_WAIT_TIMEOUT ((u32_t)sysctl_tcp_fin_timeout * 1000)
 #define TCP_MAX_TW_BUCKETS ((u32_t)sysctl_tcp_max_tw_buckets)
-#define LWIP_TCP_SACK_OUT 0
+#define LWIP_TCP_SACK_OUT 1           /* send SACK blocks for out-of-order data (RFC 2018) */
 #define LWIP_UDP 1
 
 /* ---- statistics: netstat -s, ethtool, /metrics ---- */
@@ -99,5 +102,8 @@ extern int sysctl_tcp_fin_timeout, sysctl_tcp_max_tw_buckets;
 #define LWIP_HOOK_FILENAME "net/lwip_hooks.h"
 #define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
 	net_tcp_isn(local_ip, local_port, remote_ip, remote_port)
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
+	net_tcp_inpacket(pcb, hdr, optlen, opt1len, opt2, p)
+#define LWIP_HOOK_TCP_SYNRCVD_ACK(pcb) net_tcp_synrcvd_ack(pcb)
 
 #endif

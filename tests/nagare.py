@@ -34,6 +34,14 @@ EXIT_DEBUG_POWEROFF = 33  # isa-debug-exit code 0x10: poweroff fallback
 ESP_OFFSET = 1 << 20   # the EFI system partition starts at 1 MiB (Makefile)
 
 
+def _die_with_parent():
+    """Popen preexec_fn: the child (QEMU, a tool) is killed if this Python
+    process dies first, even by SIGKILL (prctl PR_SET_PDEATHSIG survives
+    the exec of `ip netns exec`)."""
+    import ctypes
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+
+
 def clean(data):
     """Serial bytes -> text: no ANSI sequences, no CR."""
     return ANSI.sub(b"", data).replace(b"\r", b"").decode("utf-8", "replace")
@@ -98,7 +106,7 @@ class Guest:
     def start(self):
         self.t_start = time.monotonic()
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, bufsize=0)
+                                     stderr=subprocess.STDOUT, bufsize=0, preexec_fn=_die_with_parent)
         self.reader = threading.Thread(target=self._reader, daemon=True)
         self.reader.start()
         return self
@@ -243,6 +251,7 @@ class Netns:
                               check=check, **kw)
 
     def popen(self, cmd, **kw):
+        kw.setdefault("preexec_fn", _die_with_parent)
         p = subprocess.Popen(["ip", "netns", "exec", self.name] + list(cmd), **kw)
         self.procs.append(p)
         return p

@@ -20,7 +20,8 @@ static int number(const char *s, long lo, long hi, long *v)
 static void status(void)
 {
 	const struct http_stats *s = &http_stats;
-	con_printf("http: %s on port %u\n", http_running() ? "listening" : "stopped", http_config.port);
+	con_printf("http: %s on port %u%s\n", http_running() ? "listening" : "stopped", http_config.port,
+		   http_config.paused ? ", accepting paused (http resume)" : "");
 	con_printf("  routes: / (612-byte page), /bytes/N (N <= %llu), /metrics, /sysctl; GET and HEAD\n",
 		   (unsigned long long)HTTP_BYTES_MAX);
 	con_printf("  connections: %lu open, %lu accepted, %lu refused\n", s->conns_now, s->conns_total,
@@ -56,6 +57,19 @@ static int cmd_http(int argc, char **argv)
 		printk("http: listening on TCP port %ld\n", v);
 		return 0;
 	}
+	if (argc == 2 && !strcmp(argv[1], "stop")) {
+		if (!http_running()) {
+			con_printf("http: not running\n");
+			return 1;
+		}
+		http_stop();
+		printk("http: stopped listening on port %u\n", http_config.port);
+		return 0;
+	}
+	if (argc == 2 && (!strcmp(argv[1], "pause") || !strcmp(argv[1], "resume"))) {
+		http_pause(argv[1][0] == 'p');
+		return 0;
+	}
 	if (!strcmp(argv[1], "set") && argc == 4) {
 		if (!number(argv[3], 1, 3600, &v)) {
 			con_printf("http: invalid value '%s' (1 to 3600 seconds)\n", argv[3]);
@@ -71,8 +85,9 @@ static int cmd_http(int argc, char **argv)
 		}
 		return 0;
 	}
-	con_printf("usage: http [status] | http start [PORT] | http set {header-timeout|keepalive-timeout} SECONDS\n");
+	con_printf("usage: http [status] | http start [PORT] | http stop | http pause | http resume | "
+		   "http set {header-timeout|keepalive-timeout} SECONDS\n");
 	return 1;
 }
-CONSOLE_CMD(http, "http", cmd_http, "http [status|start [PORT]|set NAME SECONDS]",
-	    "the HTTP server: state, routes, start, timeouts");
+CONSOLE_CMD(http, "http", cmd_http, "http [status|start [PORT]|stop|pause|resume|set NAME SECONDS]",
+	    "the HTTP server: state, routes, start, accepting, timeouts");

@@ -1,28 +1,255 @@
 /*
- * /metrics and /sysctl bodies.  (Placeholder: a fuller /metrics comes next.)
+ * /metrics and /sysctl bodies.  /metrics is every counter the system keeps,
+ * in Prometheus text exposition format 0.0.4: time and memory, interrupts,
+ * each device (stack counters as `ip -s link`, driver counters as
+ * `ethtool -S`), softnet (/proc/net/softnet_stat), the HTTP server and, in
+ * metrics_lwip.c, everything `netstat -s` shows plus lwIP's own counters
+ * and pools.  Counters end in _total; gauges do not.  Text goes into an
+ * sbuf: if the heap runs out it sets oom and routes.c answers 503, so no
+ * half body is ever served.  /sysctl is the tunables table as JSON.
  */
-#include <stdio.h>
+#include <stddef.h>
+#include <string.h>
 
+#include "kernel/heap.h"
+#include "kernel/irq.h"
+#include "kernel/loop.h"
+#include "kernel/pmm.h"
 #include "kernel/sysctl.h"
+#include "kernel/time.h"
 #include "net/http/http.h"
+#include "net/http/metrics_priv.h"
+#include "net/napi.h"
+#include "net/netdev_priv.h"
+
+/* ---- format helpers ---------------------------------------------------- */
+
+void metrics_family(struct sbuf *b, const char *name, const char *type, const char *help)
+{
+	sbuf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+void metrics_one(struct sbuf *b, const char *name, const char *type, const char *help, uint64_t v)
+{
+	metrics_family(b, name, type, help);
+	sbuf_printf(b, "%s %lu\n", name, (unsigned long)v);
+}
+
+void metrics_escape(struct sbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			sbuf_add(b, "\\\\", 2);
+		else if (*s == '"')
+			sbuf_add(b, "\\\"", 2);
+		else if (*s == '\n')
+			sbuf_add(b, "\\n", 2);
+		else
+			sbuf_add(b, s, 1);
+	}
+}
+
+void metrics_label_sample(struct sbuf *b, const char *name, const char *key, const char *value,
+			  uint64_t v)
+{
+	sbuf_printf(b, "%s{%s=\"", name, key);
+	metrics_escape(b, value);
+	sbuf_printf(b, "\"} %lu\n", (unsigned long)v);
+}
+
+/* ns as decimal seconds. */
+static void seconds(struct sbuf *b, const char *name, const char *type, const char *help, uint64_t ns)
+{
+	metrics_family(b, name, type, help);
+	sbuf_printf(b, "%s %lu.%09lu\n", name, (unsigned long)(ns / 1000000000),
+		    (unsigned long)(ns % 1000000000));
+}
+
+/* ---- time, memory, interrupts ------------------------------------------ */
+
+static struct sbuf *irq_buf; /* irq_foreach's callback has no argument */
+
+static void irq_sample(int vec, const char *name, uint64_t count)
+{
+	sbuf_printf(irq_buf, "nagare_interrupts_total{vector=\"%d\",name=\"", vec);
+	metrics_escape(irq_buf, name);
+	sbuf_printf(irq_buf, "\"} %lu\n", (unsigned long)count);
+}
+
+static void system_metrics(struct sbuf *b)
+{
+	static const char *const load_name[3] = { "nagare_load1", "nagare_load5", "nagare_load15" };
+	unsigned long avg[3];
+	struct heap_stats h;
+	struct pmm_stats p;
+
+	seconds(b, "nagare_uptime_seconds", "gauge", "Seconds since kernel entry.", time_ns());
+	seconds(b, "nagare_idle_seconds_total", "counter", "Seconds the CPU spent halted.",
+		loop_idle_ns());
+	loop_loadavg(avg);
+	for (int i = 0; i < 3; i++) {
+		metrics_family(b, load_name[i], "gauge", "Load average (runnable = the loop was busy).");
+		sbuf_printf(b, "%s %lu.%03lu\n", load_name[i], avg[i] >> 11, ((avg[i] & 2047) * 1000) >> 11);
+	}
+	heap_stats(&h);
+	metrics_one(b, "nagare_heap_bytes", "gauge", "Bytes in live heap blocks.", h.bytes);
+	metrics_one(b, "nagare_heap_blocks", "gauge", "Live heap allocations.", h.blocks);
+	metrics_one(b, "nagare_heap_pages", "gauge", "Pages the heap holds.", h.pages);
+	metrics_one(b, "nagare_heap_failures_total", "counter", "Heap allocations that found no memory.",
+		    h.failures);
+	pmm_stats(&p);
+	metrics_one(b, "nagare_pmm_usable_pages", "gauge", "Usable 4 KiB pages in the memory map.", p.total);
+	metrics_one(b, "nagare_pmm_free_pages", "gauge", "Free 4 KiB pages.", p.free);
+	metrics_one(b, "nagare_pmm_kernel_pages", "gauge", "Pages of the kernel image.", p.kernel);
+	metrics_family(b, "nagare_interrupts_total", "counter", "Interrupts by vector.");
+	irq_buf = b;
+	irq_foreach(irq_sample);
+}
+
+/* ---- devices and softnet ------------------------------------------------ */
+
+struct dev_family {
+	const char *name, *type, *help;
+	uint8_t in_state, is_int; /* field of struct netdev_state (else netdev); an int (else u64) */
+	uint16_t off;
+};
+
+#define DEV_STAT(f, h) { "nagare_netdev_" #f "_total", "counter", h, 0, 0, offsetof(struct netdev, stats.f) }
+#define DEV_EXT(f, h) { "nagare_netdev_" #f "_total", "counter", h, 1, 0, offsetof(struct netdev_state, f) }
+static const struct dev_family dev_families[] = {
+	DEV_STAT(rx_packets, "Frames received (ip -s link)."),
+	DEV_STAT(rx_bytes, "Bytes received."),
+	DEV_STAT(rx_dropped, "Received frames dropped."),
+	DEV_STAT(rx_errors, "Receive errors."),
+	DEV_STAT(tx_packets, "Frames transmitted."),
+	DEV_STAT(tx_bytes, "Bytes transmitted."),
+	DEV_STAT(tx_dropped, "Frames dropped on transmit."),
+	DEV_STAT(tx_errors, "Transmit errors."),
+	DEV_EXT(tx_queue_drops, "Frames dropped: transmit queue full."),
+	DEV_EXT(tx_linearized, "Frames copied: too many fragments for the device."),
+	DEV_EXT(rx_backlog_drops, "Frames dropped: input backlog full."),
+	{ "nagare_netdev_mtu", "gauge", "MTU, bytes.", 0, 1, offsetof(struct netdev, mtu) },
+	{ "nagare_netdev_carrier", "gauge", "1 if the link is up.", 0, 1, offsetof(struct netdev, link_up) },
+	{ "nagare_netdev_up", "gauge", "1 if administratively up.", 1, 1, offsetof(struct netdev_state, admin_up) },
+	{ "nagare_netdev_rx_backlog", "gauge", "Frames on the input backlog.", 1, 1, offsetof(struct netdev_state, rx_len) },
+	{ "nagare_netdev_tx_queue", "gauge", "Frames on the transmit queue.", 1, 1, offsetof(struct netdev_state, txq_len) },
+};
+
+static uint64_t dev_value(struct netdev *dev, const struct dev_family *f)
+{
+	const char *base = f->in_state ? (const char *)netdev_state(dev) : (const char *)dev;
+	if (f->is_int)
+		return (uint64_t)*(const int *)(base + f->off);
+	return *(const uint64_t *)(base + f->off);
+}
+
+static struct sbuf *emit_buf; /* ops->stats' emit has no argument */
+static const char *emit_dev;
+
+static void driver_sample(const char *name, uint64_t v)
+{
+	sbuf_printf(emit_buf, "nagare_driver_stat{device=\"");
+	metrics_escape(emit_buf, emit_dev);
+	sbuf_printf(emit_buf, "\",name=\"");
+	metrics_escape(emit_buf, name);
+	sbuf_printf(emit_buf, "\"} %lu\n", (unsigned long)v);
+}
+
+static void device_metrics(struct sbuf *b)
+{
+	for (size_t i = 0; i < sizeof(dev_families) / sizeof(dev_families[0]); i++) {
+		const struct dev_family *f = &dev_families[i];
+		metrics_family(b, f->name, f->type, f->help);
+		for (int d = 0; d < netdev_count(); d++)
+			metrics_label_sample(b, f->name, "device", netdev_get(d)->name,
+					     dev_value(netdev_get(d), f));
+	}
+	/* Drivers mix counters and gauges (buffers posted) without saying which. */
+	metrics_family(b, "nagare_driver_stat", "untyped", "Driver counters (ethtool -S), by name.");
+	emit_buf = b;
+	for (int d = 0; d < netdev_count(); d++) {
+		struct netdev *dev = netdev_get(d);
+		emit_dev = dev->name;
+		if (dev->ops->stats)
+			dev->ops->stats(dev, driver_sample);
+	}
+	metrics_one(b, "nagare_softnet_processed_total", "counter", "Frames handed to the protocol stack.",
+		    softnet.processed);
+	metrics_one(b, "nagare_softnet_dropped_total", "counter", "Frames dropped: input backlog full.",
+		    softnet.dropped);
+	metrics_one(b, "nagare_softnet_time_squeeze_total", "counter",
+		    "NET_RX rounds ended with work left.", softnet.time_squeeze);
+	metrics_one(b, "nagare_softnet_rounds_total", "counter", "NET_RX rounds that polled a device.",
+		    softnet.rounds);
+	metrics_one(b, "nagare_softnet_polls_total", "counter", "Device poll calls.", softnet.polls);
+}
+
+/* ---- the HTTP server ---------------------------------------------------- */
+
+static void http_server_metrics(struct sbuf *b)
+{
+	const struct http_stats *s = &http_stats;
+	metrics_one(b, "nagare_http_connections_total", "counter", "HTTP connections accepted.",
+		    s->conns_total);
+	metrics_one(b, "nagare_http_connections", "gauge", "HTTP connections open.", s->conns_now);
+	metrics_one(b, "nagare_http_connections_failed_total", "counter",
+		    "HTTP connections refused: no memory.", s->conns_failed);
+	metrics_one(b, "nagare_http_requests_total", "counter", "HTTP requests parsed.", s->requests);
+	metrics_family(b, "nagare_http_responses_total", "counter", "HTTP responses by status class.");
+	for (int i = 1; i <= 5; i++)
+		sbuf_printf(b, "nagare_http_responses_total{code=\"%dxx\"} %lu\n", i,
+			    (unsigned long)s->responses[i]);
+	metrics_one(b, "nagare_http_sent_bytes_total", "counter", "HTTP response bytes queued.",
+		    s->bytes_out);
+	metrics_one(b, "nagare_http_timeouts_total", "counter", "HTTP 408s and idle keep-alive closes.",
+		    s->timeouts);
+}
 
 void http_metrics(struct sbuf *b)
 {
-	sbuf_printf(b, "# HELP nagare_http_requests_total HTTP requests parsed.\n");
-	sbuf_printf(b, "# TYPE nagare_http_requests_total counter\n");
-	sbuf_printf(b, "nagare_http_requests_total %lu\n", http_stats.requests);
+	system_metrics(b);
+	device_metrics(b);
+	metrics_lwip(b);
+	http_server_metrics(b);
+	/* Layers still to come add their families here, one function each:
+	 * qdiscs (tc -s qdisc: nagare_qdisc_*{device="eth0",kind="codel"})
+	 * and the listen queues (ss -lt: nagare_listen_*{port="80"}).  A new
+	 * netstat_ext field gets one row in metrics_lwip.c's counters[]. */
+}
+
+/* ---- /sysctl ------------------------------------------------------------ */
+
+/* s as a JSON string (RFC 8259 7). */
+static void json_string(struct sbuf *b, const char *s)
+{
+	sbuf_add(b, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			sbuf_printf(b, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			sbuf_printf(b, "\\u%04x", c);
+		else
+			sbuf_add(b, s, 1);
+	}
+	sbuf_add(b, "\"", 1);
 }
 
 void http_sysctl_json(struct sbuf *b)
 {
-	sbuf_printf(b, "{");
+	sbuf_add(b, "{", 1);
 	for (size_t i = 0; i < sysctl_table_len; i++) {
+		const struct sysctl *s = &sysctl_table[i];
 		char v[256];
-		sysctl_format(&sysctl_table[i], v, sizeof(v));
-		if (sysctl_table[i].type == SYSCTL_INT)
-			sbuf_printf(b, "%s\"%s\": %s", i ? ", " : "", sysctl_table[i].name, v);
+		sysctl_format(s, v, sizeof(v));
+		if (i)
+			sbuf_add(b, ", ", 2);
+		json_string(b, s->name);
+		sbuf_add(b, ": ", 2);
+		if (s->type == SYSCTL_INT)
+			sbuf_add(b, v, strlen(v)); /* a decimal int is a JSON number */
 		else
-			sbuf_printf(b, "%s\"%s\": \"%s\"", i ? ", " : "", sysctl_table[i].name, v);
+			json_string(b, v);
 	}
-	sbuf_printf(b, "}\n");
+	sbuf_add(b, "}\n", 2);
 }

@@ -115,10 +115,11 @@ static int value_byte(struct http_parser *p, unsigned char c)
 		} else if (c < '0' || c > '9' || p->value_ended) {
 			return 400;
 		} else {
-			if (p->num_digits >= 18)
-				return 413; /* more than 10^18 bytes: too large, whatever it is */
+			if (p->num >= 100000000000000000ULL)
+				return 413; /* 10^18 bytes or more: too large (leading zeros are not size) */
 			p->num = p->num * 10 + (c - '0');
-			p->num_digits++;
+			if (p->num_digits < UINT8_MAX)
+				p->num_digits++; /* leading zeros are unbounded */
 		}
 		break;
 	case F_CONNECTION:
@@ -289,15 +290,15 @@ static int step(struct http_parser *p, unsigned char c)
 			p->name_long = 1;
 		return 0;
 	case S_VALUE:
-		if (p->line_len > HTTP_FIELD_MAX)
-			return 431;
-		if (c == '\r' || c == '\n') {
+		if (c == '\r' || c == '\n') { /* the line ending is not part of the field line */
 			if ((err = end_field(p)))
 				return err;
 			p->state = c == '\r' ? S_VALUE_LF : S_FIELD_START;
 			p->line_len = 0;
 			return 0;
 		}
+		if (p->line_len > HTTP_FIELD_MAX)
+			return 431;
 		return value_byte(p, c);
 	case S_VALUE_LF:
 		if (c != '\n')

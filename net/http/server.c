@@ -18,10 +18,11 @@
 #include "net/http/http.h"
 #include "net/http/parser.h"
 #include "net/http/server_priv.h"
+#include "net/listen.h"
 
 struct http_stats http_stats;
 struct http_config http_config = { .port = 80, .header_timeout = 60, .keepalive_timeout = 65 };
-static struct tcp_pcb *listener;
+static struct listener *listener;
 
 /* ---- output ------------------------------------------------------------- */
 
@@ -113,11 +114,31 @@ static void conn_free(struct http_conn *c)
 	http_stats.conns_now--;
 }
 
+/* Acknowledges what was received but never parsed (the rest of a bad
+ * request).  lwIP answers a close with unread data by a reset (RFC 1122
+ * 4.2.2.13) and drops the queued response with it: from a receive
+ * callback tcp_output() only queues, so the 4xx never left.  With the
+ * window whole it closes with a FIN after the response; later data goes
+ * to lwIP's tcp_recv_null (nginx's lingering close has the same aim). */
+static void ack_unread(struct http_conn *c)
+{
+	size_t n = 0;
+	for (struct pbuf *q = c->rx; q; q = q->next)
+		n += q->len; /* not tot_len: a long chain's u16 sum wraps */
+	n -= c->rx ? c->rx_off : 0;
+	while (n) {
+		u16_t k = n > 0xffff ? 0xffff : (u16_t)n;
+		tcp_recved(c->pcb, k);
+		n -= k;
+	}
+}
+
 /* Returns ERR_ABRT if it had to reset (callbacks must then return it). */
 static err_t conn_close(struct http_conn *c)
 {
 	struct tcp_pcb *pcb = c->pcb;
 	err_t ret = ERR_OK;
+	ack_unread(c);
 	tcp_arg(pcb, NULL);
 	tcp_recv(pcb, NULL);
 	tcp_sent(pcb, NULL);
@@ -184,6 +205,10 @@ static err_t conn_run(struct http_conn *c)
 			consume(c, n);
 			continue;
 		}
+		if (!c->rx && c->peer_closed) {
+			tcp_output(c->pcb);
+			return conn_close(c); /* nothing more will come */
+		}
 		if (!c->rx || !can_send(c))
 			break;
 		size_t used;
@@ -223,7 +248,8 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 	if (!p || err != ERR_OK) { /* the client closed its side */
 		if (p)
 			pbuf_free(p);
-		return conn_close(c);
+		c->peer_closed = 1;
+		return conn_run(c);
 	}
 	c->last_ms = time_ms();
 	if (c->rx)
@@ -277,16 +303,21 @@ static err_t on_poll(void *arg, struct tcp_pcb *pcb)
 	return ERR_OK;
 }
 
-static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+/* Takes one connection off the accept queue and serves what already came. */
+static int accept_one(struct listener *l)
 {
-	(void)arg;
-	if (err != ERR_OK || !pcb)
-		return ERR_VAL;
+	struct listen_conn lc;
+	if (listen_accept(l, &lc))
+		return 0;
 	struct http_conn *c = calloc(1, sizeof(*c));
 	if (!c) {
 		http_stats.conns_failed++;
-		return ERR_MEM; /* lwIP resets the connection */
+		if (lc.data)
+			pbuf_free(lc.data);
+		tcp_abort(lc.pcb);
+		return 1;
 	}
+	struct tcp_pcb *pcb = lc.pcb;
 	c->pcb = pcb;
 	c->last_ms = time_ms();
 	http_parser_init(&c->parser);
@@ -298,24 +329,24 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	tcp_err(pcb, on_err);
 	tcp_poll(pcb, on_poll, 2); /* lwIP polls every 2 coarse ticks: 1 s */
 	tcp_nagle_disable(pcb);
-	return ERR_OK;
+	c->rx = lc.data;
+	c->peer_closed = lc.fin;
+	conn_run(c);
+	return 1;
+}
+
+static void on_ready(struct listener *l, void *arg)
+{
+	(void)arg;
+	while (!http_config.paused && accept_one(l))
+		;
 }
 
 int http_listen(uint16_t port)
 {
-	struct tcp_pcb *pcb = tcp_new();
-	if (!pcb)
-		return -1;
-	if (tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK) {
-		tcp_abort(pcb);
-		return -1;
-	}
-	listener = tcp_listen_with_backlog(pcb, TCP_DEFAULT_LISTEN_BACKLOG);
-	if (!listener) {
-		tcp_abort(pcb);
-		return -1;
-	}
-	tcp_accept(listener, on_accept);
+	int err = listen_open(port, HTTP_BACKLOG, on_ready, NULL, &listener);
+	if (err)
+		return err;
 	http_config.port = port;
 	return 0;
 }
@@ -323,4 +354,17 @@ int http_listen(uint16_t port)
 int http_running(void)
 {
 	return listener != NULL;
+}
+
+void http_stop(void)
+{
+	listen_close(listener);
+	listener = NULL;
+}
+
+void http_pause(int paused)
+{
+	http_config.paused = paused;
+	if (!paused && listener)
+		on_ready(listener, NULL);
 }

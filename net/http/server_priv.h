@@ -11,8 +11,11 @@
 #include "net/http/parser.h"
 #include "net/http/sbuf.h"
 
+#define HTTP_BACKLOG 511 /* listen() backlog, nginx's default */
+
 struct http_config {
 	uint16_t port;
+	int paused;                 /* http pause: leave connections on the accept queue */
 	unsigned header_timeout;    /* s: a request that stalls this long gets 408 */
 	unsigned keepalive_timeout; /* s: an idle keep-alive connection is closed */
 };
@@ -24,6 +27,7 @@ struct http_conn {
 	struct pbuf *rx;          /* received, not yet parsed */
 	uint16_t rx_off;          /* bytes of rx's first pbuf already parsed */
 	uint8_t keep_alive, head_only, close_after, streaming;
+	uint8_t peer_closed;      /* the client sent FIN: answer what came, then close */
 	uint64_t body_left;       /* request body bytes still to skip */
 	uint64_t stream_off, stream_len; /* /bytes/N, or a generated body in gen */
 	struct sbuf gen;
@@ -43,5 +47,8 @@ void http_route(struct http_conn *c);
 int http_stream_more(struct http_conn *c);
 int http_listen(uint16_t port);
 int http_running(void);
+void http_pause(int paused);
+/* Stops listening (queued connections are reset); open connections stay. */
+void http_stop(void);
 
 #endif

@@ -310,7 +310,8 @@ print(t1, s1, t2, s2, t3, s3, f1, f2)
     assert r.stdout.split()[6:] == ["SA", "SA"]
     advance = (int(s2) - int(s1)) % 2 ** 32
     expect = (t2 - t1) * 250000  # one per 4 microseconds
-    assert abs(advance - expect) < 0.05 * expect + 5000, (advance, expect)
+    # scapy's sr1 sends some tens of ms after it is called: allow 120 ms.
+    assert abs(advance - expect) < 0.05 * expect + 30000, (advance, expect)
     predicted = (int(s2) + int((t3 - t2) * 250000)) % 2 ** 32
     assert min((int(s3) - predicted) % 2 ** 32, (predicted - int(s3)) % 2 ** 32) > 1000000
 

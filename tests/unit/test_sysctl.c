@@ -744,7 +744,7 @@ START_TEST(doc_markdown)
 		lines += *p == '\n';
 	ck_assert_uint_eq(lines, sysctl_table_len + 2);
 	ck_assert_ptr_nonnull(strstr(t, "\n| `net.core.somaxconn` | 4096 | 0 to 2147483647 | "));
-	ck_assert_ptr_nonnull(strstr(t, "\n| `net.ipv4.tcp_syncookies` | 1 | 0 to 2 | (not yet effective) SYN cookies"));
+	ck_assert_ptr_nonnull(strstr(t, "\n| `net.ipv4.tcp_syncookies` | 1 | 0 to 2 | SYN cookies (RFC 4987)"));
 	ck_assert_ptr_nonnull(strstr(t, "\n| `net.ipv4.ip_default_ttl` | 64 | 1 to 255 | "));
 	/* Rows in table order. */
 	const char *last = t;

@@ -1,0 +1,128 @@
+/*
+ * `ss`: sockets in iproute2's ss output shapes.  -l listening sockets
+ * with Recv-Q = connections waiting on the accept queue and Send-Q = its
+ * limit (Linux's meaning for LISTEN), -t TCP, -a all, -n numeric (always),
+ * -s totals.  Connections come from lwIP's PCB lists.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel/console.h"
+#include "kernel/printk.h"
+#include "lwip/priv/tcp_priv.h"
+#include "net/inet.h"
+#include "net/listen.h"
+
+static const char *state_name(enum tcp_state s)
+{
+	static const char *const n[] = {
+		[CLOSED] = "CLOSED", [LISTEN] = "LISTEN", [SYN_SENT] = "SYN-SENT",
+		[SYN_RCVD] = "SYN-RECV", [ESTABLISHED] = "ESTAB", [FIN_WAIT_1] = "FIN-WAIT-1",
+		[FIN_WAIT_2] = "FIN-WAIT-2", [CLOSE_WAIT] = "CLOSE-WAIT", [CLOSING] = "CLOSING",
+		[LAST_ACK] = "LAST-ACK", [TIME_WAIT] = "TIME-WAIT",
+	};
+	return (unsigned)s < sizeof(n) / sizeof(n[0]) && n[s] ? n[s] : "UNKNOWN";
+}
+
+static void endpoint(char *buf, size_t n, const ip_addr_t *a, u16_t port, int any_port)
+{
+	char ip[16];
+	inet_format(lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(a))), ip);
+	if (any_port)
+		snprintf(buf, n, "%s:*", ip);
+	else
+		snprintf(buf, n, "%s:%u", ip, port);
+}
+
+static void row(const char *state, unsigned long recvq, unsigned long sendq, const char *local,
+		const char *peer)
+{
+	con_printf("%-10s %-6lu %-6lu %20s %20s\n", state, recvq, sendq, local, peer);
+}
+
+static void show_listen(void)
+{
+	for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l; l = l->next) {
+		struct listen_info i = { 0 };
+		listen_info_of((const struct tcp_pcb *)l, &i);
+		char a[32], b[32];
+		endpoint(a, sizeof(a), &l->local_ip, l->local_port, 0);
+		endpoint(b, sizeof(b), IP_ADDR_ANY, 0, 1);
+		row("LISTEN", i.acceptq_len, i.acceptq_max, a, b);
+	}
+}
+
+/* Without -a, ss leaves out TIME-WAIT and SYN-RECV (its SS_CONN filter). */
+static void show_list(struct tcp_pcb *list, int all)
+{
+	for (struct tcp_pcb *p = list; p; p = p->next) {
+		if (!all && (p->state == TIME_WAIT || p->state == SYN_RCVD))
+			continue;
+		char a[32], b[32];
+		endpoint(a, sizeof(a), &p->local_ip, p->local_port, 0);
+		endpoint(b, sizeof(b), &p->remote_ip, p->remote_port, 0);
+		unsigned long recvq = p->refused_data ? p->refused_data->tot_len : 0;
+		unsigned long sendq = p->state == TIME_WAIT ? 0 : (u32_t)(p->snd_lbb - p->lastack);
+		row(state_name(p->state), recvq, sendq, a, b);
+	}
+}
+
+static void summary(void)
+{
+	unsigned estab = 0, synrecv = 0, other = 0, tw = 0, listen = 0;
+	for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next) {
+		if (p->state == ESTABLISHED || p->state == CLOSE_WAIT)
+			estab++;
+		else if (p->state == SYN_RCVD)
+			synrecv++;
+		else
+			other++;
+	}
+	for (struct tcp_pcb *p = tcp_tw_pcbs; p; p = p->next)
+		tw++;
+	for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l; l = l->next)
+		listen++;
+	unsigned tcp = estab + synrecv + other + tw + listen;
+	con_printf("Total: %u\n", tcp);
+	con_printf("TCP:   %u (estab %u, closed 0, orphaned %u, timewait %u)\n\n", tcp, estab, other, tw);
+	con_printf("Transport Total     IP        IPv6\n");
+	con_printf("RAW\t  0         0         0\nUDP\t  0         0         0\n");
+	con_printf("TCP\t  %-9u %-9u 0\nINET\t  %-9u %-9u 0\nFRAG\t  0         0         0\n",
+		   tcp - tw, tcp - tw, tcp - tw, tcp - tw);
+}
+
+static int cmd_ss(int argc, char **argv)
+{
+	int listening = 0, all = 0, sum = 0;
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] != '-' || !argv[i][1]) {
+			con_printf("ss: filters are not supported: \"%s\"\n", argv[i]);
+			return 1;
+		}
+		for (const char *f = argv[i] + 1; *f; f++) {
+			switch (*f) {
+			case 'l': listening = 1; break;
+			case 'a': all = 1; break;
+			case 's': sum = 1; break;
+			case 'n': case 't': break; /* always numeric, only TCP */
+			default:
+				con_printf("ss: invalid option -- '%c'\n", *f);
+				return 1;
+			}
+		}
+	}
+	if (sum) {
+		summary();
+		return 0;
+	}
+	con_printf("%-10s %-6s %-6s %20s %20s\n", "State", "Recv-Q", "Send-Q", "Local Address:Port",
+		   "Peer Address:Port");
+	if (listening || all)
+		show_listen();
+	if (!listening || all) {
+		show_list(tcp_active_pcbs, all);
+		show_list(tcp_tw_pcbs, all);
+	}
+	return 0;
+}
+CONSOLE_CMD(ss, "ss", cmd_ss, "ss [-lntas]", "sockets: listeners with their queues, connections, totals");

@@ -1,0 +1,353 @@
+/*
+ * Listen queues over lwIP (Linux semantics: net/ipv4/tcp_input.c
+ * tcp_conn_request, tcp_minisocks.c tcp_check_req).  A SYN is admitted by
+ * LWIP_HOOK_TCP_INPACKET_PCB: accept queue full -> dropped (ListenOverflows,
+ * ListenDrops); SYN queue full or tcp_syncookies=2 -> a cookie SYN-ACK
+ * (net/syncookie_tcp.c) or, with cookies off, dropped (TCPReqQFullDrop).
+ * Half-open connections are counted through lwIP's ext-arg callbacks
+ * (passive_open / destroy).  The final ACK meets LWIP_HOOK_TCP_SYNRCVD_ACK
+ * (patch 0003): accept queue full -> drop it and stay half-open, or reset
+ * with tcp_abort_on_overflow=1.  Established connections wait on the
+ * accept queue, their data held, until listen_accept().
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/sysctl.h"
+#include "net/listen_priv.h"
+#include "net/listen_size.h"
+#include "net/lwip_hooks.h"
+#include "net/netstat.h"
+
+#define COOKIE_TAG 1UL /* ext-arg data: a cookie connection, not on the SYN queue */
+
+static struct listener *listeners;
+static u8_t ext_id = 0xff;
+
+static struct listener *of_listen(const struct tcp_pcb *lpcb)
+{
+	return ext_id == 0xff ? NULL : tcp_ext_arg_get(lpcb, ext_id);
+}
+
+/* ---- half-open accounting (lwIP ext args) ------------------------------- */
+
+static void half_open_gone(u8_t id, void *data)
+{
+	(void)id;
+	struct listener *l = data;
+	if (l && !((uintptr_t)l & COOKIE_TAG))
+		l->synq_len--;
+}
+
+static err_t passive_open(u8_t id, struct tcp_pcb_listen *lpcb, struct tcp_pcb *npcb);
+
+static const struct tcp_ext_arg_callbacks half_open_cb = { half_open_gone, passive_open };
+
+static err_t passive_open(u8_t id, struct tcp_pcb_listen *lpcb, struct tcp_pcb *npcb)
+{
+	struct listener *l = of_listen((struct tcp_pcb *)lpcb);
+	if (!l)
+		return ERR_OK;
+	l->synq_len++;
+	tcp_ext_arg_set_callbacks(npcb, id, &half_open_cb);
+	tcp_ext_arg_set(npcb, id, l);
+	return ERR_OK;
+}
+
+/* The connection left the SYN queue: established, or reset. */
+static void leave_synq(struct tcp_pcb *pcb)
+{
+	struct listener *l = tcp_ext_arg_get(pcb, ext_id);
+	if (l && !((uintptr_t)l & COOKIE_TAG))
+		l->synq_len--;
+	tcp_ext_arg_set(pcb, ext_id, NULL);
+}
+
+/* ---- lwIP hooks ---------------------------------------------------------- */
+
+static int acceptq_full(const struct listener *l)
+{
+	return listen_acceptq_full(l->acceptq_len, l->acceptq_max);
+}
+
+static void listen_drop(int overflow)
+{
+	if (overflow)
+		netstat_ext.listen_overflows++;
+	netstat_ext.listen_drops++;
+}
+
+err_t net_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len,
+		       u8_t *opt2, struct pbuf *p)
+{
+	(void)p;
+	if (pcb->state != LISTEN)
+		return ERR_OK;
+	struct listener *l = of_listen(pcb);
+	if (!l)
+		return ERR_OK;
+	u8_t flags = TCPH_FLAGS(hdr);
+	if (flags & TCP_RST)
+		return ERR_OK;
+	struct tcp_seg_opts o;
+	if ((flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
+		if (acceptq_full(l)) {
+			listen_drop(1); /* Linux: a SYN while the accept queue is full */
+			return ERR_ABRT;
+		}
+		int syn_full = l->synq_len >= l->synq_max;
+		if (sysctl_tcp_syncookies != 2 && !syn_full)
+			return ERR_OK; /* lwIP makes the half-open connection */
+		if (sysctl_tcp_syncookies == 0) {
+			netstat_ext.tcp_req_qfull_drop++;
+			listen_drop(0);
+			return ERR_ABRT;
+		}
+		if (syn_full && sysctl_tcp_syncookies == 1)
+			netstat_ext.tcp_req_qfull_do_cookies++;
+		listen_parse_opts(hdr, optlen, opt1len, opt2, &o);
+		syncookie_tcp_send(l->lpcb, hdr, &o);
+		return ERR_ABRT;
+	}
+	if ((flags & (TCP_SYN | TCP_ACK)) == TCP_ACK && sysctl_tcp_syncookies &&
+	    (sysctl_tcp_syncookies == 2 || syncookie_tcp_recent())) {
+		if (acceptq_full(l)) {
+			listen_drop(1);
+			return ERR_ABRT;
+		}
+		listen_parse_opts(hdr, optlen, opt1len, opt2, &o);
+		struct tcp_pcb *npcb = syncookie_tcp_ack(l, hdr, &o);
+		if (!npcb)
+			return ERR_ABRT; /* invalid: dropped, no state, no reset */
+		tcp_ext_arg_set_callbacks(npcb, ext_id, &half_open_cb);
+		tcp_ext_arg_set(npcb, ext_id, (void *)((uintptr_t)l | COOKIE_TAG));
+		tcp_listen_handover = npcb;
+		return ERR_ABRT;
+	}
+	return ERR_OK;
+}
+
+int net_tcp_synrcvd_ack(struct tcp_pcb *pcb)
+{
+	struct listener *l = of_listen(pcb);
+	l = (struct listener *)((uintptr_t)l & ~COOKIE_TAG);
+	if (!l || !pcb->listener)
+		return 0;
+	if (acceptq_full(l)) {
+		listen_drop(1);
+		return sysctl_tcp_abort_on_overflow ? 2 : 1;
+	}
+	leave_synq(pcb);
+	return 0;
+}
+
+/* ---- the accept queue ---------------------------------------------------- */
+
+static err_t queued_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	struct queued *q = arg;
+	(void)pcb;
+	if (!p) {
+		q->fin = 1;
+		return ERR_OK;
+	}
+	if (err != ERR_OK) {
+		pbuf_free(p);
+		return ERR_OK;
+	}
+	if (q->data)
+		pbuf_cat(q->data, p);
+	else
+		q->data = p;
+	return ERR_OK;
+}
+
+static void unlink_queued(struct queued *q)
+{
+	struct listener *l = q->l;
+	struct queued **pp = &l->head, *prev = NULL;
+	while (*pp && *pp != q) {
+		prev = *pp;
+		pp = &(*pp)->next;
+	}
+	if (!*pp)
+		return;
+	*pp = q->next;
+	if (l->tail == q)
+		l->tail = prev;
+	l->acceptq_len--;
+}
+
+static void queued_err(void *arg, err_t err)
+{
+	struct queued *q = arg; /* lwIP freed the pcb (reset while queued) */
+	(void)err;
+	unlink_queued(q);
+	if (q->data)
+		pbuf_free(q->data);
+	free(q);
+}
+
+static err_t on_established(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	struct listener *l = arg;
+	if (err != ERR_OK || !pcb)
+		return ERR_VAL;
+	struct queued *q = calloc(1, sizeof(*q));
+	if (!q)
+		return ERR_MEM; /* lwIP resets it */
+	tcp_ext_arg_set(pcb, ext_id, NULL);
+	q->l = l;
+	q->pcb = pcb;
+	tcp_arg(pcb, q);
+	tcp_recv(pcb, queued_recv);
+	tcp_err(pcb, queued_err);
+	if (l->tail)
+		l->tail->next = q;
+	else
+		l->head = q;
+	l->tail = q;
+	l->acceptq_len++;
+	if (l->ready)
+		l->ready(l, l->arg);
+	return ERR_OK;
+}
+
+int listen_accept(struct listener *l, struct listen_conn *c)
+{
+	struct queued *q = l->head;
+	if (!q)
+		return -EAGAIN;
+	unlink_queued(q);
+	c->pcb = q->pcb;
+	c->data = q->data;
+	c->fin = q->fin;
+	tcp_arg(q->pcb, NULL);
+	tcp_recv(q->pcb, NULL);
+	tcp_err(q->pcb, NULL);
+	free(q);
+	return 0;
+}
+
+int listen_queued(const struct listener *l)
+{
+	return l->acceptq_len;
+}
+
+/* ---- listen / close ------------------------------------------------------ */
+
+int listen_open(uint16_t port, int backlog, listen_ready_fn ready, void *arg, struct listener **out)
+{
+	if (ext_id == 0xff)
+		ext_id = tcp_ext_arg_alloc_id();
+	struct listener *l = calloc(1, sizeof(*l));
+	struct tcp_pcb *pcb = tcp_new();
+	if (!l || !pcb) {
+		free(l);
+		if (pcb)
+			tcp_abort(pcb);
+		return -ENOMEM;
+	}
+	ip_set_option(pcb, SOF_REUSEADDR); /* as servers on Linux do */
+	if (tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK) {
+		free(l);
+		tcp_abort(pcb);
+		return -EADDRINUSE;
+	}
+	struct tcp_pcb *lp = tcp_listen(pcb);
+	if (!lp) {
+		free(l);
+		tcp_abort(pcb);
+		return -ENOMEM;
+	}
+	l->lpcb = (struct tcp_pcb_listen *)lp;
+	l->port = port;
+	l->backlog = backlog;
+	l->acceptq_max = listen_acceptq_max(backlog, sysctl_somaxconn);
+	l->synq_max = listen_synq_size(backlog, sysctl_max_syn_backlog);
+	l->ready = ready;
+	l->arg = arg;
+	tcp_ext_arg_set_callbacks(lp, ext_id, &half_open_cb);
+	tcp_ext_arg_set(lp, ext_id, l);
+	tcp_arg(lp, l);
+	tcp_accept(lp, on_established);
+	l->next = listeners;
+	listeners = l;
+	*out = l;
+	return 0;
+}
+
+void listen_close(struct listener *l)
+{
+	for (struct listener **pp = &listeners; *pp; pp = &(*pp)->next) {
+		if (*pp == l) {
+			*pp = l->next;
+			break;
+		}
+	}
+	/* Half-open children keep a pointer to us: forget it. */
+	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next) {
+		uintptr_t d = (uintptr_t)tcp_ext_arg_get(pcb, ext_id);
+		if ((struct listener *)(d & ~COOKIE_TAG) == l)
+			tcp_ext_arg_set(pcb, ext_id, NULL);
+	}
+	struct listen_conn c;
+	while (listen_accept(l, &c) == 0) {
+		if (c.data)
+			pbuf_free(c.data);
+		tcp_abort(c.pcb);
+	}
+	tcp_close((struct tcp_pcb *)l->lpcb);
+	free(l);
+}
+
+int listen_info_of(const struct tcp_pcb *lpcb, struct listen_info *i)
+{
+	const struct listener *l = of_listen(lpcb);
+	if (!l)
+		return -ENOENT;
+	*i = (struct listen_info){ l->port, l->backlog, l->acceptq_len, l->acceptq_max, l->synq_len,
+				   l->synq_max };
+	return 0;
+}
+
+/* ---- TCP options -------------------------------------------------------- */
+
+void listen_parse_opts(const struct tcp_hdr *h, u16_t optlen, u16_t opt1len, const u8_t *opt2,
+		       struct tcp_seg_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->mss = o->wscale = -1;
+	const u8_t *opt1 = (const u8_t *)h + TCP_HLEN;
+	u8_t b[40];
+	if (optlen > sizeof(b))
+		optlen = sizeof(b);
+	for (u16_t i = 0; i < optlen; i++)
+		b[i] = i < opt1len ? opt1[i] : opt2[i - opt1len];
+	for (u16_t i = 0; i < optlen;) {
+		u8_t kind = b[i];
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= optlen || b[i + 1] < 2 || i + b[i + 1] > optlen)
+			break; /* malformed: stop, keep what was valid */
+		u8_t len = b[i + 1];
+		const u8_t *v = b + i + 2;
+		if (kind == 2 && len == 4)
+			o->mss = v[0] << 8 | v[1];
+		else if (kind == 3 && len == 3)
+			o->wscale = v[0] > 14 ? 14 : v[0];
+		else if (kind == 4 && len == 2)
+			o->sack_perm = 1;
+		else if (kind == 8 && len == 10) {
+			o->has_ts = 1;
+			o->tsval = (u32_t)v[0] << 24 | (u32_t)v[1] << 16 | (u32_t)v[2] << 8 | v[3];
+			o->tsecr = (u32_t)v[4] << 24 | (u32_t)v[5] << 16 | (u32_t)v[6] << 8 | v[7];
+		}
+		i += len;
+	}
+}

@@ -1,0 +1,46 @@
+/*
+ * Listening sockets with Linux's two queues, over lwIP's raw API: a SYN
+ * queue of half-open connections and an accept queue of established ones
+ * the application takes at its own pace (listen_accept).  Sizes follow
+ * net/listen_size.h (read at listen time, as Linux does); overflow
+ * follows net.ipv4.tcp_abort_on_overflow and net.ipv4.tcp_syncookies.
+ */
+#ifndef NET_LISTEN_H
+#define NET_LISTEN_H
+
+#include <stdint.h>
+
+#include "lwip/tcp.h"
+
+struct listener;
+
+/* Called when the accept queue gains a connection. */
+typedef void (*listen_ready_fn)(struct listener *l, void *arg);
+
+/* A connection taken from the accept queue: what arrived while it waited
+ * (data and FIN) is handed over with it. */
+struct listen_conn {
+	struct tcp_pcb *pcb;
+	struct pbuf *data; /* NULL if nothing arrived */
+	int fin;           /* the client already closed its side */
+};
+
+struct listen_info {          /* for ss */
+	uint16_t port;
+	int backlog;              /* as asked */
+	int acceptq_len, acceptq_max;
+	int synq_len, synq_max;
+};
+
+/* listen(): 0 on success (*out set), or -EADDRINUSE / -ENOMEM. */
+int listen_open(uint16_t port, int backlog, listen_ready_fn ready, void *arg, struct listener **out);
+void listen_close(struct listener *l);
+/* accept(): 0 and *c filled, or -EAGAIN when the queue is empty.  The
+ * caller sets its callbacks on c->pcb (tcp_arg, tcp_recv, ...) and then
+ * processes c->data / c->fin as if just received. */
+int listen_accept(struct listener *l, struct listen_conn *c);
+int listen_queued(const struct listener *l);
+/* For ss: the queues of a listening pcb; -ENOENT if net/listen did not open it. */
+int listen_info_of(const struct tcp_pcb *lpcb, struct listen_info *info);
+
+#endif
