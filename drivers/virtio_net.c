@@ -26,7 +26,7 @@
 #define WANT ((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) |            \
 	      (1ULL << VIRTIO_NET_F_MRG_RXBUF) | (1ULL << VIRTIO_NET_F_CSUM) |          \
 	      (1ULL << VIRTIO_NET_F_GUEST_CSUM) | (1ULL << VIRTIO_RING_F_EVENT_IDX) |   \
-	      (1ULL << VIRTIO_NET_F_MTU))
+	      (1ULL << VIRTIO_NET_F_MTU) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC))
 #define NEED (1ULL << VIRTIO_F_VERSION_1)
 
 static void rx_irq(void *arg)

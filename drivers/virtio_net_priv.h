@@ -45,6 +45,7 @@ struct virtio_net {
 	int mrg_skip;                     /* buffers left of a frame dropped for num_buffers */
 	/* transmit: one virtio header per ring slot (indexed by head descriptor) */
 	struct virtio_net_hdr_mrg_rxbuf *tx_hdr;
+	struct vring_desc *tx_ind;        /* with INDIRECT_DESC: 1 + NETDEV_TX_MAXFRAGS per slot */
 	int tx_dirty;                     /* frames added since the last kick */
 	struct vnet_stats st;
 };

@@ -204,6 +204,36 @@ static void *reap(struct virtqueue *vq, uint32_t id, uint32_t used_len, uint32_t
 	return cookie;
 }
 
+int vq_add_indirect(struct virtqueue *vq, const struct vq_buf *out, int n_out,
+		    struct vring_desc *table, void *cookie)
+{
+	if (n_out <= 0 || !out || !table || !cookie)
+		return -EINVAL;
+	if (!vq->num_free)
+		return -ENOSPC;
+	uint64_t bytes = 0;
+	for (int k = 0; k < n_out; k++) {
+		bytes += out[k].len;
+		table[k].addr = out[k].addr;
+		table[k].len = out[k].len;
+		table[k].flags = k + 1 < n_out ? VRING_DESC_F_NEXT : 0;
+		table[k].next = (uint16_t)(k + 1);
+	}
+	if (bytes > UINT32_MAX)
+		return -EINVAL;
+	uint16_t head = vq->free_head;
+	struct vring_desc *d = &vq->desc[head];
+	vq->free_head = d->next & mask(vq);
+	d->addr = (uint64_t)(uintptr_t)table;
+	d->len = (uint32_t)(n_out * sizeof(*table));
+	d->flags = VRING_DESC_F_INDIRECT; /* keeps .next: the free-list link, ignored by the device */
+	vq->num_free--;
+	vq->cookie[head] = cookie;
+	st16(&vq->avail->ring[vq->avail_idx & mask(vq)], head);
+	vq->avail_idx++;
+	return head;
+}
+
 void *vq_get(struct virtqueue *vq, uint32_t *len)
 {
 	uint16_t start = vq->last_used;

@@ -59,6 +59,13 @@ uint64_t vq_used_addr(const struct virtqueue *vq);
  * to the device until vq_kick_prepare(). */
 int vq_add(struct virtqueue *vq, const struct vq_buf *out, int n_out, const struct vq_buf *in,
 	   int n_in, void *cookie);
+/* Queues n_out device-readable buffers through one ring slot: the chain
+ * goes into `table` (n_out descriptors the caller keeps until vq_get
+ * returns the cookie; physical, 16-byte aligned) and the ring descriptor
+ * points to it (VIRTIO_RING_F_INDIRECT_DESC, virtio 1.1 2.6.5.3).  Same
+ * returns as vq_add; the head is vq->free_head as for vq_add. */
+int vq_add_indirect(struct virtqueue *vq, const struct vq_buf *out, int n_out,
+		    struct vring_desc *table, void *cookie);
 /* Publishes the chains added since the last call (write barrier, then
  * avail->idx).  Returns 1 if the device must be notified: with EVENT_IDX
  * per vring_need_event() on the device's avail_event, otherwise unless the

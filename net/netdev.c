@@ -21,6 +21,7 @@
 #include "kernel/printk.h"
 #include "kernel/sysctl.h"
 #include "lwip/etharp.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/prot/ip.h"
 #include "lwip/timeouts.h"
 #include "net/napi.h"
@@ -252,6 +253,7 @@ static err_t linkoutput(struct netif *netif, struct pbuf *p)
 	if (st->txq_len >= st->txqueuelen) {
 		st->tx_queue_drops++;
 		st->dev->stats.tx_dropped++;
+		st->restart_tcp = 1; /* TCP keeps the segment; tell it when there is room */
 		return ERR_MEM;
 	}
 	pbuf_ref(p); /* until netdev_tx_done */
@@ -361,15 +363,24 @@ static int net_poll(void)
 			devs[i]->ops->tx_reclaim(devs[i]);
 		sys_check_timeouts();
 	}
+	int restart = 0;
 	for (int i = 0; i < ndevs; i++) {
 		struct netdev_state *st = devs[i]->stack;
 		if (st->txq_len)
 			tx_drain(st);
+		if (st->restart_tcp && st->txq_len < st->txqueuelen / 2) {
+			st->restart_tcp = 0;
+			restart = 1;
+		}
 		if (st->need_kick) {
 			st->need_kick = 0;
 			devs[i]->ops->kick(devs[i]);
 		}
 	}
+	/* A segment lwIP could not queue waits for an ACK or the 500 ms timer
+	 * (TF_NAGLEMEMERR): send it as soon as the queue has room instead. */
+	if (restart)
+		tcp_txnow();
 	return work;
 }
 

@@ -26,6 +26,7 @@ struct netdev_state {
 	struct pbuf **txq;
 	int txq_head, txq_len, txqueuelen;
 	int need_kick;
+	int restart_tcp;           /* the queue refused a TCP segment: tcp_txnow() when it drains */
 	uint64_t tx_queue_drops, tx_linearized, rx_backlog_drops;
 	int admin_up;
 };
