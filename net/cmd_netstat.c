@@ -139,8 +139,7 @@ static void show_icmpmsg(void)
 	}
 }
 
-/* Linux's CurrEstab: connections in ESTABLISHED or CLOSE_WAIT. */
-static unsigned curr_estab(void)
+unsigned netstat_curr_estab(void)
 {
 	unsigned n = 0;
 	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next) {
@@ -157,7 +156,7 @@ static void show_tcp(void)
 	num(MIB->tcppassiveopens, "passive connection openings");
 	num(MIB->tcpattemptfails, "failed connection attempts");
 	num(MIB->tcpestabresets, "connection resets received");
-	num(curr_estab(), "connections established");
+	num(netstat_curr_estab(), "connections established");
 	num(MIB->tcpinsegs, "segments received");
 	num(MIB->tcpoutsegs, "segments sent out");
 	num(MIB->tcpretranssegs, "segments retransmitted");

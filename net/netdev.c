@@ -17,9 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/console.h"
 #include "kernel/loop.h"
 #include "kernel/printk.h"
 #include "kernel/sysctl.h"
+#include "kernel/time.h"
+#include "kernel/x86.h"
 #include "lwip/etharp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/prot/ip.h"
@@ -115,9 +118,15 @@ void netdev_rx_error(struct netdev *dev)
 	dev->stats.rx_errors++;
 }
 
+/* Where the network hook's time goes, in TSC cycles (/proc/net/cycles). */
+static struct {
+	uint64_t napi, stack, timers, tx, rounds;
+} cyc;
+
 /* Feeds a device's backlog to lwIP (napi_run calls it after each poll). */
 static void drain_backlog(struct netdev *dev)
 {
+	uint64_t t0 = rdtsc();
 	struct netdev_state *st = dev->stack;
 	struct netif *netif = &st->netif;
 	while (st->rx_head) {
@@ -140,6 +149,7 @@ static void drain_backlog(struct netdev *dev)
 		if (netif->input(p, netif) != ERR_OK)
 			pbuf_free(p);
 	}
+	cyc.stack += rdtsc() - t0; /* lwIP input and the applications it calls */
 }
 
 /* ---- transmit ----------------------------------------------------------- */
@@ -355,14 +365,19 @@ int netdev_register(struct netdev *dev)
 /* Returns nonzero if it did anything (the loop then polls again at once). */
 static int net_poll(void)
 {
-	uint64_t polls = softnet.polls;
+	uint64_t polls = softnet.polls, t0 = rdtsc();
 	int work = napi_run(sysctl_netdev_budget, sysctl_netdev_budget_usecs, drain_backlog);
 	work |= softnet.polls != polls;
+	uint64_t t1 = rdtsc();
+	cyc.napi += t1 - t0;
+	cyc.rounds++;
 	if (sys_timeouts_sleeptime() == 0) {
 		for (int i = 0; i < ndevs; i++)
 			devs[i]->ops->tx_reclaim(devs[i]);
 		sys_check_timeouts();
 	}
+	uint64_t t2 = rdtsc();
+	cyc.timers += t2 - t1;
 	int restart = 0;
 	for (int i = 0; i < ndevs; i++) {
 		struct netdev_state *st = devs[i]->stack;
@@ -381,8 +396,30 @@ static int net_poll(void)
 	 * (TF_NAGLEMEMERR): send it as soon as the queue has room instead. */
 	if (restart)
 		tcp_txnow();
+	cyc.tx += rdtsc() - t2;
 	return work;
 }
+
+static uint64_t ns_of(uint64_t cycles)
+{
+	uint64_t hz = time_tsc_hz();
+	return hz ? mul_div_u64(cycles, 1000000000ULL, hz) : 0;
+}
+
+/* The TSC around the network hook's parts, and the loop's idle time. */
+static void proc_cycles(void)
+{
+	uint64_t driver = cyc.napi > cyc.stack ? cyc.napi - cyc.stack : 0;
+	con_printf("part               ns\n");
+	con_printf("driver_poll        %lu\n", ns_of(driver));
+	con_printf("stack_input        %lu\n", ns_of(cyc.stack));
+	con_printf("timers             %lu\n", ns_of(cyc.timers));
+	con_printf("tx_drain_kick      %lu\n", ns_of(cyc.tx));
+	con_printf("idle_halted        %lu\n", loop_idle_ns());
+	con_printf("uptime             %lu\n", time_ns());
+	con_printf("net_rounds         %lu\n", cyc.rounds);
+}
+PROC_FILE(net_cycles, "/proc/net/cycles", proc_cycles);
 
 static uint64_t net_next_ms(void)
 {

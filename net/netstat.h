@@ -18,4 +18,7 @@ extern struct netstat_ext {
 	uint64_t tcp_req_qfull_do_cookies; /* TCPReqQFullDoCookies: SYN queue full, cookie sent */
 } netstat_ext;
 
+/* Linux's CurrEstab: connections in ESTABLISHED or CLOSE_WAIT. */
+unsigned netstat_curr_estab(void);
+
 #endif

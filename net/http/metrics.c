@@ -9,6 +9,7 @@
  * half body is ever served.  /sysctl is the tunables table as JSON.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kernel/heap.h"
@@ -17,7 +18,9 @@
 #include "kernel/pmm.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
+#include "lwip/priv/tcp_priv.h"
 #include "net/http/http.h"
+#include "net/listen.h"
 #include "net/http/metrics_priv.h"
 #include "net/napi.h"
 #include "net/netdev_priv.h"
@@ -205,16 +208,44 @@ static void http_server_metrics(struct sbuf *b)
 		    s->timeouts);
 }
 
+/* The listen queues, as ss -lnt shows them: one series per listener. */
+static void listen_metrics(struct sbuf *b)
+{
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} f[] = {
+		{ "nagare_listen_accept_queue", "Connections waiting on the accept queue (ss Recv-Q).",
+		  offsetof(struct listen_info, acceptq_len) },
+		{ "nagare_listen_accept_queue_max", "Accept queue limit: min(backlog, somaxconn) (ss Send-Q).",
+		  offsetof(struct listen_info, acceptq_max) },
+		{ "nagare_listen_syn_queue", "Half-open connections on the SYN queue.",
+		  offsetof(struct listen_info, synq_len) },
+		{ "nagare_listen_syn_queue_max", "SYN queue size.", offsetof(struct listen_info, synq_max) },
+	};
+	for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++) {
+		metrics_family(b, f[k].name, "gauge", f[k].help);
+		for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l; l = l->next) {
+			struct listen_info i;
+			if (listen_info_of((const struct tcp_pcb *)l, &i))
+				continue;
+			char port[8];
+			snprintf(port, sizeof(port), "%u", i.port);
+			metrics_label_sample(b, f[k].name, "port", port, *(const int *)((const char *)&i + f[k].off));
+		}
+	}
+}
+
 void http_metrics(struct sbuf *b)
 {
 	system_metrics(b);
 	device_metrics(b);
 	metrics_lwip(b);
+	listen_metrics(b);
 	http_server_metrics(b);
 	/* Layers still to come add their families here, one function each:
-	 * qdiscs (tc -s qdisc: nagare_qdisc_*{device="eth0",kind="codel"})
-	 * and the listen queues (ss -lt: nagare_listen_*{port="80"}).  A new
-	 * netstat_ext field gets one row in metrics_lwip.c's counters[]. */
+	 * qdiscs (tc -s qdisc: nagare_qdisc_*{device="eth0",kind="codel"}).
+	 * A new netstat_ext field gets one row in metrics_lwip.c's counters[]. */
 }
 
 /* ---- /sysctl ------------------------------------------------------------ */

@@ -144,17 +144,6 @@ static uint64_t pool_value(const struct stats_mem *m, size_t field)
 	}
 }
 
-/* Linux's CurrEstab: connections in ESTABLISHED or CLOSE_WAIT. */
-static unsigned curr_estab(void)
-{
-	unsigned n = 0;
-	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next) {
-		if (pcb->state == ESTABLISHED || pcb->state == CLOSE_WAIT)
-			n++;
-	}
-	return n;
-}
-
 void metrics_lwip(struct sbuf *b)
 {
 	char name[80];
@@ -167,7 +156,7 @@ void metrics_lwip(struct sbuf *b)
 	metrics_one(b, "nagare_netstat_Ip_Forwarding", "gauge", "1: forwarding, 2: host (SNMP).",
 		    IP_FORWARD ? 1 : 2);
 	metrics_one(b, "nagare_netstat_Tcp_CurrEstab", "gauge",
-		    "TCP connections in ESTABLISHED or CLOSE-WAIT.", curr_estab());
+		    "TCP connections in ESTABLISHED or CLOSE-WAIT.", netstat_curr_estab());
 	metrics_one(b, "nagare_tcp_timewait_sockets", "gauge", "TCP connections in TIME-WAIT.",
 		    tcp_tw_count);
 	for (size_t f = 0; f < sizeof(proto_fields) / sizeof(proto_fields[0]); f++) {

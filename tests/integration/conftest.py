@@ -31,6 +31,28 @@ def built():
 
 
 @pytest.fixture(scope="module")
+def netguest(tmp_path_factory, request):
+    """A PVH guest on tap0 of a network namespace of the module's own
+    (10.0.2.15, the namespace 10.0.2.2), at its prompt and answering ping;
+    both are gone after the module."""
+    ns = nagare.Netns()
+    log = tmp_path_factory.mktemp(request.module.__name__) / "console.log"
+    g = None
+    try:
+        g = ns.guest(boot="pvh", log=str(log)).start()
+        g.wait_prompt()
+        # The first ping also resolves ARP both ways.
+        for _ in range(30):
+            if ns.run(["ping", "-c", "1", "-W", "1", "10.0.2.15"], timeout=10).returncode == 0:
+                break
+        yield ns, g
+    finally:
+        if g:
+            g.kill()
+        ns.close()
+
+
+@pytest.fixture(scope="module")
 def guest(tmp_path_factory):
     """A PVH-booted guest at its prompt, shared by a module's tests."""
     log = tmp_path_factory.mktemp("guest") / "console.log"

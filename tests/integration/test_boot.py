@@ -4,7 +4,6 @@ failures, faults, power off, the clock against wall time, make run SCRIPT."""
 import os
 import re
 import subprocess
-import sys
 import time
 
 import pytest

@@ -15,7 +15,6 @@ import time
 
 import pytest
 
-import nagare
 
 pytestmark = pytest.mark.root
 GUEST = "10.0.2.15"
@@ -27,17 +26,8 @@ IMF_FIXDATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr
 
 
 @pytest.fixture(scope="module")
-def web(tmp_path_factory):
-    ns = nagare.Netns()
-    log = tmp_path_factory.mktemp("http") / "console.log"
-    g = ns.guest(boot="pvh", log=str(log)).start()
-    try:
-        g.wait_prompt()
-        assert ns.run(["ping", "-q", "-c", "1", "-W", "5", GUEST]).returncode == 0
-        yield ns, g
-    finally:
-        g.kill()
-        ns.close()
+def web(netguest):
+    return netguest
 
 
 # ---- helpers ----------------------------------------------------------------
@@ -328,6 +318,11 @@ def test_metrics_format_and_families(web, tmp_path):
     assert ("nagare_lwip_memp_avail", '{pool="TCP_PCB"}') in samples
     assert samples[("nagare_lwip_memp_used", '{pool="TCP_PCB_LISTEN"}')] >= 1
     assert samples[("nagare_netdev_up", '{device="eth0"}')] == 1
+    # the HTTP listener: backlog 511 under somaxconn 4096; nothing waits between requests
+    assert samples[("nagare_listen_accept_queue_max", '{port="80"}')] == 511
+    assert samples[("nagare_listen_accept_queue", '{port="80"}')] == 0
+    assert samples[("nagare_listen_syn_queue_max", '{port="80"}')] >= 128
+    assert types["nagare_listen_syn_queue"] == "gauge"
     assert 0 < samples[("nagare_idle_seconds_total", "")] <= samples[("nagare_uptime_seconds", "")]
 
 

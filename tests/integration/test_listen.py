@@ -5,29 +5,19 @@ is kept from resetting connections it never opened (an nftables rule in
 the namespace drops its outgoing RSTs).  Spoofed floods use 10.0.2.99, an
 unused address of the namespace's own subnet."""
 import re
-import socket
 import subprocess
 import time
 
 import pytest
 
-import nagare
 
 pytestmark = pytest.mark.root
 GUEST = "10.0.2.15"
 
 
 @pytest.fixture(scope="module")
-def lst(tmp_path_factory):
-    ns = nagare.Netns()
-    log = tmp_path_factory.mktemp("listen") / "console.log"
-    g = ns.guest(boot="pvh", log=str(log)).start()
-    try:
-        g.wait_prompt()
-        yield ns, g
-    finally:
-        g.kill()
-        ns.close()
+def lst(netguest):
+    return netguest
 
 
 @pytest.fixture

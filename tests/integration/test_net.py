@@ -16,16 +16,8 @@ MAC = "52:54:00:12:34:56"
 
 
 @pytest.fixture(scope="module")
-def net(tmp_path_factory):
-    ns = nagare.Netns()
-    log = tmp_path_factory.mktemp("net") / "console.log"
-    g = ns.guest(boot="pvh", log=str(log)).start()
-    try:
-        g.wait_prompt()
-        yield ns, g
-    finally:
-        g.kill()
-        ns.close()
+def net(netguest):
+    return netguest
 
 
 def link_stats(g, dev="eth0"):

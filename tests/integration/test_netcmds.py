@@ -15,24 +15,8 @@ HOST = "10.0.2.2"
 
 
 @pytest.fixture(scope="module")
-def net(tmp_path_factory):
-    log = tmp_path_factory.mktemp("netcmds") / "console.log"
-    ns = nagare.Netns()
-    g = None
-    try:
-        g = ns.guest(boot="pvh", log=str(log)).start()
-        g.wait_prompt()
-        # The first ping also resolves ARP both ways; wait until the guest answers.
-        for _ in range(30):
-            if ns.run(["ping", "-c", "1", "-W", "1", GUEST], timeout=10).returncode == 0:
-                break
-        else:
-            pytest.fail("guest never answered ping:\n" + g.tail())
-        yield ns, g
-    finally:
-        if g:
-            g.kill()
-        ns.close()
+def net(netguest):
+    return netguest
 
 
 def nic_stats(g):
@@ -202,6 +186,27 @@ def test_softnet_stat_format_and_movement(net):
     vals = [int(v) for v in row.split()]
     assert vals[0] == 0 and vals[1] >= after[0]
     assert g.cmd("softnet now") == "softnet: unexpected argument 'now'\n"
+
+
+def net_cycles(g):
+    rows = [line.split() for line in g.cmd("cat /proc/net/cycles").splitlines()]
+    assert rows[0] == ["part", "ns"]
+    return {k: int(v) for k, v in rows[1:]}
+
+
+def test_proc_net_cycles_accounts_the_network_hook(net):
+    ns, g = net
+    before = net_cycles(g)
+    assert list(before) == ["driver_poll", "stack_input", "timers", "tx_drain_kick",
+                            "idle_halted", "uptime", "net_rounds"]
+    ping_from_ns(ns, 5)
+    after = net_cycles(g)
+    assert after["stack_input"] > before["stack_input"]  # five echo requests went up
+    assert after["net_rounds"] > before["net_rounds"]
+    # the parts and the idle time fit inside the time that passed
+    spent = sum(after[k] - before[k] for k in ("driver_poll", "stack_input", "timers",
+                                               "tx_drain_kick", "idle_halted"))
+    assert 0 < spent <= after["uptime"] - before["uptime"]
 
 
 RTT = r"rtt min/avg/max/mdev = (\d+\.\d{3})/(\d+\.\d{3})/(\d+\.\d{3})/(\d+\.\d{3}) ms"
