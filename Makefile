@@ -127,8 +127,9 @@ $(B)/kernel.elf: $(KOBJS) $(LWIP_OBJS) $(B)/k/ksyms.o linker.ld
 		|| { echo "kernel.elf: code moved between the two links" >&2; exit 1; }
 	@if readelf -rW $@.tmp | awk 'NR > 3 && NF >= 3 && $$3 != "R_X86_64_RELATIVE" && $$3 ~ /^R_/' | grep -q .; then \
 		echo "kernel.elf: relocations other than R_X86_64_RELATIVE:" >&2; readelf -rW $@.tmp | head >&2; exit 1; fi
-	mv $@.tmp $@
-	@echo "kernel.elf: $$(stat -c %s $@) bytes"
+	mv $@.tmp $(B)/kernel.debug.elf
+	strip --strip-debug -o $@ $(B)/kernel.debug.elf
+	@echo "kernel.elf: $$(stat -c %s $@) bytes (with debug info: build/kernel.debug.elf)"
 
 # --- disk image: GPT with one FAT32 EFI system partition --------------------
 ESP_MB := 34
