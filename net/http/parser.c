@@ -25,12 +25,31 @@ void http_parser_init(struct http_parser *p)
 	p->state = S_METHOD;
 }
 
-/* RFC 9110 5.6.2 tchar. */
+/* Byte classes, one table lookup per byte. */
+enum {
+	C_TCHAR = 1,  /* RFC 9110 5.6.2 tchar: methods and field names */
+	C_VALUE = 2,  /* allowed in a field value: VCHAR, obs-text, SP, HTAB (5.5) */
+	C_PATH = 4,   /* a target byte kept as path: VCHAR but '?' and '#' */
+	C_VCHAR = 8,  /* any target byte */
+};
+#define T (C_TCHAR | C_VALUE | C_PATH | C_VCHAR) /* tchar */
+#define P (C_VALUE | C_PATH | C_VCHAR)           /* other VCHAR */
+static const uint8_t cls[256] = {
+	['\t'] = C_VALUE, [' '] = C_VALUE,
+	['0' ... '9'] = T, ['A' ... 'Z'] = T, ['a' ... 'z'] = T,
+	['!'] = T, ['#'] = T & ~C_PATH, ['$'] = T, ['%'] = T, ['&'] = T, ['\''] = T, ['*'] = T,
+	['+'] = T, ['-'] = T, ['.'] = T, ['^'] = T, ['_'] = T, ['`'] = T, ['|'] = T, ['~'] = T,
+	['"'] = P, ['('] = P, [')'] = P, [','] = P, ['/'] = P, [':'] = P, [';'] = P, ['<'] = P,
+	['='] = P, ['>'] = P, ['?'] = P & ~C_PATH, ['@'] = P, ['['] = P, ['\\'] = P, [']'] = P,
+	['{'] = P, ['}'] = P,
+	[0x80 ... 0xff] = C_VALUE, /* obs-text */
+};
+#undef T
+#undef P
+
 static int tchar(unsigned char c)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-		return 1;
-	return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+	return cls[c] & C_TCHAR;
 }
 
 static int lower(int c)
@@ -38,9 +57,9 @@ static int lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-static int name_is(const struct http_parser *p, const char *s)
+/* Whether the field name is s (lower case, n bytes), case-insensitively. */
+static int name_is(const struct http_parser *p, const char *s, size_t n)
 {
-	size_t n = strlen(s);
 	if (p->name_long || p->name_len != n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
@@ -49,10 +68,10 @@ static int name_is(const struct http_parser *p, const char *s)
 	}
 	return 1;
 }
+#define NAME_IS(p, lit) name_is(p, lit, sizeof(lit) - 1)
 
-static int token_is(const struct http_parser *p, const char *s)
+static int token_is(const struct http_parser *p, const char *s, size_t n)
 {
-	size_t n = strlen(s);
 	if (p->token_len != n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
@@ -62,11 +81,13 @@ static int token_is(const struct http_parser *p, const char *s)
 	return 1;
 }
 
+#define TOKEN_IS(p, lit) token_is(p, lit, sizeof(lit) - 1)
+
 static void end_token(struct http_parser *p)
 {
-	if (token_is(p, "close"))
+	if (TOKEN_IS(p, "close"))
 		p->conn_close = 1;
-	else if (token_is(p, "keep-alive"))
+	else if (TOKEN_IS(p, "keep-alive"))
 		p->conn_keep = 1;
 	p->token_len = 0;
 }
@@ -100,7 +121,7 @@ static int end_field(struct http_parser *p)
 
 static int value_byte(struct http_parser *p, unsigned char c)
 {
-	if ((c < 0x20 && c != '\t') || c == 0x7f)
+	if (!(cls[c] & C_VALUE))
 		return 400;
 	int blank = c == ' ' || c == '\t';
 	if (!p->value_started) {
@@ -275,10 +296,10 @@ static int step(struct http_parser *p, unsigned char c)
 		if (c == ':') {
 			if (!p->name_len && !p->name_long)
 				return 400;
-			p->field = name_is(p, "content-length") ? F_CONTENT_LENGTH
-				 : name_is(p, "connection") ? F_CONNECTION
-				 : name_is(p, "transfer-encoding") ? F_TRANSFER_ENCODING
-				 : name_is(p, "host") ? F_HOST : F_OTHER;
+			p->field = NAME_IS(p, "content-length") ? F_CONTENT_LENGTH
+				 : NAME_IS(p, "connection") ? F_CONNECTION
+				 : NAME_IS(p, "transfer-encoding") ? F_TRANSFER_ENCODING
+				 : NAME_IS(p, "host") ? F_HOST : F_OTHER;
 			p->state = S_VALUE;
 			return 0;
 		}
@@ -314,10 +335,87 @@ static int step(struct http_parser *p, unsigned char c)
 	return 400;
 }
 
+static size_t min3(size_t a, size_t b, size_t c)
+{
+	size_t m = a < b ? a : b;
+	return m < c ? m : c;
+}
+
+/*
+ * The bytes from s on that step() would take one by one without doing
+ * more than store or check them: the path, a field name, a field value we
+ * do not interpret.  Consumes them in one go, stopping short of any byte
+ * that needs step() (a delimiter, a bad byte, the one past a limit), so
+ * the result is the same as step()'s.  bench-rxpath: wrk's request 1897 ->
+ * 1055 instructions, a 329-byte browser request 17709 -> 5422.
+ */
+static size_t run(struct http_parser *p, const unsigned char *s, size_t n)
+{
+	size_t k = 0, max;
+	switch (p->state) {
+	case S_METHOD:
+		max = n < 32 - p->line_len ? n : 32 - p->line_len;
+		while (k < max && tchar(s[k]))
+			k++;
+		max = sizeof(p->method_buf) - p->method_len;
+		memcpy(p->method_buf + p->method_len, s, k < max ? k : max);
+		p->method_len += k < max ? k : max; /* long: not GET or HEAD */
+		p->line_len += k;
+		return k;
+	case S_VERSION:
+		max = n < 8u - p->token_len ? n : 8u - p->token_len;
+		while (k < max && s[k] != '\r' && s[k] != '\n')
+			k++;
+		memcpy(p->token + p->token_len, s, k);
+		p->token_len += k;
+		p->line_len += k;
+		return k;
+	case S_TARGET:
+		if (p->path_truncated) { /* the query, or a path too long to keep */
+			max = n < HTTP_LINE_MAX - p->line_len ? n : HTTP_LINE_MAX - p->line_len;
+			while (k < max && (cls[s[k]] & C_VCHAR))
+				k++;
+		} else {
+			max = min3(n, HTTP_LINE_MAX - p->line_len, sizeof(p->path) - 1 - p->path_len);
+			while (k < max && (cls[s[k]] & C_PATH))
+				k++;
+			memcpy(p->path + p->path_len, s, k);
+			p->path_len += k;
+		}
+		p->line_len += k;
+		return k;
+	case S_NAME:
+		max = min3(n, HTTP_FIELD_MAX - p->line_len, HTTP_HEADERS_MAX - p->header_bytes);
+		max = max < sizeof(p->name) - p->name_len ? max : sizeof(p->name) - p->name_len;
+		while (k < max && tchar(s[k]))
+			k++;
+		memcpy(p->name + p->name_len, s, k);
+		p->name_len += k;
+		break;
+	case S_VALUE:
+		if (p->field != F_OTHER && p->field != F_HOST)
+			return 0;
+		max = min3(n, HTTP_FIELD_MAX - p->line_len, HTTP_HEADERS_MAX - p->header_bytes);
+		while (k < max && (cls[s[k]] & C_VALUE))
+			k++;
+		p->value_started |= k > 0; /* (not read for these fields) */
+		break;
+	default:
+		return 0;
+	}
+	p->line_len += k;
+	p->header_bytes += k;
+	return k;
+}
+
 int http_parse(struct http_parser *p, const char *data, size_t len, size_t *used)
 {
+	const unsigned char *s = (const unsigned char *)data;
 	for (size_t i = 0; i < len; i++) {
-		int r = step(p, (unsigned char)data[i]);
+		i += run(p, s + i, len - i);
+		if (i == len)
+			break;
+		int r = step(p, s[i]);
 		if (r) {
 			*used = i + 1;
 			return r;
