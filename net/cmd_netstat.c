@@ -187,6 +187,7 @@ static void show_ext(void)
 	opt(x->syncookies_failed, "invalid SYN cookies received");
 	num(x->listen_overflows, "times the listen queue of a socket overflowed");
 	num(x->listen_drops, "SYNs to LISTEN sockets dropped");
+	named(tcp_tw_overflows, "TCPTimeWaitOverflow");
 	named(x->tcp_req_qfull_do_cookies, "TCPReqQFullDoCookies");
 	named(x->tcp_req_qfull_drop, "TCPReqQFullDrop");
 	con_printf("IpExt:\n");

@@ -80,6 +80,7 @@ extern int sysctl_tcp_fin_timeout, sysctl_tcp_max_tw_buckets;
 #define TCP_FIN_WAIT_TIMEOUT ((u32_t)sysctl_tcp_fin_timeout * 1000)
 #define TCP_MAX_TW_BUCKETS ((u32_t)sysctl_tcp_max_tw_buckets)
 #define LWIP_TCP_SACK_OUT 1           /* send SACK blocks for out-of-order data (RFC 2018) */
+#define TCP_DEMUX_BUCKETS 4096        /* patch 0004: 32 KiB; 4096 TIME-WAIT + 10k open fit short chains */
 #define LWIP_UDP 1
 
 /* ---- statistics: netstat -s, ethtool, /metrics ---- */
