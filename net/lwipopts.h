@@ -56,6 +56,8 @@
 #define LWIP_NETIF_LOOPBACK 0
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1 /* offloads are per device (net/netdev.c) */
 #define LWIP_CHECKSUM_ON_COPY 0
+#include "net/csum.h"
+#define LWIP_CHKSUM csum_sum           /* net/csum.c: 8 bytes a step, not lwIP's 2 */
 
 /* ---- TCP ---- */
 #define LWIP_TCP 1

@@ -13,12 +13,16 @@ static inline uint64_t rotl(uint64_t x, unsigned b)
 	return (x << b) | (x >> (64 - b));
 }
 
-/* Little-endian load, byte by byte: any alignment, any host byte order. */
+/* Little-endian load at any alignment: one move on x86 (__builtin_memcpy
+ * of a constant 8 is inlined even freestanding); the byte loop it replaced
+ * was a third of a SYN cookie's instructions. */
 static inline uint64_t load_le64(const uint8_t *p)
 {
-	uint64_t w = 0;
-	for (unsigned i = 0; i < 8; i++)
-		w |= (uint64_t)p[i] << (8 * i);
+	uint64_t w;
+	__builtin_memcpy(&w, p, sizeof(w));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
 	return w;
 }
 

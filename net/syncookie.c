@@ -33,23 +33,22 @@ static void tuple_bytes(const struct syncookie_tuple *t, uint8_t b[12])
 }
 
 /* H1: the tuple alone.  H2: the tuple and the counter byte, so the two
- * are different inputs (12 and 13 bytes) to the PRF. */
-static uint32_t hash1(const uint8_t *key, const struct syncookie_tuple *t)
+ * are different inputs (12 and 13 bytes) to the PRF.  Both start with the
+ * same 8 bytes under the same key: that block is compressed once. */
+static void hashes(const uint8_t *key, const struct syncookie_tuple *t, uint8_t count,
+		   uint32_t *h1, uint32_t *h2)
 {
 	uint8_t b[12];
+	struct siphash_ctx c1, c2;
 	tuple_bytes(t, b);
-	return (uint32_t)siphash_2_4(key, b, sizeof(b));
-}
-
-static uint32_t hash2(const uint8_t *key, const struct syncookie_tuple *t, uint8_t count)
-{
-	uint8_t b[12];
-	struct siphash_ctx c;
-	tuple_bytes(t, b);
-	siphash_init(&c, key);
-	siphash_update(&c, b, sizeof(b));
-	siphash_update(&c, &count, 1);
-	return (uint32_t)siphash_final(&c);
+	siphash_init(&c1, key);
+	siphash_update(&c1, b, 8);
+	c2 = c1;
+	siphash_update(&c1, b + 8, 4);
+	*h1 = (uint32_t)siphash_final(&c1);
+	siphash_update(&c2, b + 8, 4);
+	siphash_update(&c2, &count, 1);
+	*h2 = (uint32_t)siphash_final(&c2);
 }
 
 int syncookie_mss_index(uint16_t client_mss)
@@ -63,12 +62,11 @@ int syncookie_mss_index(uint16_t client_mss)
 uint32_t syncookie_make(const struct syncookie_keys *k, const struct syncookie_tuple *t,
 			uint32_t counter, int mss_index)
 {
-	const uint8_t *key = k->key[counter & 1];
 	uint8_t count = (uint8_t)counter;
-	uint32_t data = (unsigned)mss_index < 4 ? (uint32_t)mss_index : 0;
+	uint32_t data = (unsigned)mss_index < 4 ? (uint32_t)mss_index : 0, h1, h2;
 
-	return hash1(key, t) + t->client_isn + ((uint32_t)count << COOKIE_BITS) +
-	       ((hash2(key, t, count) + data) & COOKIE_MASK);
+	hashes(k->key[counter & 1], t, count, &h1, &h2);
+	return h1 + t->client_isn + ((uint32_t)count << COOKIE_BITS) + ((h2 + data) & COOKIE_MASK);
 }
 
 /*
@@ -83,12 +81,13 @@ int syncookie_check(const struct syncookie_keys *k, const struct syncookie_tuple
 {
 	for (uint32_t age = 0; age < 2; age++) {
 		uint8_t count = (uint8_t)(counter - age);      /* mod 2^8: 0 - 1 is 255 */
-		const uint8_t *key = k->key[count & 1];
-		uint32_t v = cookie - hash1(key, t) - t->client_isn;
+		uint32_t h1, h2;
+		hashes(k->key[count & 1], t, count, &h1, &h2);
+		uint32_t v = cookie - h1 - t->client_isn;
 
 		if ((v >> COOKIE_BITS) != count)
 			continue;
-		uint32_t data = (v - hash2(key, t, count)) & COOKIE_MASK;
+		uint32_t data = (v - h2) & COOKIE_MASK;
 		if (data < 4)
 			return (int)data;
 	}

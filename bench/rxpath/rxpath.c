@@ -18,7 +18,13 @@
  *    segments on an established connection (handshake injected first) to
  *    a raw-API receiver that tcp_recved()s and frees them, lwIP's ACKs
  *    included; TCP once with checksums offloaded as with virtio-net, once
- *    in software.
+ *    in software;
+ *  - SYNs from a spoofed source (no options, a new port each, hping3's
+ *    kind) at a listener of net/listen.c whose SYN queue is full: dropped
+ *    with tcp_syncookies=0, answered with a SYN cookie
+ *    (net/syncookie_tcp.c) with 1, to a source without and with an ARP
+ *    entry;
+ *  - the HTTP request parser on two requests.
  * The measured code is built with the kernel's code-generation flags and
  * links the kernel's heap and string functions (bench/rxpath/rxpath.mk).
  * Not counted: net/netdev.c's backlog and TX queue, the TX ring, timers.
@@ -37,12 +43,16 @@
 #include "lwip/init.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/prot/tcp.h"
 #include "lwip/stats.h"
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
+#include "kernel/sysctl.h"
 #include "net/http/parser.h"
+#include "net/listen.h"
 #include "net/lwip_hooks.h"
+#include "net/netstat.h"
 #include "netif/ethernet.h"
 
 #define DRIVER_FRAMES 100000
@@ -113,21 +123,25 @@ u32_t net_tcp_isn(const ip_addr_t *local_ip, u16_t local_port, const ip_addr_t *
 	return 0x6e616761;
 }
 
-/* The sysctls lwipopts.h ties lwIP's timeouts and limits to, at Linux's defaults. */
+/* The sysctls lwIP and net/listen.c read, at Linux's defaults. */
 int sysctl_tcp_fin_timeout = 60, sysctl_tcp_max_tw_buckets = 4096;
+int sysctl_somaxconn = 4096, sysctl_max_syn_backlog = 128, sysctl_tcp_syncookies = 1;
+int sysctl_tcp_abort_on_overflow;
+struct netstat_ext netstat_ext;
 
-/* The listen-queue hooks (net/listen.c): every segment passes, no queue
- * limits apply to the one connection measured here. */
-err_t net_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len,
-		       u8_t *opt2, struct pbuf *p)
+/* A clock that moves 1 us per call: cookies stay in one 64 s window. */
+uint64_t time_ns(void)
 {
-	(void)pcb, (void)hdr, (void)optlen, (void)opt1len, (void)opt2, (void)p;
-	return ERR_OK;
+	static uint64_t ns = 1000000000;
+	return ns += 1000;
 }
 
-int net_tcp_synrcvd_ack(struct tcp_pcb *pcb)
+uint32_t rxpath_rand(void);
+
+int random_get(void *buf, size_t len)
 {
-	(void)pcb;
+	for (size_t i = 0; i < len; i++)
+		((uint8_t *)buf)[i] = (uint8_t)rxpath_rand();
 	return 0;
 }
 
@@ -269,6 +283,8 @@ static unsigned long out_frames, inputs, rx_bytes;
 static uint8_t last_out[FRAME];
 static struct tcp_pcb *conn;
 static uint32_t peer_seq, our_seq;
+static uint8_t peer_host = 2;        /* segments come from 10.0.2.<peer_host> */
+static uint16_t peer_port = 40000, our_port = PORT;
 
 static void rxbuf_free(struct pbuf *p)
 {
@@ -358,10 +374,10 @@ static void put_csum(uint8_t *p, uint32_t s)
 	put16(p, (uint16_t)~s);
 }
 
-/* Ethernet and IPv4 headers from the peer (10.0.2.2) to us (10.0.2.15). */
+/* Ethernet and IPv4 headers from the peer (10.0.2.<peer_host>) to us (10.0.2.15). */
 static uint8_t *eth_ip(uint8_t *f, uint8_t proto, uint16_t l4len)
 {
-	static const uint8_t src[4] = { 10, 0, 2, 2 }, dst[4] = { 10, 0, 2, 15 };
+	const uint8_t src[4] = { 10, 0, 2, peer_host }, dst[4] = { 10, 0, 2, 15 };
 	memcpy(f, our_mac, 6);
 	memcpy(f + 6, peer_mac, 6);
 	put16(f + 12, 0x0800);
@@ -391,14 +407,14 @@ static u16_t build_ping(uint8_t *f, uint16_t seq)
 	return 14 + 20 + 8 + PING_DATA;
 }
 
-/* A segment from 10.0.2.2:40000 to our PORT; data bytes are a pattern. */
+/* A segment from the peer's port to ours; data bytes are a pattern. */
 static u16_t build_tcp(uint8_t *f, uint8_t flags, const uint8_t *opt, int optlen, int len)
 {
 	uint16_t thl = (uint16_t)(20 + optlen);
 	uint8_t *tcp = eth_ip(f, 6, (uint16_t)(thl + len));
 	memset(tcp, 0, 20);
-	put16(tcp, 40000);
-	put16(tcp + 2, PORT);
+	put16(tcp, peer_port);
+	put16(tcp + 2, our_port);
 	put32(tcp + 4, peer_seq);
 	put32(tcp + 8, flags & TCP_ACK ? our_seq : 0);
 	tcp[12] = (uint8_t)(thl / 4) << 4;
@@ -516,6 +532,65 @@ static void bench_tcp(int offload)
 			   : "lwIP: TCP 1460-byte segments, ACKs, checksums in software");
 }
 
+/* ---- (d) a SYN flood at a listener --------------------------------------- */
+
+static void flood_ready(struct listener *l, void *arg)
+{
+	(void)l, (void)arg;
+}
+
+/* n SYNs without options from 10.0.2.<peer_host>, a new source port and
+ * sequence number each, as hping3 --flood -S sends them. */
+static void syn_batch(int n, void (*in)(struct rxbuf *, u16_t, unsigned))
+{
+	for (int k = 0; k < n; k++) {
+		peer_port = (uint16_t)(1024 + (peer_port - 1024 + 1) % 60000);
+		peer_seq = rxpath_rand();
+		struct rxbuf *rb = rxbuf_get();
+		in(rb, build_tcp(rxbuf_frame(rb), TCP_SYN, NULL, 0, 0), NETDEV_RX_CSUM_VALID);
+	}
+}
+
+static void bench_synflood(void)
+{
+	struct listener *l;
+	NETIF_SET_CHECKSUM_CTRL(&nif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
+	our_port = 80;
+	if (listen_open(80, 511, flood_ready, NULL, &l))
+		die("listen_open");
+	struct listen_info li;
+	if (listen_info_of((struct tcp_pcb *)tcp_listen_pcbs.listen_pcbs, &li))
+		die("listen_info_of");
+	peer_host = 99; /* hping3 -a 10.0.2.99: nobody answers its ARP */
+	sysctl_tcp_syncookies = 0;
+	syn_batch(li.synq_max, input); /* the SYN queue fills with half-open connections */
+	syn_batch(WARMUP, input);
+	uint64_t dropped = netstat_ext.tcp_req_qfull_drop;
+	out_frames = 0;
+	syn_batch(LWIP_PACKETS, measure_input);
+	if (netstat_ext.tcp_req_qfull_drop - dropped != LWIP_PACKETS || nrxfree != NRXBUF)
+		die("synflood: %lu dropped", (unsigned long)(netstat_ext.tcp_req_qfull_drop - dropped));
+	batch_done(LWIP_PACKETS, out_frames, "listen: SYN, SYN queue full, tcp_syncookies=0: dropped");
+
+	sysctl_tcp_syncookies = 1;
+	for (int resolved = 0; resolved < 2; resolved++) {
+		peer_host = resolved ? 2 : 99;
+		syn_batch(WARMUP, input);
+		uint64_t sent = netstat_ext.syncookies_sent;
+		out_frames = 0;
+		syn_batch(LWIP_PACKETS, measure_input);
+		if (netstat_ext.syncookies_sent - sent != LWIP_PACKETS || nrxfree != NRXBUF ||
+		    (resolved && out_frames != LWIP_PACKETS))
+			die("synflood: %lu cookies, %lu frames out",
+			    (unsigned long)(netstat_ext.syncookies_sent - sent), out_frames);
+		batch_done(LWIP_PACKETS, out_frames,
+			   resolved ? "listen: SYN, SYN queue full, tcp_syncookies=1: cookie SYN-ACK sent"
+				    : "listen: SYN, SYN queue full, tcp_syncookies=1: cookie SYN-ACK, source unresolved");
+	}
+	peer_host = 2;
+	our_port = PORT;
+}
+
 /* The HTTP request parser on wrk's request, as the server calls it. */
 __attribute__((noinline)) static void measure_parse(const char *req, size_t len, int n)
 {
@@ -557,6 +632,7 @@ int main(void)
 	setup_tcp();
 	bench_tcp(1);
 	bench_tcp(0);
+	bench_synflood();
 	bench_parser();
 	return 0;
 }

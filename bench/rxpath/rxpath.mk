@@ -16,7 +16,7 @@ RXPATH_GEN := -std=gnu11 -O2 -g -ffreestanding -mgeneral-regs-only -mno-red-zone
 	-fno-stack-protector -fno-strict-aliasing -fno-omit-frame-pointer -fcf-protection=none -MMD -MP
 RXPATH_CFLAGS := $(RXPATH_GEN) -Ibench/rxpath/shim -Ibench/rxpath -I. -Inet -I$(LWIP)/src/include
 RXPATH_OWN := bench/rxpath/rxpath.c drivers/virtio_net_rx.c drivers/virtio_net_tx.c drivers/virtqueue.c \
-	net/http/parser.c
+	net/csum.c net/http/parser.c net/listen.c net/listen_size.c net/syncookie.c net/syncookie_tcp.c net/siphash.c
 RXPATH_OBJS := $(patsubst %.c,$(RXPATH_B)/own/%.o,$(RXPATH_OWN)) \
 	$(RXPATH_B)/heap.o $(RXPATH_B)/string.o \
 	$(patsubst $(LWIP)/%.c,$(RXPATH_B)/lwip/%.o,$(filter-out %/lwiperf.c,$(LWIP_SRCS)))

@@ -18,6 +18,7 @@ int main(void)
 	srunner_add_suite(sr, docs_suite());
 	srunner_add_suite(sr, napi_suite());
 	srunner_add_suite(sr, inet_suite());
+	srunner_add_suite(sr, csum_suite());
 	srunner_add_suite(sr, virtqueue_suite());
 	srunner_add_suite(sr, siphash_suite());
 	srunner_add_suite(sr, tcp_isn_suite());

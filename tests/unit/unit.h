@@ -16,6 +16,7 @@ Suite *strtol_suite(void);
 Suite *docs_suite(void);
 Suite *napi_suite(void);
 Suite *inet_suite(void);
+Suite *csum_suite(void);
 Suite *virtqueue_suite(void);
 Suite *siphash_suite(void);
 Suite *tcp_isn_suite(void);

@@ -1,0 +1,17 @@
+/*
+ * The Internet checksum's sum (RFC 1071): lwIP's LWIP_CHKSUM, so every IP
+ * header, ICMP message and software TCP/UDP checksum goes through it.
+ * Pure; builds in the kernel and on the host.
+ */
+#ifndef NET_CSUM_H
+#define NET_CSUM_H
+
+#include <stdint.h>
+
+/* The ones'-complement sum of data[0..len) as 16-bit words in memory
+ * order (a trailing odd byte padded with a zero byte), folded to 16 bits
+ * and not complemented; stored as a uint16_t it reads back as those words'
+ * bytes.  What lwIP expects of LWIP_CHKSUM. */
+uint16_t csum_sum(const void *data, int len);
+
+#endif
