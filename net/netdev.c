@@ -28,6 +28,7 @@
 #include "lwip/prot/ip.h"
 #include "lwip/timeouts.h"
 #include "net/napi.h"
+#include "net/net.h"
 #include "net/netdev_priv.h"
 #include "netif/ethernet.h"
 
@@ -400,6 +401,24 @@ static int net_poll(void)
 	return work;
 }
 
+static struct {
+	const char *name;
+	const uint64_t *tsc;
+} parts[4];
+
+void net_cycles_part(const char *name, const uint64_t *tsc)
+{
+	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		if (parts[i].tsc == tsc)
+			return;
+		if (!parts[i].tsc) {
+			parts[i].name = name;
+			parts[i].tsc = tsc;
+			return;
+		}
+	}
+}
+
 static uint64_t ns_of(uint64_t cycles)
 {
 	uint64_t hz = time_tsc_hz();
@@ -413,6 +432,11 @@ static void proc_cycles(void)
 	con_printf("part               ns\n");
 	con_printf("driver_poll        %lu\n", ns_of(driver));
 	con_printf("stack_input        %lu\n", ns_of(cyc.stack));
+	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]) && parts[i].tsc; i++) {
+		char key[40];
+		snprintf(key, sizeof(key), "stack_input.%s", parts[i].name);
+		con_printf("%-18s %lu\n", key, ns_of(*parts[i].tsc));
+	}
 	con_printf("timers             %lu\n", ns_of(cyc.timers));
 	con_printf("tx_drain_kick      %lu\n", ns_of(cyc.tx));
 	con_printf("idle_halted        %lu\n", loop_idle_ns());
