@@ -37,6 +37,7 @@ def main():
     st = os.stat(img)
     xz = len(subprocess.run(["xz", "-9", "-c", img], capture_output=True, check=True).stdout)
     kernel = os.path.getsize(nagare.KERNEL)
+    debug = os.path.getsize(os.path.join(nagare.BUILD, "kernel.debug.elf"))
     with tempfile.NamedTemporaryFile() as t:
         subprocess.run(["strip", "-o", t.name, nagare.KERNEL], check=True)
         stripped = os.path.getsize(t.name)
@@ -56,8 +57,9 @@ def main():
         "|---|---|",
         "| build/nagare.img (GPT + FAT32 ESP) | %d bytes apparent, %d KiB allocated, %d bytes xz -9 |" % (
             st.st_size, st.st_blocks // 2, xz),
-        "| build/kernel.elf (with debug info) | %d bytes |" % kernel,
-        "| kernel.elf stripped | %d bytes |" % stripped,
+        "| build/kernel.elf (in the image; debug info stripped, symbols kept) | %d bytes |" % kernel,
+        "| build/kernel.debug.elf (with debug info, for gdb and addr2line) | %d bytes |" % debug,
+        "| kernel.elf fully stripped | %d bytes |" % stripped,
     ]
     text = "\n".join(lines)
     print(text)

@@ -12,6 +12,7 @@ Every wait is bounded in time.
 import argparse
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -273,6 +274,84 @@ class Netns:
 
     def __exit__(self, *exc):
         self.close()
+
+
+_HOLD_CLIENT = r'''
+import resource, selectors, socket, sys, time
+host, n = sys.argv[1], int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_NOFILE, (n + 64, n + 64))
+req = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+t0, socks = time.monotonic(), []
+for i in range(n):
+    for attempt in range(50):  # a SYN lost to a full queue: again, 0.1 s later
+        try:
+            socks.append(socket.create_connection((host, 80), timeout=5))
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        print("FAIL connect %d" % i, flush=True); sys.exit(1)
+t_open = time.monotonic() - t0
+
+def round_trip():
+    """GET / on every connection at once; how many got a whole 200 back."""
+    sel, got = selectors.DefaultSelector(), {}
+    for s in socks:
+        s.setblocking(True); s.sendall(req); s.setblocking(False)
+        sel.register(s, selectors.EVENT_READ)
+        got[s] = b""
+    left, end = n, time.monotonic() + 120
+    while left and time.monotonic() < end:
+        for key, _ in sel.select(1):
+            s = key.fileobj
+            d = s.recv(65536)
+            got[s] += d
+            head, _, body = got[s].partition(b"\r\n\r\n")
+            m = [l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")]
+            if not d or (m and len(body) >= int(m[0].split(b":")[1])):
+                sel.unregister(s); left -= 1
+    return sum(1 for v in got.values() if v.startswith(b"HTTP/1.1 200 OK"))
+
+print("OPEN %.3f %d" % (t_open, round_trip()), flush=True)
+while sys.stdin.readline().strip() == "again":
+    print("AGAIN %d" % round_trip(), flush=True)
+'''
+
+
+class HeldConnections:
+    """n keep-alive connections to guest:80 from inside the namespace, all
+    opened (one at a time, a refused or lost SYN tried again) and each
+    asked for / once; then again() asks on all of them again, close()
+    closes them.  For tests and benchmarks of many connections."""
+
+    def __init__(self, ns, n, guest="10.0.2.15", timeout=300):
+        self.n = n
+        self.p = ns.popen(["/usr/bin/python3", "-c", _HOLD_CLIENT, guest, str(n)], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True)
+        self.opened_in, self.served = self._expect("OPEN", timeout)
+
+    def _expect(self, word, timeout):
+        ready = select.select([self.p.stdout], [], [], timeout)[0]
+        line = self.p.stdout.readline() if ready else ""
+        if not line.startswith(word):
+            self.close()
+            raise GuestError("held connections: %r" % line)
+        f = line.split()[1:]
+        return (float(f[0]), int(f[1])) if word == "OPEN" else int(f[0])
+
+    def again(self, timeout=180):
+        self.p.stdin.write("again\n")
+        self.p.stdin.flush()
+        return self._expect("AGAIN", timeout)
+
+    def close(self):
+        if self.p.poll() is None:
+            self.p.stdin.close()
+            try:
+                self.p.wait(60)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait(10)
 
 
 def esp_image(dest, add=None, remove=(), image=IMAGE):

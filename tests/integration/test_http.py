@@ -15,6 +15,8 @@ import time
 
 import pytest
 
+import nagare
+
 
 pytestmark = pytest.mark.root
 GUEST = "10.0.2.15"
@@ -409,6 +411,22 @@ def test_wrk_256_connections(web):
     errs = re.search(r"Socket errors: (.*)", r.stdout)
     assert not errs or all(v == "0" for v in re.findall(r"\d+", errs.group(1))), r.stdout
     assert "Non-2xx" not in r.stdout, r.stdout
+    get_index_ok(ns)
+
+
+def test_10000_keepalive_connections(web):
+    """Issue 4: at least 10,000 concurrent keep-alive connections in 256 MiB."""
+    ns, g = web
+    held = nagare.HeldConnections(ns, 10000)
+    try:
+        assert held.served == 10000
+        m = re.search(r"^TCP:\s+\d+ \(estab (\d+),", g.cmd("ss -s"), re.M)
+        assert int(m.group(1)) >= 10000
+        assert held.again() == 10000  # every one still alive and served
+        heap = re.search(r"^Heap: .* (\d+) failed allocations$", g.cmd("free"), re.M)
+        assert heap.group(1) == "0"
+    finally:
+        held.close()
     get_index_ok(ns)
 
 
