@@ -47,9 +47,9 @@ void uart_write(const char *s, size_t n)
 	}
 }
 
-static void uart_irq(void *arg)
+/* Moves what the receive FIFO holds into the ring; interrupts are off. */
+static void uart_drain(void)
 {
-	(void)arg;
 	for (int i = 0; i < 64 && (inb(port + LSR) & LSR_DR); i++) {
 		uint8_t c = inb(port + RBR);
 		uint32_t next = (ring_head + 1) % UART_RX_RING;
@@ -60,6 +60,12 @@ static void uart_irq(void *arg)
 		ring[ring_head] = c;
 		ring_head = next;
 	}
+}
+
+static void uart_irq(void *arg)
+{
+	(void)arg;
+	uart_drain();
 }
 
 int uart_irq_enable(void)
@@ -78,11 +84,17 @@ int uart_irq_enable(void)
 int uart_getc(void)
 {
 	if (ring_tail == ring_head) {
-		/* Before interrupts are routed, or if they are lost, poll. */
+		/*
+		 * Before interrupts are routed, or if they are lost, poll.  The
+		 * poll goes through the ring too: reading the FIFO directly
+		 * would hand out a byte ahead of older ones an interrupt moved
+		 * into the ring between the check above and here.
+		 */
 		uint64_t f = irq_save();
-		int c = (inb(port + LSR) & LSR_DR) ? inb(port + RBR) : -1;
+		uart_drain();
 		irq_restore(f);
-		return c;
+		if (ring_tail == ring_head)
+			return -1;
 	}
 	uint8_t c = ring[ring_tail];
 	ring_tail = (ring_tail + 1) % UART_RX_RING;
