@@ -229,13 +229,13 @@ static void handle_error(struct http_conn *c, int status)
 	http_send_error(c, status, NULL);
 }
 
-/* Works through what has arrived, as far as the send buffer allows.
- * Returns what the calling lwIP callback must return. */
 /* TSC cycles in the server's callbacks (/proc/net/cycles: stack_input.http).
  * Their tcp_output() mostly waits for the end of lwIP's input processing,
  * which sends then: that is lwIP's time, not ours. */
 static uint64_t tsc_server;
 
+/* Works through what has arrived, as far as the send buffer allows.
+ * Returns what the calling lwIP callback must return. */
 static err_t conn_serve(struct http_conn *c)
 {
 	for (;;) {
