@@ -120,6 +120,9 @@ def nagare_run(secs, cookies, pacing, counters=None):
             r = run(ns, secs, pacing)
             if counters is not None:
                 counters["netstat"] = g.cmd("netstat -s").split("TcpExt:")[1].split("IpExt:")[0]
+                counters["nic"] = [line.strip() for line in g.cmd("ethtool -S eth0").splitlines()
+                                   if line.strip().startswith(("rx_queue_0_packets", "tx_queue_0_packets"))]
+                counters["uptime"] = g.cmd("cat /proc/uptime").split()[0]
             return r
         finally:
             g.kill()
@@ -181,8 +184,9 @@ def main():
             100.0 * r["rps"] / base[sysname] if base.get(sysname) else 0,
             "no connection in %d s" % a.secs if r["stuck"] else r["errors"], r["probe_ok"], tried,
             100.0 * r["probe_ok"] / tried if tried else 0))
-    lines += ["", "nagare's TcpExt counters after the last row (--flood, tcp_syncookies=2):", "", "```",
-              counters.get("netstat", "").strip(), "```"]
+    lines += ["", "nagare's counters after the last row (--flood, tcp_syncookies=2; the guest up %s s):" %
+              counters.get("uptime"), "", "```", counters.get("netstat", "").strip()]
+    lines += counters.get("nic", []) + ["```"]
     text = "\n".join(lines)
     print(text)
     if a.record:
