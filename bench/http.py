@@ -160,16 +160,18 @@ PARTS = [  # (part, what it is); derived from /proc/net/cycles in breakdown()
     ("tx", "TX queue to the ring and the doorbell (the doorbell runs QEMU's virtio-net TX)"),
     ("idle", "idle, halted"),
 ]
-BREAKDOWN = [("ka32", "/ keep-alive", []), ("close32", "/ Connection: close", ["-H", "Connection: close"])]
+BREAKDOWN = [("ka1", "/ keep-alive, 1 connection", 1, []), ("ka32", "/ keep-alive, 32", 32, []),
+             ("close32", "/ Connection: close, 32", 32, ["-H", "Connection: close"])]
 
 
 def breakdown(ns, g):
-    """Where a request's time goes in the guest, around a 10 s wrk -c32 run:
-    ns per request for each part of the network hook, and packets per request."""
+    """Where a request's time goes in the guest, around a 10 s wrk run per
+    row: ns per request for each part of the network hook, and packets per
+    request."""
     res = {}
-    for key, label, extra in BREAKDOWN:
+    for key, label, conns, extra in BREAKDOWN:
         c0, n0 = net_cycles(g), nic_stats(g)
-        w = wrk(ns, "/", 32, extra, secs=10, warm=0)
+        w = wrk(ns, "/", conns, extra, secs=10, warm=0)
         c1, n1 = net_cycles(g), nic_stats(g)
         req = max(w["requests"], 1)
         d = {k: c1[k] - c0[k] for k in c1}
@@ -185,9 +187,9 @@ def breakdown(ns, g):
 
 
 def breakdown_lines(bd):
-    keys = [k for k, _, _ in BREAKDOWN]
+    keys = [k for k, _, _, _ in BREAKDOWN]
     lines = ["Where a request's time goes in the guest (`/proc/net/cycles` and `ethtool -S` around a "
-             "10 s wrk -c32 run after the last round; ns per request):", "",
+             "10 s wrk run per column after the last round; ns per request):", "",
              "| Part | " + " | ".join("%s (%.0f req/s)" % (bd[k]["label"], bd[k]["rps"]) for k in keys) + " |",
              "|---|" + "---|" * len(keys)]
     for part, what in PARTS + [("rest", "the rest: console, other hooks, interrupts")]:
