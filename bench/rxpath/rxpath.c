@@ -18,7 +18,9 @@
  *    segments on an established connection (handshake injected first) to
  *    a raw-API receiver that tcp_recved()s and frees them, lwIP's ACKs
  *    included; TCP once with checksums offloaded as with virtio-net, once
- *    in software;
+ *    in software; keep-alive exchanges on that connection, a request in
+ *    and a head with the 612-byte page out, queued as the HTTP server
+ *    does (one write) and as two writes;
  *  - SYNs from a spoofed source (no options, a new port each, hping3's
  *    kind) at a listener of net/listen.c whose SYN queue is full: dropped
  *    with tcp_syncookies=0, answered with a SYN cookie
@@ -466,6 +468,29 @@ static void bench_icmp(void)
 	batch_done(LWIP_PACKETS, out_frames, "lwIP: ICMP echo request -> reply (56 data bytes)");
 }
 
+/* A response the way the HTTP server queues one (net/http/server.c): a
+ * head of HEAD_LEN bytes and the 612-byte page, either as two writes (the
+ * head copied, the page zero-copy) or as one copied write. */
+#define HEAD_LEN 160
+#define PAGE_LEN 612
+enum { RESPOND_NONE, RESPOND_TWO_WRITES, RESPOND_ONE_WRITE };
+static int respond;
+static const char page[PAGE_LEN] = "<!DOCTYPE html>";
+
+static void answer(struct tcp_pcb *pcb)
+{
+	char buf[HEAD_LEN + PAGE_LEN];
+	memset(buf, 'h', HEAD_LEN);
+	if (respond == RESPOND_TWO_WRITES) {
+		tcp_write(pcb, buf, HEAD_LEN, TCP_WRITE_FLAG_COPY | TCP_WRITE_FLAG_MORE);
+		tcp_write(pcb, page, PAGE_LEN, 0);
+	} else {
+		memcpy(buf + HEAD_LEN, page, PAGE_LEN);
+		tcp_write(pcb, buf, HEAD_LEN + PAGE_LEN, TCP_WRITE_FLAG_COPY);
+	}
+	tcp_output(pcb); /* deferred to the end of input, as in the server */
+}
+
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
 	(void)arg, (void)err;
@@ -474,6 +499,8 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 	rx_bytes += p->tot_len;
 	tcp_recved(pcb, p->tot_len);
 	pbuf_free(p);
+	if (respond)
+		answer(pcb);
 	return ERR_OK;
 }
 
@@ -530,6 +557,36 @@ static void bench_tcp(int offload)
 	batch_done(LWIP_PACKETS, out_frames,
 		   offload ? "lwIP: TCP 1460-byte segments, ACKs, checksums offloaded"
 			   : "lwIP: TCP 1460-byte segments, ACKs, checksums in software");
+}
+
+/* Keep-alive exchanges: a 35-byte request that acknowledges the previous
+ * response, answered with head and page in one segment. */
+static void bench_exchange(int how)
+{
+	NETIF_SET_CHECKSUM_CTRL(&nif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
+	respond = how;
+	for (int k = -WARMUP; k < LWIP_PACKETS; k++) {
+		if (k == 0)
+			out_frames = 0;
+		struct rxbuf *rb = rxbuf_get();
+		u16_t len = build_tcp(rxbuf_frame(rb), TCP_ACK | TCP_PSH, NULL, 0, 35);
+		peer_seq += 35;
+		(k < 0 ? input : measure_input)(rb, len, NETDEV_RX_CSUM_VALID);
+		our_seq += HEAD_LEN + PAGE_LEN;
+	}
+	respond = RESPOND_NONE;
+	if (out_frames != LWIP_PACKETS || nrxfree != NRXBUF || conn->unacked->next || conn->unsent)
+		die("exchange: %lu frames for %d requests, %d buffers back", out_frames, LWIP_PACKETS,
+		    nrxfree);
+	/* the last response, acknowledged */
+	struct rxbuf *rb = rxbuf_get();
+	input(rb, build_tcp(rxbuf_frame(rb), TCP_ACK, NULL, 0, 0), NETDEV_RX_CSUM_VALID);
+	if (conn->unacked)
+		die("exchange: the last response is not acknowledged");
+	batch_done(LWIP_PACKETS, out_frames,
+		   how == RESPOND_TWO_WRITES
+			   ? "lwIP: keep-alive request -> head + 612-byte page, two tcp_writes"
+			   : "lwIP: keep-alive request -> head + 612-byte page, one tcp_write");
 }
 
 /* ---- (d) a SYN flood at a listener --------------------------------------- */
@@ -632,6 +689,8 @@ int main(void)
 	setup_tcp();
 	bench_tcp(1);
 	bench_tcp(0);
+	bench_exchange(RESPOND_TWO_WRITES);
+	bench_exchange(RESPOND_ONE_WRITE);
 	bench_synflood();
 	bench_parser();
 	return 0;

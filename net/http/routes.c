@@ -123,8 +123,7 @@ void http_route(struct http_conn *c)
 	}
 	const char *path = p->path_truncated ? "" : p->path;
 	if (!strcmp(path, "/")) {
-		http_send_head(c, 200, "text/html", sizeof(index_page) - 1, NULL, !c->head_only);
-		http_send_body(c, index_page, sizeof(index_page) - 1, 0);
+		http_send_response(c, 200, "text/html", index_page, sizeof(index_page) - 1, NULL, 0);
 		return;
 	}
 	if (!strncmp(path, "/bytes/", 7)) {

@@ -37,9 +37,10 @@ struct http_conn {
 
 int http_send_head(struct http_conn *c, int status, const char *type, uint64_t body_len,
 		   const char *extra, int more);
-int http_send_body(struct http_conn *c, const void *body, size_t len, int copy);
-int http_send_simple(struct http_conn *c, int status, const char *type, const char *body,
-		     size_t len, const char *extra);
+/* Head and body; a small body goes in the same write (copy=0: body
+ * outlives the connection, sent zero-copy when it is large). */
+int http_send_response(struct http_conn *c, int status, const char *type, const void *body,
+		       size_t len, const char *extra, int copy);
 int http_send_error(struct http_conn *c, int status, const char *extra);
 /* Answers the request c->parser holds (routes.c). */
 void http_route(struct http_conn *c);
