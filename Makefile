@@ -30,8 +30,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem kernel/libc/inclu
 	-isystem $(GCC_INC) -isystem $(B)/sysinc -I. -Inet -I$(LWIP)/src/include \
 	-fpie -fvisibility=hidden -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
-	-fno-strict-aliasing -fcf-protection=none -MMD -MP \
-	-DNAGARE_VERSION='"$(VERSION)"'
+	-fno-strict-aliasing -fcf-protection=none -MMD -MP
 OWN_WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 LWIP_WARN := -Wall -Wno-address
 KLDFLAGS := -nostdlib -static -pie --no-dynamic-linker -z text -z noexecstack \
@@ -91,6 +90,17 @@ $(SYSINC):
 $(B)/k/%.o: %.c | $(LWIP_STAMP) $(SYSINC)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(OWN_WARN) -c $< -o $@
+
+# The version the banner prints, in a header rewritten only when it changes,
+# so a new commit rebuilds kernel/main.c and nothing else.
+$(B)/version.h: FORCE
+	@mkdir -p $(B)
+	@echo '#define NAGARE_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(B)/k/kernel/main.o: $(B)/version.h
+$(B)/k/kernel/main.o: KCFLAGS += -include $(B)/version.h
+.PHONY: FORCE
+FORCE:
 
 $(B)/k/%.o: %.S
 	@mkdir -p $(dir $@)
