@@ -146,7 +146,7 @@ int http_send_response(struct http_conn *c, int status, const char *type, const 
 	build_head(c, &h, status, type, len, extra);
 	if (c->head_only || !len)
 		return out(c, h.b, h.n, 1, 0);
-	if (len <= sizeof(h.b) - h.n) {
+	if (len <= INLINE_BODY_MAX && len <= sizeof(h.b) - h.n) {
 		add(&h, body, len);
 		return out(c, h.b, h.n, 1, 0);
 	}
