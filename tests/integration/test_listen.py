@@ -142,8 +142,9 @@ def test_abort_on_overflow_resets_what_does_not_fit(lst, no_rst):
         before = counters(g)
         out = scapy(ns, r'''
 ip = IP(dst="10.0.2.15")
-ans, _ = sr(ip / TCP(sport=(43000, 43009), dport=80, flags="S", seq=100), timeout=5)
+ans, unans = sr(ip / TCP(sport=(43000, 43009), dport=80, flags="S", seq=100), timeout=5)
 print("synacks", len(ans))
+print("unanswered", [p[TCP].sport for p in unans])
 t = AsyncSniffer(filter="tcp and src host 10.0.2.15 and tcp src port 80 and tcp[tcpflags] & tcp-rst != 0")
 t.start()
 time.sleep(0.5)
@@ -151,7 +152,10 @@ send([ip / TCP(sport=r[TCP].dport, dport=80, flags="A", seq=101, ack=r[TCP].seq 
 time.sleep(2)
 print("resets", len(t.stop()))
 ''')
-        assert "synacks 10" in out and "resets 7" in out, out
+        # Once in CI 2 of the 10 SYNs went unanswered: say what the guest saw.
+        assert "synacks 10" in out and "resets 7" in out, (
+            out, delta(before, counters(g)), g.cmd("ss -nt"), g.cmd("ip neigh"), g.cmd("softnet"),
+            g.cmd("netstat -s").split("TcpExt:")[0])
         assert http_listener(g)[0] == 3
         d = delta(before, counters(g))
         assert d["overflows"] == 7 and d["drops"] == 7, d
