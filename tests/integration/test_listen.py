@@ -3,7 +3,10 @@ listener (port 80), inside a network namespace the test creates.  Raw
 segments come from scapy; while they are in flight the namespace's kernel
 is kept from resetting connections it never opened (an nftables rule in
 the namespace drops its outgoing RSTs).  Spoofed floods use 10.0.2.99, an
-unused address of the namespace's own subnet."""
+unused address of the namespace's own subnet.  Hand-made connections use
+source ports below the namespace's ip_local_port_range (32768-60999), so
+they never meet a connection a real client of another test left in the
+guest (a SYN that finds one in TIME-WAIT can get an ACK, not a SYN-ACK)."""
 import re
 import subprocess
 import time
@@ -142,7 +145,7 @@ def test_abort_on_overflow_resets_what_does_not_fit(lst, no_rst):
         before = counters(g)
         out = scapy(ns, r'''
 ip = IP(dst="10.0.2.15")
-ans, unans = sr(ip / TCP(sport=(43000, 43009), dport=80, flags="S", seq=100), timeout=5)
+ans, unans = sr(ip / TCP(sport=(31000, 31009), dport=80, flags="S", seq=100), timeout=5)
 print("synacks", len(ans))
 print("unanswered", [p[TCP].sport for p in unans])
 t = AsyncSniffer(filter="tcp and src host 10.0.2.15 and tcp src port 80 and tcp[tcpflags] & tcp-rst != 0")
@@ -173,7 +176,7 @@ def test_final_ack_on_a_full_queue(lst, no_rst, abort):
     try:
         g.cmd("http pause")
         before = counters(g)
-        out = scapy(ns, ("port = %d\n" % (41000 + abort)) + r'''
+        out = scapy(ns, ("port = %d\n" % (31100 + abort)) + r'''
 import socket, time
 ip = IP(dst="10.0.2.15")
 syn = TCP(sport=port, dport=80, flags="S", seq=5000)
@@ -239,18 +242,18 @@ def test_cookie_ack_makes_a_connection_that_serves_http(lst, no_rst):
         out = scapy(ns, r'''
 ip = IP(dst="10.0.2.15")
 opts = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (123456, 0)), ("NOP", None), ("WScale", 7)]
-sa = sr1(ip / TCP(sport=42000, dport=80, flags="S", seq=7000, options=opts), timeout=5)
+sa = sr1(ip / TCP(sport=31200, dport=80, flags="S", seq=7000, options=opts), timeout=5)
 assert sa[TCP].flags == "SA"
 o = dict(sa[TCP].options)
 print("synack-options", sorted(k for k in o))
 tsval = o["Timestamp"][0]
 req = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
-ack = ip / TCP(sport=42000, dport=80, flags="PA", seq=7001, ack=sa[TCP].seq + 1,
+ack = ip / TCP(sport=31200, dport=80, flags="PA", seq=7001, ack=sa[TCP].seq + 1,
                options=[("NOP", None), ("NOP", None), ("Timestamp", (123457, tsval))]) / req
-resp = sr1(ack, timeout=5, filter="tcp and src host 10.0.2.15 and tcp src port 80 and tcp dst port 42000 and tcp[tcpflags] & tcp-push != 0")
+resp = sr1(ack, timeout=5, filter="tcp and src host 10.0.2.15 and tcp src port 80 and tcp dst port 31200 and tcp[tcpflags] & tcp-push != 0")
 print("response", bytes(resp[TCP].payload)[:15])
 # A forged cookie: dropped, no state, no reset.
-bad = sr1(ip / TCP(sport=42001, dport=80, flags="A", seq=9001, ack=12345678,
+bad = sr1(ip / TCP(sport=31201, dport=80, flags="A", seq=9001, ack=12345678,
                    options=[("NOP", None), ("NOP", None), ("Timestamp", (1, tsval))]), timeout=2)
 print("forged", "nothing" if bad is None else bad[TCP].flags)
 ''')
