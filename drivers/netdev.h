@@ -65,6 +65,11 @@ struct netdev_ops {
 	 * calls it before its timers, so a retransmission never finds its
 	 * segment still owned by the ring. */
 	void (*tx_reclaim)(struct netdev *dev);
+	/* Optional, called before the CPU sleeps: nonzero if received frames
+	 * wait that no interrupt announced.  Under QEMU's TCG with one vCPU a
+	 * guest fence is not a host fence, so an EVENT_IDX notification can be
+	 * lost; the stack then schedules the poll itself. */
+	int (*rx_pending)(struct netdev *dev);
 	/* The stack is finished with an RX buffer. */
 	void (*rx_release)(struct netdev *dev, void *buf);
 	/* Optional: apply a new MTU; 0 or -EINVAL. */

@@ -96,6 +96,7 @@ static void stats(struct netdev *dev, void (*emit)(const char *name, uint64_t v)
 	emit("tx_queue_0_ring_full", s->tx_ring_full);
 	emit("tx_queue_0_reclaimed", s->tx_reclaimed);
 	emit("rx_irqs", s->rx_irqs);
+	emit("rx_missed_irqs", s->rx_missed_irqs);
 	emit("tx_irqs", s->tx_irqs);
 	emit("config_irqs", s->cfg_irqs);
 	emit("napi_polls", s->napi_polls);
@@ -118,6 +119,7 @@ static const struct netdev_ops virtio_net_ops = {
 	.kick = vnet_kick,
 	.poll = vnet_poll,
 	.tx_reclaim = vnet_tx_reclaim_op,
+	.rx_pending = vnet_rx_pending,
 	.rx_release = vnet_rx_release,
 	.set_mtu = set_mtu,
 	.stats = stats,

@@ -22,6 +22,7 @@
 struct vnet_stats {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t rx_irqs, tx_irqs, cfg_irqs, napi_polls, napi_complete, napi_repoll;
+	uint64_t rx_missed_irqs;   /* frames found waiting by rx_pending(), no interrupt */
 	uint64_t rx_mergeable, rx_csum_valid, rx_csum_partial, rx_csum_none, rx_errors;
 	uint64_t refill_failures, refill_notifies;
 	uint64_t tx_kicks, tx_kicks_suppressed, tx_ring_full, tx_reclaimed;
@@ -53,6 +54,7 @@ struct virtio_net {
 int vnet_rx_init(struct virtio_net *vn);
 void vnet_rx_refill(struct virtio_net *vn);
 int vnet_poll(struct netdev *dev, int budget);
+int vnet_rx_pending(struct netdev *dev);
 void vnet_rx_release(struct netdev *dev, void *buf);
 int vnet_tx_init(struct virtio_net *vn);
 int vnet_xmit(struct netdev *dev, const struct netdev_txreq *req);

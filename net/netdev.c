@@ -445,8 +445,18 @@ static void proc_cycles(void)
 }
 PROC_FILE(net_cycles, "/proc/net/cycles", proc_cycles);
 
+/* The loop asks before it sleeps: a device with frames no interrupt
+ * announced is polled now rather than after the next interrupt, which may
+ * never come (netdev.h, rx_pending). */
 static uint64_t net_next_ms(void)
 {
+	for (int i = 0; i < ndevs; i++) {
+		struct netdev *dev = devs[i];
+		if (!dev->napi.scheduled && dev->ops->rx_pending && dev->ops->rx_pending(dev)) {
+			napi_schedule(&dev->napi);
+			return 0;
+		}
+	}
 	u32_t ms = sys_timeouts_sleeptime();
 	return ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE ? 1000 : ms;
 }
