@@ -101,6 +101,16 @@ static const struct vq_buf *nth(const struct vq_buf *out, int n_out, const struc
 	return k < n_out ? &out[k] : &in[k - n_out];
 }
 
+/* Puts a built chain's head on the avail ring (unpublished until
+ * vq_kick_prepare) with the caller's cookie; returns the head. */
+static int offer(struct virtqueue *vq, uint16_t head, void *cookie)
+{
+	vq->cookie[head] = cookie;
+	st16(&vq->avail->ring[vq->avail_idx & mask(vq)], head);
+	vq->avail_idx++;
+	return head;
+}
+
 int vq_add(struct virtqueue *vq, const struct vq_buf *out, int n_out, const struct vq_buf *in,
 	   int n_in, void *cookie)
 {
@@ -132,10 +142,7 @@ int vq_add(struct virtqueue *vq, const struct vq_buf *out, int n_out, const stru
 	vq->desc[last].flags &= (uint16_t)~VRING_DESC_F_NEXT;
 	vq->free_head = i;
 	vq->num_free = (uint16_t)(vq->num_free - n);
-	vq->cookie[head] = cookie;
-	st16(&vq->avail->ring[vq->avail_idx & mask(vq)], head);
-	vq->avail_idx++;
-	return head;
+	return offer(vq, head, cookie);
 }
 
 int vq_kick_prepare(struct virtqueue *vq)
@@ -228,10 +235,7 @@ int vq_add_indirect(struct virtqueue *vq, const struct vq_buf *out, int n_out,
 	d->len = (uint32_t)(n_out * sizeof(*table));
 	d->flags = VRING_DESC_F_INDIRECT; /* keeps .next: the free-list link, ignored by the device */
 	vq->num_free--;
-	vq->cookie[head] = cookie;
-	st16(&vq->avail->ring[vq->avail_idx & mask(vq)], head);
-	vq->avail_idx++;
-	return head;
+	return offer(vq, head, cookie);
 }
 
 void *vq_get(struct virtqueue *vq, uint32_t *len)
