@@ -13,8 +13,8 @@
 #include "kernel/param.h"
 #include "kernel/printk.h"
 
-extern const struct console_cmd __console_cmds_start[], __console_cmds_end[];
-extern const struct proc_file __proc_files_start[], __proc_files_end[];
+extern const struct console_cmd __start_console_cmds[], __stop_console_cmds[];
+extern const struct proc_file __start_proc_files[], __stop_proc_files[];
 
 static struct ledit editor;
 
@@ -30,7 +30,7 @@ void console_prompt(void)
 
 static const struct console_cmd *find(const char *name)
 {
-	for (const struct console_cmd *c = __console_cmds_start; c < __console_cmds_end; c++) {
+	for (const struct console_cmd *c = __start_console_cmds; c < __stop_console_cmds; c++) {
 		if (!strcmp(c->name, name))
 			return c;
 	}
@@ -120,7 +120,7 @@ static int cmd_help(int argc, char **argv)
 	const char *last = "";
 	for (;;) {
 		const struct console_cmd *next = NULL;
-		for (const struct console_cmd *c = __console_cmds_start; c < __console_cmds_end; c++) {
+		for (const struct console_cmd *c = __start_console_cmds; c < __stop_console_cmds; c++) {
 			if (!c->hidden && strcmp(c->name, last) > 0 && (!next || strcmp(c->name, next->name) < 0))
 				next = c;
 		}
@@ -137,7 +137,7 @@ static int cmd_cat(int argc, char **argv)
 {
 	if (argc < 2) {
 		con_printf("usage: cat FILE...\nfiles:");
-		for (const struct proc_file *f = __proc_files_start; f < __proc_files_end; f++)
+		for (const struct proc_file *f = __start_proc_files; f < __stop_proc_files; f++)
 			con_printf(" %s", f->path);
 		con_printf("\n");
 		return 1;
@@ -145,11 +145,11 @@ static int cmd_cat(int argc, char **argv)
 	int err = 0;
 	for (int i = 1; i < argc; i++) {
 		const struct proc_file *f;
-		for (f = __proc_files_start; f < __proc_files_end; f++) {
+		for (f = __start_proc_files; f < __stop_proc_files; f++) {
 			if (!strcmp(f->path, argv[i]))
 				break;
 		}
-		if (f == __proc_files_end) {
+		if (f == __stop_proc_files) {
 			con_printf("cat: %s: No such file or directory\n", argv[i]);
 			err = 1;
 			continue;

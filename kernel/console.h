@@ -26,10 +26,10 @@ struct proc_file {
 
 #define CONSOLE_CMD(id, ...)                                                         \
 	static const struct console_cmd console_cmd_##id                            \
-		__attribute__((used, section(".console_cmds"), aligned(8))) = { __VA_ARGS__ }
+		__attribute__((used, section("console_cmds"), aligned(8))) = { __VA_ARGS__ }
 #define PROC_FILE(id, path, fn)                                                      \
 	static const struct proc_file proc_file_##id                                \
-		__attribute__((used, section(".proc_files"), aligned(8))) = { path, fn }
+		__attribute__((used, section("proc_files"), aligned(8))) = { path, fn }
 
 void console_init(void);
 /* Feeds waiting serial input to the line editor and runs finished lines.
