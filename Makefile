@@ -4,7 +4,9 @@
 #   make            build/nagare.img (UEFI disk image) and build/kernel.elf
 #   make run        boot the image in QEMU, console on this terminal
 #                   (BOOT=pvh: direct kernel boot; SCRIPT=FILE: type FILE's lines)
-#   make check      host unit tests, then integration tests in QEMU
+#   make check      host unit tests, lwIP's suite, the glue layer and the fuzz
+#                   corpora on the host, then integration tests in QEMU
+#   make fuzz       run every libFuzzer target for FUZZ_SECONDS (tests/fuzz)
 #   make deps       install Debian packages, fetch lwIP (run by run/check)
 #   make docs       regenerate docs/tuning.md from the sysctl table
 
@@ -45,6 +47,8 @@ include kernel/kernel.mk
 include drivers/drivers.mk
 include net/net.mk
 include tests/tests.mk
+include tests/glue/glue.mk
+include tests/fuzz/fuzz.mk
 include bench/rxpath/rxpath.mk
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS)))
@@ -56,7 +60,8 @@ all: $(B)/nagare.img $(B)/kernel.elf
 # --- dependencies -----------------------------------------------------------
 DEBIAN_PACKAGES := build-essential gnu-efi ovmf qemu-system-x86 mtools dosfstools gdisk \
 	linux-libc-dev check pkg-config python3 python3-pytest python3-scapy wrk hping3 \
-	iperf fping iputils-ping curl tshark iproute2 nftables xz-utils patch apt dpkg-dev valgrind
+	iperf fping iputils-ping curl tshark iproute2 nftables xz-utils patch apt dpkg-dev valgrind \
+	clang libclang-rt-14-dev llvm
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
@@ -169,12 +174,16 @@ else
 endif
 
 # --- tests ------------------------------------------------------------------
-# deps first (it installs the compilers), then in order: build, unit, QEMU.
+# deps first (it installs the compilers), then in order: build, unit
+# (sanitized), lwIP's suite, the glue on the host (sanitized), the fuzz
+# corpora, QEMU.
 .PHONY: check-integration
 check: deps
 	$(MAKE) all
 	$(MAKE) check-unit
 	$(MAKE) check-lwip
+	$(MAKE) check-glue
+	$(MAKE) check-fuzz
 	$(MAKE) check-integration
 
 check-integration: all

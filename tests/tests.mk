@@ -11,7 +11,10 @@
 
 .PHONY: check-unit
 
-HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -MMD -MP
+# Under AddressSanitizer and UndefinedBehaviorSanitizer: an overflow or
+# undefined behaviour is a failure, not a silent pass.
+HOST_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror $(HOST_SAN) -I. -MMD -MP
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
@@ -48,10 +51,10 @@ $(B)/host/docs/%.o: docs/%.c
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(B)/host/unit_tests: $(UNIT_OBJS) $(HOST_PURE_OBJS) $(HOST_KLIBC_OBJS)
-	$(CC) -o $@ $^ $(CHECK_LIBS)
+	$(CC) $(HOST_SAN) -o $@ $^ $(CHECK_LIBS)
 
 $(B)/host/tuning_gen: $(TUNING_GEN_OBJS)
-	$(CC) -o $@ $^
+	$(CC) $(HOST_SAN) -o $@ $^
 
 check-unit: $(B)/host/unit_tests $(B)/host/tuning_gen
 	$(B)/host/unit_tests

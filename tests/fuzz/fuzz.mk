@@ -1,0 +1,48 @@
+# tests/fuzz/: libFuzzer targets (Debian's clang), one per input path,
+# each running the real code: tests/fuzz/fuzz_NAME.c is target NAME and
+# links every object of the glue world (tests/glue/glue.mk), built with
+# AddressSanitizer, UndefinedBehaviorSanitizer and coverage.
+#
+#   make fuzz                 every target for FUZZ_SECONDS (60) each, from its
+#                             seeds; what it finds new goes to $(B)/fuzz/corpus/NAME
+#   make fuzz-NAME            one target (FUZZ_SECONDS, FUZZ_JOBS as libFuzzer's -jobs)
+#   make check-fuzz           (make check) replays every seed in tests/fuzz/corpus/NAME
+#                             and every crash reproducer in tests/fuzz/crashes/NAME once
+#
+# A crash, hang (-timeout) or leak found by `make fuzz` leaves its input as
+# $(B)/fuzz/crash-NAME-*; once fixed, it goes into tests/fuzz/crashes/NAME
+# so check-fuzz keeps it fixed.  Seeds stay small (tests/fuzz/README.md).
+
+.PHONY: fuzz check-fuzz
+
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_BINS := $(addprefix $(B)/fuzz/,$(FUZZ_TARGETS))
+
+$(B)/fuzz/%.o: tests/fuzz/fuzz_%.c | $(LWIP_STAMP) $(SYSINC)
+	@mkdir -p $(dir $@)
+	$(GLUE_CC) $(GLUE_CFLAGS) $(GLUE_OWN_WARN) -c $< -o $@
+
+$(B)/fuzz/%: $(B)/fuzz/%.o $(GLUE_OBJS)
+	$(GLUE_CC) $(GLUE_SAN) -fsanitize=fuzzer -o $@ $^
+
+# -runs=0: run the inputs given, once each, and stop.
+check-fuzz: $(FUZZ_BINS)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		dirs=$$(for d in tests/fuzz/corpus/$$t tests/fuzz/crashes/$$t; do if [ -d $$d ]; then echo $$d; fi; done); \
+		n=$$(find $$dirs -type f | wc -l); \
+		echo "fuzz: $$t: replaying $$n inputs"; \
+		$(B)/fuzz/$$t -runs=0 $$dirs 2>$(B)/fuzz/$$t.replay.log || \
+			{ tail -40 $(B)/fuzz/$$t.replay.log; echo "fuzz: $$t failed on a stored input" >&2; exit 1; }; \
+	done
+
+fuzz: $(addprefix fuzz-,$(FUZZ_TARGETS))
+
+fuzz-%: $(B)/fuzz/%
+	@mkdir -p $(B)/fuzz/corpus/$*
+	cd $(B)/fuzz && ./$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) -artifact_prefix=crash-$*- \
+		corpus/$* $(abspath tests/fuzz/corpus/$*) 2>&1 | tail -25
+
+-include $(B)/fuzz/*.d

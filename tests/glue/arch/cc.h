@@ -1,0 +1,34 @@
+/*
+ * lwIP's port header (lwip/arch.h) for the host build of the glue layer
+ * (tests/glue: the glue tests and the fuzz targets).  lwIP's heap is
+ * glibc's malloc, so AddressSanitizer sees every allocation; assertions
+ * abort, so a test or a fuzzer reports them.  The kernel's port is
+ * net/arch/cc.h.
+ */
+#ifndef TESTS_GLUE_ARCH_CC_H
+#define TESTS_GLUE_ARCH_CC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define mem_clib_malloc malloc
+#define mem_clib_calloc calloc
+#define mem_clib_free free
+
+uint32_t net_rand32(void);
+#define LWIP_RAND() net_rand32()
+
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define LWIP_PLATFORM_DIAG(x) do { printk x; } while (0)
+#define LWIP_PLATFORM_ASSERT(x) do { \
+	fprintf(stderr, "lwIP assertion \"%s\" failed at %s:%d\n", x, __FILE__, __LINE__); \
+	abort(); \
+} while (0)
+
+/* As in net/arch/cc.h. */
+#define lwip_htons(x) ((u16_t)__builtin_bswap16((u16_t)(x)))
+#define lwip_htonl(x) ((u32_t)__builtin_bswap32((u32_t)(x)))
+
+#endif

@@ -1,0 +1,340 @@
+/*
+ * A fake network device for the host build of the glue layer: it fills
+ * drivers/netdev.h's ops table as virtio-net does.  Receive: frames the
+ * test queues arrive at the next NAPI poll in RX buffers of the device's
+ * pool (2 KiB each, the first NETDEV_RX_HEADROOM bytes the stack's, each
+ * its own malloc so AddressSanitizer bounds it); a frame finding no free
+ * buffer is dropped as a starved ring drops it.  Transmit: each request
+ * is checked against the contract (fragment count within
+ * NETDEV_TX_MAXFRAGS, lengths adding up), copied out with its checksum
+ * completed as a device does for NEEDS_CSUM, and completed at the next
+ * reclaim.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/netdev.h"
+#include "kernel/console.h"
+#include "kernel/sysctl.h"
+#include "lwip/etharp.h"
+#include "lwip/memp.h"
+#include "lwip/stats.h"
+#include "lwip/tcp.h"
+#include "lwip/timeouts.h"
+#include "net/net.h"
+#include "tests/glue/glue.h"
+
+#define RXBUF_SIZE 2048
+#define TX_RING 256
+#define RXQ_MAX 4096 /* frames queued in the device, not yet polled */
+
+const uint8_t glue_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+const uint8_t glue_peer_mac[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
+
+struct pending {
+	uint8_t *data;
+	size_t len;
+	size_t cuts[8];
+	int ncuts;
+};
+
+struct txrec {
+	uint8_t *data;
+	size_t len;
+};
+
+static struct {
+	struct netdev dev;
+	int booted;
+	/* RX buffer pool */
+	void **free;
+	int nfree, total, out;
+	/* frames waiting to be polled */
+	struct pending rxq[RXQ_MAX];
+	int rxq_head, rxq_len;
+	/* transmit ring: cookies in flight */
+	void *ring[TX_RING];
+	int ring_head, ring_len;
+	int tx_complete;
+	/* what went out */
+	struct txrec *tx;
+	int ntx, txcap;
+	struct glue_dev_stats st;
+} fd = { .tx_complete = 1 };
+
+/* ---- receive -------------------------------------------------------------- */
+
+static void pool_init(int n)
+{
+	for (int i = 0; i < fd.nfree; i++)
+		free(fd.free[i]);
+	free(fd.free);
+	fd.free = calloc((size_t)n, sizeof(void *));
+	for (int i = 0; i < n; i++)
+		fd.free[i] = malloc(RXBUF_SIZE);
+	fd.nfree = fd.total = n;
+	fd.out = 0;
+}
+
+void glue_dev_set_rxbufs(int n)
+{
+	if (fd.out)
+		abort(); /* the stack still holds buffers of the old pool */
+	pool_init(n);
+}
+
+static void queue_frame(const void *frame, size_t len, const size_t *cuts, int ncuts)
+{
+	if (fd.rxq_len == RXQ_MAX || ncuts > 8)
+		abort();
+	struct pending *p = &fd.rxq[(fd.rxq_head + fd.rxq_len++) % RXQ_MAX];
+	p->data = malloc(len ? len : 1);
+	memcpy(p->data, frame, len);
+	p->len = len;
+	p->ncuts = ncuts;
+	for (int i = 0; i < ncuts; i++)
+		p->cuts[i] = cuts[i];
+	napi_schedule(&fd.dev.napi); /* the interrupt */
+}
+
+void glue_rx(const void *frame, size_t len)
+{
+	queue_frame(frame, len, NULL, 0);
+}
+
+void glue_rx_split(const void *frame, size_t len, const size_t *cuts, int ncuts)
+{
+	queue_frame(frame, len, cuts, ncuts);
+}
+
+/* Delivers one queued frame in as many buffers as its cuts ask for. */
+static int deliver(struct pending *p)
+{
+	struct netdev_rxfrag frags[9];
+	int n = p->ncuts + 1;
+	if (fd.nfree < n) {
+		fd.st.rx_dropped_nobuf++;
+		return 0;
+	}
+	size_t start = 0;
+	for (int i = 0; i < n; i++) {
+		size_t end = i < p->ncuts ? p->cuts[i] : p->len;
+		if (end < start || end > p->len || end - start > RXBUF_SIZE - NETDEV_RX_HEADROOM)
+			abort(); /* a test cut the frame wrongly */
+		void *buf = fd.free[--fd.nfree];
+		fd.out++;
+		memcpy((char *)buf + NETDEV_RX_HEADROOM, p->data + start, end - start);
+		frags[i] = (struct netdev_rxfrag){ buf, NETDEV_RX_HEADROOM, (uint32_t)(end - start) };
+		start = end;
+	}
+	fd.st.rx_frames++;
+	netdev_rx(&fd.dev, frags, n, NETDEV_RX_CSUM_VALID);
+	return 1;
+}
+
+static void tx_reclaim(struct netdev *dev);
+
+static int poll(struct netdev *dev, int budget)
+{
+	tx_reclaim(dev);
+	int done = 0;
+	while (done < budget && fd.rxq_len) {
+		struct pending *p = &fd.rxq[fd.rxq_head];
+		fd.rxq_head = (fd.rxq_head + 1) % RXQ_MAX;
+		fd.rxq_len--;
+		deliver(p);
+		free(p->data);
+		done++;
+	}
+	if (done < budget)
+		napi_complete(&dev->napi);
+	return done;
+}
+
+static void rx_release(struct netdev *dev, void *buf)
+{
+	(void)dev;
+	if (!fd.out)
+		abort(); /* released more than was lent */
+	memset(buf, 0xa5, RXBUF_SIZE); /* a use after release reads garbage */
+	fd.free[fd.nfree++] = buf;
+	fd.out--;
+}
+
+/* ---- transmit ------------------------------------------------------------- */
+
+static uint16_t csum_fold(const uint8_t *b, size_t n, uint32_t s)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)b[i] << 8 | b[i + 1];
+	if (n & 1)
+		s += (uint32_t)b[n - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+static int xmit(struct netdev *dev, const struct netdev_txreq *req)
+{
+	(void)dev;
+	if (req->nfrags < 1 || req->nfrags > NETDEV_TX_MAXFRAGS) {
+		fprintf(stderr, "fakedev: xmit with %d fragments\n", req->nfrags);
+		abort();
+	}
+	if (fd.ring_len == TX_RING)
+		return -ENOSPC;
+	uint8_t *f = malloc(req->len ? req->len : 1);
+	size_t n = 0;
+	for (int i = 0; i < req->nfrags; i++) {
+		if (!req->frag[i].len || n + req->frag[i].len > req->len) {
+			fprintf(stderr, "fakedev: fragment %d of %u bytes in a %u-byte frame\n", i,
+				req->frag[i].len, req->len);
+			abort();
+		}
+		memcpy(f + n, req->frag[i].data, req->frag[i].len);
+		n += req->frag[i].len;
+	}
+	if (n != req->len)
+		abort();
+	if (req->needs_csum) { /* virtio 1.1 5.1.6.2: sum from csum_start, store at +csum_offset */
+		if ((size_t)req->csum_start + req->csum_offset + 2 > n)
+			abort();
+		uint16_t s = csum_fold(f + req->csum_start, n - req->csum_start, 0);
+		s = (uint16_t)~s;
+		f[req->csum_start + req->csum_offset] = s >> 8;
+		f[req->csum_start + req->csum_offset + 1] = s & 0xff;
+	}
+	if (fd.ntx == fd.txcap) {
+		fd.txcap = fd.txcap ? 2 * fd.txcap : 256;
+		fd.tx = realloc(fd.tx, fd.txcap * sizeof(*fd.tx));
+	}
+	fd.tx[fd.ntx++] = (struct txrec){ f, n };
+	fd.ring[(fd.ring_head + fd.ring_len++) % TX_RING] = req->cookie;
+	fd.st.tx_frames++;
+	fd.st.tx_bytes += n;
+	return 0;
+}
+
+static void kick(struct netdev *dev)
+{
+	(void)dev;
+}
+
+static void tx_reclaim(struct netdev *dev)
+{
+	while (fd.tx_complete && fd.ring_len) {
+		void *cookie = fd.ring[fd.ring_head];
+		fd.ring_head = (fd.ring_head + 1) % TX_RING;
+		fd.ring_len--;
+		netdev_tx_done(dev, cookie);
+	}
+}
+
+void glue_dev_tx_complete(int on)
+{
+	fd.tx_complete = on;
+}
+
+int glue_tx_count(void)
+{
+	return fd.ntx;
+}
+
+const uint8_t *glue_tx_frame(int i, size_t *len)
+{
+	if (i < 0 || i >= fd.ntx)
+		return NULL;
+	*len = fd.tx[i].len;
+	return fd.tx[i].data;
+}
+
+void glue_tx_clear(void)
+{
+	for (int i = 0; i < fd.ntx; i++)
+		free(fd.tx[i].data);
+	fd.ntx = 0;
+}
+
+/* ---- the rest of the ops ------------------------------------------------------ */
+
+static int set_mtu(struct netdev *dev, int mtu)
+{
+	return mtu < 68 || mtu > dev->max_mtu ? -EINVAL : 0;
+}
+
+static void stats(struct netdev *dev, void (*emit)(const char *name, uint64_t v))
+{
+	(void)dev;
+	emit("rx_frames", fd.st.rx_frames);
+	emit("rx_dropped_nobuf", fd.st.rx_dropped_nobuf);
+	emit("rx_buffers_out", (uint64_t)fd.out);
+	emit("tx_frames", fd.st.tx_frames);
+}
+
+static void info(struct netdev *dev, char *driver, char *version, char *bus, size_t len)
+{
+	(void)dev;
+	snprintf(driver, len, "fakedev");
+	snprintf(version, len, "1");
+	snprintf(bus, len, "host");
+}
+
+static const struct netdev_ops fakedev_ops = {
+	.xmit = xmit,
+	.kick = kick,
+	.poll = poll,
+	.tx_reclaim = tx_reclaim,
+	.rx_release = rx_release,
+	.set_mtu = set_mtu,
+	.stats = stats,
+	.info = info,
+};
+
+void glue_dev_stats(struct glue_dev_stats *s)
+{
+	*s = fd.st;
+	s->rx_bufs_out = fd.out;
+	s->rx_bufs_total = fd.total;
+}
+
+static const char *stat_name;
+static long long stat_value;
+
+static void find_stat(const char *name, uint64_t v)
+{
+	if (!strcmp(name, stat_name))
+		stat_value = (long long)v;
+}
+
+long long glue_ethtool_stat(const char *name)
+{
+	stat_name = name;
+	stat_value = -1;
+	fd.dev.ops->stats(&fd.dev, find_stat);
+	return stat_value;
+}
+
+/* Registers the device as eth0 (world.c, at boot). */
+void fakedev_register(void)
+{
+	if (!fd.total)
+		pool_init(1024);
+	fd.dev.ops = &fakedev_ops;
+	fd.dev.mtu = 1500;
+	fd.dev.max_mtu = 9000;
+	memcpy(fd.dev.mac, glue_mac, 6);
+	fd.dev.features = NETDEV_F_SG | NETDEV_F_RXCSUM | NETDEV_F_TXCSUM;
+	fd.dev.napi.weight = 64;
+	if (netdev_register(&fd.dev))
+		abort();
+	netdev_link_change(&fd.dev, 1);
+}
+
+/* Frames queued in the device that no poll has taken yet. */
+int fakedev_pending(void)
+{
+	return fd.rxq_len;
+}
+

@@ -1,0 +1,83 @@
+/*
+ * The glue layer on the host: lwIP built with net/lwipopts.h and our
+ * patches, net/ (netdev, NAPI, listen queues, SYN cookies, HTTP, echo,
+ * the console commands) and kernel/'s console, line editor and sysctl
+ * table, all as the kernel links them, over a fake network device
+ * (fakedev.c) that implements drivers/netdev.h's ops the way virtio-net
+ * does.  kernel.c stands in for the hardware-facing kernel services.
+ * Single-threaded and deterministic: the clock moves only when a test
+ * moves it.  Used by tests/glue's tests and by tests/fuzz's targets, all
+ * built with AddressSanitizer and UndefinedBehaviorSanitizer.
+ */
+#ifndef TESTS_GLUE_GLUE_H
+#define TESTS_GLUE_GLUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GLUE_IP 0x0a00020f      /* 10.0.2.15, eth0 (the default nagare.rc) */
+#define GLUE_PEER_IP 0x0a000202 /* 10.0.2.2, the namespace's end */
+extern const uint8_t glue_mac[6], glue_peer_mac[6];
+
+/* Boots the world once per process: sysctl defaults, lwIP, eth0 on the
+ * fake device, then the default nagare.rc (address, route, echo on 7,
+ * iperf on 5001, HTTP on 80).  The peer's ARP entry is made static so
+ * frames flow at once. */
+void glue_boot(void);
+/* Runs the event loop until no hook reports work (bounded: aborts past
+ * 100000 rounds, which would be a hang). */
+void glue_poll(void);
+/* Moves the clock forward ms milliseconds in steps of at most 10 ms,
+ * polling at each (lwIP's timers run as they come due). */
+void glue_advance(uint64_t ms);
+/* Ends every connection and expires every timer-held state, so the next
+ * test starts from idle (TIME-WAIT, reassembly, ARP queues, the accept
+ * queues); then checks the pools are back to idle and aborts if not. */
+void glue_quiesce(void);
+
+/* ---- the fake device (fakedev.c) ---- */
+struct glue_dev_stats {
+	uint64_t rx_frames;          /* handed to the stack */
+	uint64_t rx_dropped_nobuf;   /* arrived with no free RX buffer (ring starved) */
+	uint64_t tx_frames, tx_bytes;
+	int rx_bufs_out;             /* RX buffers the stack holds now */
+	int rx_bufs_total;           /* the pool's size */
+};
+/* One frame, arriving in one RX buffer (copied; delivered at the next poll). */
+void glue_rx(const void *frame, size_t len);
+/* One frame spread over several RX buffers, cut at the given offsets
+ * (as mergeable buffers deliver it). */
+void glue_rx_split(const void *frame, size_t len, const size_t *cuts, int ncuts);
+/* Frames transmitted since the last glue_tx_clear(), checksums completed
+ * as the device would. */
+int glue_tx_count(void);
+const uint8_t *glue_tx_frame(int i, size_t *len);
+void glue_tx_clear(void);
+void glue_dev_stats(struct glue_dev_stats *s);
+/* RX buffers the device has (default 1024, as virtio-net's 256-entry
+ * ring with 4 buffers per entry); call before glue_boot or when idle. */
+void glue_dev_set_rxbufs(int n);
+/* Transmit completions: 1 (default) hands each frame back at the next
+ * reclaim; 0 keeps them in the ring, as a device that stopped would. */
+void glue_dev_tx_complete(int on);
+/* The netdev's ethtool -S counters, by name; -1 if there is none. */
+long long glue_ethtool_stat(const char *name);
+
+/* ---- console and logs (kernel.c) ---- */
+/* Runs one console line; returns its status.  glue_console() then has
+ * what it printed (cleared before each command). */
+int glue_cmd(const char *line);
+const char *glue_console(void);
+void glue_console_clear(void);
+const char *glue_dmesg(void);
+void glue_dmesg_clear(void);
+/* Bytes uart_getc() hands out (not copied: keep them alive). */
+void glue_uart_type(const char *s, size_t n);
+
+/* ---- kernel.c internals the harness uses ---- */
+void glue_clock_add_ns(uint64_t ns);
+void glue_random_seed(uint64_t seed);
+int glue_loop_round(void);
+uint64_t glue_loop_next_ms(void);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * The glue tests' runner (Check): boots the world once (glue_boot),
+ * then the suites.  CK_FORK=no keeps one world across tests, which is
+ * what they expect: each ends with glue_quiesce().
+ */
+#include <stdlib.h>
+
+#include "tests/glue/glue.h"
+#include "tests/glue/suites.h"
+
+int main(void)
+{
+	setenv("CK_FORK", "no", 0);
+	glue_boot();
+	SRunner *sr = srunner_create(basic_suite());
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,139 @@
+/*
+ * The glue world's life (tests/glue/glue.h): boot as the kernel boots
+ * (net_init, the device, net_start, the default nagare.rc), the event
+ * loop, the clock, and the return to idle that every test and fuzz input
+ * ends with, checked pool by pool.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/console.h"
+#include "kernel/param.h"
+#include "kernel/sysctl.h"
+#include "lwip/etharp.h"
+#include "lwip/memp.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/stats.h"
+#include "net/net.h"
+#include "net/netdev_priv.h"
+#include "tests/glue/glue.h"
+
+void fakedev_register(void);
+int fakedev_pending(void);
+extern const char glue_default_rc[];
+
+static const char *const pool_name[MEMP_MAX] = {
+#define LWIP_MEMPOOL(name, num, size, desc) #name,
+#include "lwip/priv/memp_std.h"
+};
+
+static int booted;
+static u32_t idle_memp[MEMP_MAX];
+static mem_size_t idle_mem;
+
+static void record_idle(void)
+{
+	for (int i = 0; i < MEMP_MAX; i++)
+		idle_memp[i] = memp_pools[i]->stats->used;
+	idle_mem = lwip_stats.mem.used;
+}
+
+void glue_boot(void)
+{
+	if (booted)
+		return;
+	booted = 1;
+	sysctl_init();
+	net_init();
+	fakedev_register();
+	net_start();
+	console_run_script(glue_default_rc, strlen(glue_default_rc));
+	ip4_addr_t peer;
+	IP4_ADDR(&peer, 10, 0, 2, 2);
+	struct eth_addr mac;
+	memcpy(mac.addr, glue_peer_mac, 6);
+	if (etharp_add_static_entry(&peer, &mac) != ERR_OK)
+		abort();
+	glue_console_clear();
+	glue_advance(1000); /* the boot's frames (gratuitous ARP) completed */
+	glue_tx_clear();
+	record_idle();
+}
+
+void glue_poll(void)
+{
+	for (int i = 0; i < 100000; i++) {
+		if (!glue_loop_round() && !fakedev_pending())
+			return;
+	}
+	fprintf(stderr, "glue: the event loop still has work after 100000 rounds (a hang)\n");
+	abort();
+}
+
+void glue_advance(uint64_t ms)
+{
+	glue_poll();
+	while (ms) {
+		uint64_t step = ms < 10 ? ms : 10;
+		glue_clock_add_ns(step * 1000000ULL);
+		ms -= step;
+		glue_poll();
+	}
+}
+
+int glue_cmd(const char *line)
+{
+	char buf[CONSOLE_LINE_MAX];
+	snprintf(buf, sizeof(buf), "%s", line);
+	glue_console_clear();
+	return console_run(buf);
+}
+
+static void check_idle(void)
+{
+	int bad = 0;
+	for (int i = 0; i < MEMP_MAX; i++) {
+		if (memp_pools[i]->stats->used != idle_memp[i]) {
+			fprintf(stderr, "glue: pool %s holds %u, %u when idle\n", pool_name[i],
+				(unsigned)memp_pools[i]->stats->used, (unsigned)idle_memp[i]);
+			bad = 1;
+		}
+	}
+	if (lwip_stats.mem.used != idle_mem) {
+		fprintf(stderr, "glue: lwIP's heap holds %lu bytes, %lu when idle\n",
+			(unsigned long)lwip_stats.mem.used, (unsigned long)idle_mem);
+		bad = 1;
+	}
+	struct glue_dev_stats s;
+	glue_dev_stats(&s);
+	if (s.rx_bufs_out) {
+		fprintf(stderr, "glue: the stack holds %d RX buffers\n", s.rx_bufs_out);
+		bad = 1;
+	}
+	struct netdev_state *st = netdev_get(0)->stack;
+	if (st->rx_len || st->txq_len) {
+		fprintf(stderr, "glue: %d frames in the input backlog, %d in the transmit queue\n", st->rx_len,
+			st->txq_len);
+		bad = 1;
+	}
+	if (bad)
+		abort();
+}
+
+void glue_quiesce(void)
+{
+	glue_poll();
+	while (tcp_active_pcbs)
+		tcp_abort(tcp_active_pcbs);
+	while (tcp_tw_pcbs)
+		tcp_abort(tcp_tw_pcbs);
+	/* Reassembly (15 s), ARP queues, delayed work: lwIP's timers in their
+	 * own 250 ms steps, so tick-counted timeouts see every tick. */
+	for (int i = 0; i < 4 * 30; i++) {
+		glue_clock_add_ns(250000000ULL);
+		glue_poll();
+	}
+	glue_tx_clear();
+	check_idle();
+}
