@@ -5,10 +5,7 @@
  * pbuf lives in the buffer's headroom: no copy, no allocation) and queues
  * them on the device's input backlog, bounded by
  * net.core.netdev_max_backlog (overflow: softnet "dropped"); the backlog
- * drains into lwIP right after each poll.  Transmit: lwIP's linkoutput
- * queues the pbuf on a FIFO of txqueuelen (Linux's pfifo default, 1000)
- * in front of the ring and drains it into the driver; TCP checksums are
- * left to the device (virtio NEEDS_CSUM) when it offers that.
+ * drains into lwIP right after each poll.  Transmit is net/netdev_tx.c.
  * The event loop hook runs the NAPI round, lwIP's timers, and one
  * transmit notify per device per round.
  */
@@ -153,133 +150,6 @@ static void drain_backlog(struct netdev *dev)
 	cyc.stack += rdtsc() - t0; /* lwIP input and the applications it calls */
 }
 
-/* ---- transmit ----------------------------------------------------------- */
-
-/* One's-complement sum of the IPv4 pseudo header (RFC 793 3.1), folded,
- * not inverted: what virtio's NEEDS_CSUM wants in the checksum field. */
-static uint16_t pseudo_sum(const uint8_t *ip, uint8_t proto, uint16_t l4len)
-{
-	uint32_t s = proto + l4len;
-	for (int i = 12; i < 20; i += 2)
-		s += (uint32_t)ip[i] << 8 | ip[i + 1];
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
-/* Offloads the TCP checksum of an IPv4 TCP frame: the pseudo-header sum
- * goes into the checksum field and the device completes it.  Returns 1 if
- * done, 0 if the frame is not TCP, -1 if it is but its headers are not all
- * in the first pbuf (the caller linearises and tries again). */
-static int tcp_csum_offload(struct pbuf *p, struct netdev_txreq *req)
-{
-	uint8_t *b = p->payload;
-	if (p->len < 14 + 20 || b[12] != 0x08 || b[13] != 0x00 || b[14 + 9] != IP_PROTO_TCP)
-		return 0;
-	uint8_t *ip = b + 14;
-	unsigned ihl = (ip[0] & 0x0f) * 4;
-	uint16_t iplen = ip[2] << 8 | ip[3];
-	if (ihl < 20 || iplen < ihl + 20)
-		return 0; /* not a TCP segment lwIP could have built: leave it alone */
-	if (p->len < 14 + ihl + 20)
-		return -1;
-	uint16_t sum = pseudo_sum(ip, IP_PROTO_TCP, iplen - ihl);
-	uint8_t *tcp = ip + ihl;
-	tcp[16] = sum >> 8;
-	tcp[17] = sum & 0xff;
-	req->needs_csum = 1;
-	req->csum_start = 14 + ihl;
-	req->csum_offset = 16;
-	return 1;
-}
-
-static void fill_frags(struct pbuf *p, struct netdev_txreq *req)
-{
-	memset(req, 0, sizeof(*req));
-	for (struct pbuf *q = p; q; q = q->next) {
-		if (!q->len)
-			continue;
-		req->frag[req->nfrags].data = q->payload;
-		req->frag[req->nfrags].len = q->len;
-		req->nfrags++;
-	}
-	req->len = p->tot_len;
-	req->cookie = p;
-}
-
-/* Fills req from the pbuf chain; returns the pbuf that must stay alive
- * until the device is done (a linear copy when the chain is too long or
- * the headers are split), or NULL when there is no memory for the copy. */
-static struct pbuf *build_req(struct netdev_state *st, struct pbuf *p, struct netdev_txreq *req)
-{
-	int n = 0, offload = !(st->netif.chksum_flags & NETIF_CHECKSUM_GEN_TCP);
-	for (struct pbuf *q = p; q; q = q->next)
-		n += q->len != 0;
-	fill_frags(p, req);
-	if (n <= NETDEV_TX_MAXFRAGS && (!offload || tcp_csum_offload(p, req) >= 0))
-		return p;
-	struct pbuf *c = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
-	if (!c)
-		return NULL;
-	st->tx_linearized++;
-	pbuf_free(p);
-	fill_frags(c, req);
-	if (offload)
-		tcp_csum_offload(c, req);
-	return c;
-}
-
-static void tx_drain(struct netdev_state *st)
-{
-	struct netdev *dev = st->dev;
-	while (st->txq_len) {
-		struct pbuf *p = st->txq[st->txq_head];
-		struct netdev_txreq req;
-		struct pbuf *keep = build_req(st, p, &req);
-		if (!keep) {
-			dev->stats.tx_dropped++;
-			pbuf_free(p);
-		} else {
-			st->txq[st->txq_head] = keep;
-			int err = dev->ops->xmit(dev, &req);
-			if (err == -ENOSPC)
-				return; /* ring full: stays queued until completions free it */
-			if (err) {
-				dev->stats.tx_errors++;
-				pbuf_free(keep);
-			} else {
-				dev->stats.tx_packets++;
-				dev->stats.tx_bytes += req.len;
-				st->need_kick = 1;
-			}
-		}
-		st->txq_head = (st->txq_head + 1) % st->txqueuelen;
-		st->txq_len--;
-	}
-}
-
-static err_t linkoutput(struct netif *netif, struct pbuf *p)
-{
-	struct netdev_state *st = netif->state;
-	if (st->txq_len >= st->txqueuelen) {
-		st->tx_queue_drops++;
-		st->dev->stats.tx_dropped++;
-		st->restart_tcp = 1; /* TCP keeps the segment; tell it when there is room */
-		return ERR_MEM;
-	}
-	pbuf_ref(p); /* until netdev_tx_done */
-	st->txq[(st->txq_head + st->txq_len) % st->txqueuelen] = p;
-	st->txq_len++;
-	tx_drain(st);
-	return ERR_OK;
-}
-
-void netdev_tx_done(struct netdev *dev, void *cookie)
-{
-	(void)dev;
-	pbuf_free(cookie);
-}
-
 /* ---- device state ------------------------------------------------------- */
 
 void netdev_link_change(struct netdev *dev, int up)
@@ -322,7 +192,7 @@ static err_t netif_init_cb(struct netif *netif)
 	netif->name[0] = 'e';
 	netif->name[1] = 't';
 	netif->output = etharp_output;
-	netif->linkoutput = linkoutput;
+	netif->linkoutput = netdev_linkoutput;
 	netif->mtu = (u16_t)dev->mtu;
 	netif->hwaddr_len = ETH_HWADDR_LEN;
 	memcpy(netif->hwaddr, dev->mac, ETH_HWADDR_LEN);
@@ -383,7 +253,7 @@ static int net_poll(void)
 	for (int i = 0; i < ndevs; i++) {
 		struct netdev_state *st = devs[i]->stack;
 		if (st->txq_len)
-			tx_drain(st);
+			netdev_tx_drain(st);
 		if (st->restart_tcp && st->txq_len < st->txqueuelen / 2) {
 			st->restart_tcp = 0;
 			restart = 1;

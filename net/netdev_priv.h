@@ -43,6 +43,14 @@ static inline struct netif *netdev_netif(struct netdev *dev)
 {
 	return &netdev_state(dev)->netif;
 }
+/* Transmit (net/netdev_tx.c).  The request for a frame: 0, -EMSGSIZE
+ * (more pieces than NETDEV_TX_MAXFRAGS: nothing was written past the
+ * table), -EAGAIN (TCP headers split over pieces, with offload), -EINVAL
+ * (an empty frame). */
+int netdev_txreq_build(struct pbuf *p, int offload, struct netdev_txreq *req);
+err_t netdev_linkoutput(struct netif *netif, struct pbuf *p);
+/* Hands queued frames to the driver while its ring takes them. */
+void netdev_tx_drain(struct netdev_state *st);
 /* ip link set DEV up|down, mtu N: 0 or -EINVAL. */
 int netdev_set_up(struct netdev *dev, int up);
 int netdev_set_mtu(struct netdev *dev, int mtu);

@@ -6,6 +6,17 @@
 
 #include <check.h>
 
+/* Each test is its own case, named as the test, so CK_RUN_CASE=name runs
+ * one (the world is shared: CK_FORK=no, and a crash ends the run). */
+static inline void glue_add_test(Suite *s, const TTest *t)
+{
+	TCase *tc = tcase_create(t->name);
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, t);
+	suite_add_tcase(s, tc);
+}
+
 Suite *basic_suite(void);
+Suite *remote_suite(void);
 
 #endif

@@ -40,9 +40,7 @@ END_TEST
 Suite *basic_suite(void)
 {
 	Suite *s = suite_create("basic");
-	TCase *tc = tcase_create("basic");
-	tcase_add_test(tc, echo_round_trip);
-	tcase_add_test(tc, http_get);
-	suite_add_tcase(s, tc);
+	glue_add_test(s, echo_round_trip);
+	glue_add_test(s, http_get);
 	return s;
 }

@@ -217,6 +217,7 @@ int wire_peer_connect(struct wire_peer *p, uint16_t sport, uint16_t dport)
 			p->snd_nxt++;
 			p->rcv_nxt = w.seq + 1;
 			p->their_wnd = w.wnd;
+			p->acked = w.ack;
 			wire_peer_send(p, WIRE_ACK, NULL, 0);
 			glue_poll();
 			return 0;
@@ -246,6 +247,8 @@ int wire_peer_read(struct wire_peer *p)
 			continue;
 		n++;
 		p->their_wnd = w.wnd;
+		if ((w.flags & WIRE_ACK) && (int32_t)(w.ack - p->acked) > 0)
+			p->acked = w.ack;
 		if (w.flags & WIRE_RST) {
 			p->rst = 1;
 			continue;

@@ -73,6 +73,7 @@ struct wire_peer {
 	uint32_t rcv_nxt;        /* what we have received up to */
 	uint16_t wnd;            /* the window we advertise */
 	uint32_t their_wnd;
+	uint32_t acked;          /* the highest ACK the stack sent us */
 	int rst;                 /* a RST arrived */
 	int fin;                 /* their FIN arrived */
 	uint8_t *rx;             /* payload received, in order */

@@ -4,9 +4,11 @@
  * loop, the clock, and the return to idle that every test and fuzz input
  * ends with, checked pool by pool.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kernel/console.h"
 #include "kernel/param.h"
@@ -61,11 +63,24 @@ void glue_boot(void)
 	record_idle();
 }
 
+static void hung(int sig)
+{
+	(void)sig;
+	static const char msg[] = "glue: one event loop round ran for 30 s (a hang)\n";
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(3);
+	abort();
+}
+
 void glue_poll(void)
 {
+	signal(SIGALRM, hung);
+	alarm(30);
 	for (int i = 0; i < 100000; i++) {
-		if (!glue_loop_round() && !fakedev_pending())
+		if (!glue_loop_round() && !fakedev_pending()) {
+			alarm(0);
 			return;
+		}
 	}
 	fprintf(stderr, "glue: the event loop still has work after 100000 rounds (a hang)\n");
 	abort();

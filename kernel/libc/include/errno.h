@@ -17,6 +17,7 @@
 #define ENOSPC 28
 #define ERANGE 34
 #define ENOSYS 38
+#define EMSGSIZE 90
 #define ENOTSUP 95
 #define EADDRINUSE 98
 #define ENETUNREACH 101
