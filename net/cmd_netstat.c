@@ -187,9 +187,12 @@ static void show_ext(void)
 	opt(x->syncookies_failed, "invalid SYN cookies received");
 	num(x->listen_overflows, "times the listen queue of a socket overflowed");
 	num(x->listen_drops, "SYNs to LISTEN sockets dropped");
+	opt(x->ofo_pruned, "packets dropped from out-of-order queue because of socket buffer overrun");
+	opt(x->tcp_rcv_collapsed, "packets collapsed in receive queue due to low socket buffer");
 	named(tcp_tw_overflows, "TCPTimeWaitOverflow");
 	named(x->tcp_req_qfull_do_cookies, "TCPReqQFullDoCookies");
 	named(x->tcp_req_qfull_drop, "TCPReqQFullDrop");
+	named(x->tcp_rcvq_drop, "TCPRcvQDrop");
 	con_printf("IpExt:\n");
 	named(lwip_stats.ip.lenerr, "InTruncatedPkts");
 	named(lwip_stats.ip.chkerr, "InCsumErrors");

@@ -16,6 +16,9 @@ extern struct netstat_ext {
 	uint64_t syncookies_failed;        /* SyncookiesFailed: invalid cookies */
 	uint64_t tcp_req_qfull_drop;       /* TCPReqQFullDrop: SYN queue full, no cookies */
 	uint64_t tcp_req_qfull_do_cookies; /* TCPReqQFullDoCookies: SYN queue full, cookie sent */
+	uint64_t tcp_rcv_collapsed;        /* TCPRcvCollapsed: queued pbufs copied into compact ones */
+	uint64_t tcp_rcvq_drop;            /* TCPRcvQDrop: received data dropped, no memory to queue it */
+	uint64_t ofo_pruned;               /* OfoPruned: out-of-order queues dropped under memory pressure */
 } netstat_ext;
 
 /* Linux's CurrEstab: connections in ESTABLISHED or CLOSE_WAIT. */

@@ -157,20 +157,21 @@ int http_send_response(struct http_conn *c, int status, const char *type, const 
 
 int http_send_error(struct http_conn *c, int status, const char *extra)
 {
-	char body[160];
+	char body[256];
 	int n = snprintf(body, sizeof(body),
 			 "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n"
 			 "<hr><center>nagare</center>\r\n</body>\r\n</html>\r\n",
 			 status, http_reason(status), status, http_reason(status));
-	return http_send_response(c, status, "text/html", body, n, extra, 1);
+	if (n < 0 || (size_t)n >= sizeof(body))
+		n = sizeof(body) - 1; /* snprintf counts what did not fit */
+	return http_send_response(c, status, "text/html", body, (size_t)n, extra, 1);
 }
 
 /* ---- connections -------------------------------------------------------- */
 
 static void conn_free(struct http_conn *c)
 {
-	if (c->rx)
-		pbuf_free(c->rx);
+	rxq_free(&c->rx);
 	free(c->gen.p);
 	free(c);
 	http_stats.conns_now--;
@@ -184,10 +185,7 @@ static void conn_free(struct http_conn *c)
  * to lwIP's tcp_recv_null (nginx's lingering close has the same aim). */
 static void ack_unread(struct http_conn *c)
 {
-	size_t n = 0;
-	for (struct pbuf *q = c->rx; q; q = q->next)
-		n += q->len; /* not tot_len: a long chain's u16 sum wraps */
-	n -= c->rx ? c->rx_off : 0;
+	size_t n = c->rx.len;
 	while (n) {
 		u16_t k = n > 0xffff ? 0xffff : (u16_t)n;
 		tcp_recved(c->pcb, k);
@@ -220,15 +218,7 @@ static void consume(struct http_conn *c, size_t n)
 	if (!n)
 		return;
 	tcp_recved(c->pcb, (u16_t)n);
-	c->rx_off += n;
-	while (c->rx && c->rx_off >= c->rx->len) {
-		struct pbuf *p = c->rx;
-		c->rx_off -= p->len;
-		c->rx = p->next;
-		if (c->rx)
-			pbuf_ref(c->rx);
-		pbuf_free(p); /* frees p only: the rest is referenced */
-	}
+	rxq_consume(&c->rx, n);
 }
 
 /* Room for another small response and its headers? */
@@ -250,7 +240,11 @@ static void handle_error(struct http_conn *c, int status)
 static uint64_t tsc_server;
 
 /* Works through what has arrived, as far as the send buffer allows.
- * Returns what the calling lwIP callback must return. */
+ * Every pass of the loop consumes at least one received byte, sends, or
+ * leaves: rxq_peek gives at least one byte whenever any is queued, and the
+ * parser takes all it is given when it asks for more.  What stays queued
+ * is compacted out of the driver's buffers (net/rxq.h).  Returns what the
+ * calling lwIP callback must return. */
 static err_t conn_serve(struct http_conn *c)
 {
 	for (;;) {
@@ -263,8 +257,9 @@ static err_t conn_serve(struct http_conn *c)
 			tcp_output(c->pcb);
 			return conn_close(c);
 		}
+		const uint8_t *data;
+		size_t avail = rxq_peek(&c->rx, &data);
 		if (c->body_left) {
-			size_t avail = c->rx ? c->rx->len - c->rx_off : 0;
 			size_t n = avail < c->body_left ? avail : c->body_left;
 			if (!n)
 				break;
@@ -272,18 +267,20 @@ static err_t conn_serve(struct http_conn *c)
 			consume(c, n);
 			continue;
 		}
-		if (!c->rx && c->peer_closed) {
+		if (!avail && c->peer_closed) {
 			tcp_output(c->pcb);
 			return conn_close(c); /* nothing more will come */
 		}
-		if (!c->rx || !can_send(c))
+		if (!avail || !can_send(c))
 			break;
 		size_t used;
-		int r = http_parse(&c->parser, (const char *)c->rx->payload + c->rx_off,
-				   c->rx->len - c->rx_off, &used);
+		int r = http_parse(&c->parser, (const char *)data, avail, &used);
 		consume(c, used);
-		if (r == HTTP_PARSE_MORE)
+		if (r == HTTP_PARSE_MORE) {
+			if (used != avail)
+				handle_error(c, 400); /* the parser broke its word: no spinning */
 			continue;
+		}
 		c->last_ms = time_ms();
 		http_stats.requests++;
 		if (r != HTTP_PARSE_DONE) {
@@ -298,6 +295,7 @@ static err_t conn_serve(struct http_conn *c)
 		if (!c->keep_alive)
 			c->close_after = 1; /* RFC 9112 9.6: close after this response */
 	}
+	rxq_compact(&c->rx);
 	tcp_output(c->pcb);
 	return ERR_OK;
 }
@@ -327,10 +325,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		return conn_run(c);
 	}
 	c->last_ms = time_ms();
-	if (c->rx)
-		pbuf_cat(c->rx, p);
-	else
-		c->rx = p;
+	rxq_add(&c->rx, p);
 	return conn_run(c);
 }
 
@@ -361,7 +356,7 @@ static err_t on_poll(void *arg, struct tcp_pcb *pcb)
 		return ERR_OK;
 	(void)pcb;
 	uint64_t idle = (time_ms() - c->last_ms) / 1000;
-	int partial = c->rx || c->parser.line_len || c->parser.state;
+	int partial = c->rx.len || c->parser.line_len || c->parser.state;
 	if (c->streaming || c->close_after)
 		return conn_run(c);
 	if (partial && idle >= http_config.header_timeout) {
@@ -404,7 +399,7 @@ static int accept_one(struct listener *l)
 	tcp_err(pcb, on_err);
 	tcp_poll(pcb, on_poll, 2); /* lwIP polls every 2 coarse ticks: 1 s */
 	tcp_nagle_disable(pcb);
-	c->rx = lc.data;
+	rxq_add(&c->rx, lc.data);
 	c->peer_closed = lc.fin;
 	conn_run(c);
 	return 1;

@@ -10,6 +10,7 @@
 #include "lwip/tcp.h"
 #include "net/http/parser.h"
 #include "net/http/sbuf.h"
+#include "net/rxq.h"
 
 #define HTTP_BACKLOG 511 /* listen() backlog, nginx's default */
 
@@ -24,8 +25,7 @@ extern struct http_config http_config;
 
 struct http_conn {
 	struct tcp_pcb *pcb;
-	struct pbuf *rx;          /* received, not yet parsed */
-	uint16_t rx_off;          /* bytes of rx's first pbuf already parsed */
+	struct rxq rx;            /* received, not yet parsed */
 	uint8_t keep_alive, head_only, close_after, streaming;
 	uint8_t peer_closed;      /* the client sent FIN: answer what came, then close */
 	uint64_t body_left;       /* request body bytes still to skip */
