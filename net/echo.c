@@ -1,65 +1,143 @@
 /*
- * TCP echo service (RFC 862) on port 7, over lwIP's raw API: whatever a
- * client sends comes back.  The integration tests use it for many
- * sequential and concurrent connections.  Started by `echo-server` (the
- * default nagare.rc runs it).
+ * TCP echo service (RFC 862) on port 7: whatever a client sends comes
+ * back.  The integration tests use it for many sequential and concurrent
+ * connections.  Started by `echo-server` (the default nagare.rc runs it).
+ * Connections come from net/listen.c's accept queue in the event loop.
+ * Received bytes wait in the connection's receive queue (net/rxq.h) until
+ * they fit the send buffer, and are acknowledged to the client only once
+ * written back: a client that does not read closes its own window, and
+ * each byte is written exactly once (tcp_write queues all of a piece or
+ * none of it).
  */
+#include <stdlib.h>
+
 #include "kernel/console.h"
 #include "kernel/printk.h"
 #include "lwip/tcp.h"
+#include "net/listen.h"
+#include "net/rxq.h"
 
 #define ECHO_PORT 7
+#define ECHO_BACKLOG 128
 
-static struct tcp_pcb *listener;
-static uint64_t echo_conns, echo_bytes;
+struct echo_conn {
+	struct tcp_pcb *pcb;
+	struct rxq rx;      /* received, not yet written back */
+	int fin;            /* the client closed its side */
+};
+
+static struct listener *listener;
+static uint64_t echo_conns, echo_bytes, echo_failed;
+
+static err_t echo_close(struct echo_conn *c)
+{
+	struct tcp_pcb *pcb = c->pcb;
+	err_t ret = ERR_OK;
+	tcp_arg(pcb, NULL);
+	tcp_recv(pcb, NULL);
+	tcp_sent(pcb, NULL);
+	tcp_err(pcb, NULL);
+	tcp_poll(pcb, NULL, 0);
+	if (c->rx.len)
+		tcp_recved(pcb, (u16_t)(c->rx.len > 0xffff ? 0xffff : c->rx.len));
+	if (tcp_close(pcb) != ERR_OK) {
+		tcp_abort(pcb); /* no memory for a FIN: reset rather than leak */
+		ret = ERR_ABRT;
+	}
+	rxq_free(&c->rx);
+	free(c);
+	return ret;
+}
+
+/* Writes back what fits; returns what an lwIP callback must return. */
+static err_t echo_run(struct echo_conn *c)
+{
+	const uint8_t *data;
+	size_t n;
+	while ((n = rxq_peek(&c->rx, &data)) > 0) {
+		u16_t room = tcp_sndbuf(c->pcb);
+		if (n > room)
+			n = room;
+		if (!n || tcp_write(c->pcb, data, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK)
+			break; /* the rest waits for the sent callback or the poll */
+		rxq_consume(&c->rx, n);
+		tcp_recved(c->pcb, (u16_t)n);
+		echo_bytes += n;
+	}
+	rxq_compact(&c->rx);
+	tcp_output(c->pcb);
+	if (c->fin && !c->rx.len)
+		return echo_close(c);
+	return ERR_OK;
+}
 
 static err_t echo_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
-	if (!p) {
-		tcp_arg(pcb, NULL);
-		tcp_recv(pcb, NULL);
-		if (tcp_close(pcb) != ERR_OK)
-			tcp_abort(pcb);
-		return p ? ERR_OK : (err == ERR_ABRT ? ERR_ABRT : ERR_OK);
+	struct echo_conn *c = arg;
+	if (!c) {
+		if (p) {
+			tcp_recved(pcb, p->tot_len);
+			pbuf_free(p);
+		}
+		return ERR_OK;
 	}
-	/* Echo what fits; the rest waits (lwIP redelivers refused data). */
-	if (p->tot_len > tcp_sndbuf(pcb))
-		return ERR_MEM;
-	for (struct pbuf *q = p; q; q = q->next) {
-		if (tcp_write(pcb, q->payload, q->len, TCP_WRITE_FLAG_COPY) != ERR_OK)
-			return ERR_MEM;
-	}
-	tcp_recved(pcb, p->tot_len);
-	echo_bytes += p->tot_len;
-	pbuf_free(p);
-	tcp_output(pcb);
-	return ERR_OK;
+	if (!p)
+		c->fin = 1;
+	else if (err != ERR_OK)
+		pbuf_free(p);
+	else
+		rxq_add(&c->rx, p);
+	return echo_run(c);
 }
 
 static err_t echo_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
-	(void)arg;
-	(void)len;
 	(void)pcb;
-	return ERR_OK;
+	(void)len;
+	return arg ? echo_run(arg) : ERR_OK;
+}
+
+/* Every second: retries a write that failed for memory, not for room. */
+static err_t echo_poll(void *arg, struct tcp_pcb *pcb)
+{
+	(void)pcb;
+	return arg ? echo_run(arg) : ERR_OK;
 }
 
 static void echo_err(void *arg, err_t err)
 {
-	(void)arg;
+	struct echo_conn *c = arg;
 	(void)err;
+	if (c) { /* lwIP has freed the pcb */
+		rxq_free(&c->rx);
+		free(c);
+	}
 }
 
-static err_t echo_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+static void echo_accept(struct listener *l, void *arg)
 {
-	if (err != ERR_OK || !pcb)
-		return ERR_VAL;
-	echo_conns++;
-	tcp_recv(pcb, echo_recv);
-	tcp_sent(pcb, echo_sent);
-	tcp_err(pcb, echo_err);
-	tcp_nagle_disable(pcb);
-	return ERR_OK;
+	(void)arg;
+	struct listen_conn lc;
+	while (listen_accept(l, &lc) == 0) {
+		struct echo_conn *c = calloc(1, sizeof(*c));
+		if (!c) {
+			echo_failed++;
+			rxq_free(&lc.data);
+			tcp_abort(lc.pcb); /* from the event loop: nothing else holds it */
+			continue;
+		}
+		echo_conns++;
+		c->pcb = lc.pcb;
+		c->rx = lc.data;
+		c->fin = lc.fin;
+		tcp_arg(c->pcb, c);
+		tcp_recv(c->pcb, echo_recv);
+		tcp_sent(c->pcb, echo_sent);
+		tcp_err(c->pcb, echo_err);
+		tcp_poll(c->pcb, echo_poll, 2);
+		tcp_nagle_disable(c->pcb);
+		echo_run(c);
+	}
 }
 
 static int cmd_echo_server(int argc, char **argv)
@@ -69,24 +147,15 @@ static int cmd_echo_server(int argc, char **argv)
 		return 1;
 	}
 	if (listener) {
-		con_printf("echo-server: listening on port %d, %lu connections, %lu bytes echoed\n",
-			   ECHO_PORT, echo_conns, echo_bytes);
+		con_printf("echo-server: listening on port %d, %lu connections, %lu bytes echoed, "
+			   "%lu refused for memory\n",
+			   ECHO_PORT, echo_conns, echo_bytes, echo_failed);
 		return 0;
 	}
-	struct tcp_pcb *pcb = tcp_new();
-	if (!pcb || tcp_bind(pcb, IP_ANY_TYPE, ECHO_PORT) != ERR_OK) {
-		con_printf("echo-server: cannot bind port %d\n", ECHO_PORT);
-		if (pcb)
-			tcp_abort(pcb);
+	if (listen_open(ECHO_PORT, ECHO_BACKLOG, echo_accept, NULL, &listener)) {
+		con_printf("echo-server: cannot listen on port %d\n", ECHO_PORT);
 		return 1;
 	}
-	listener = tcp_listen_with_backlog(pcb, TCP_DEFAULT_LISTEN_BACKLOG);
-	if (!listener) {
-		con_printf("echo-server: cannot listen\n");
-		tcp_abort(pcb);
-		return 1;
-	}
-	tcp_accept(listener, echo_accept);
 	printk("echo: TCP echo service (RFC 862) on port %d\n", ECHO_PORT);
 	return 0;
 }

@@ -8,12 +8,15 @@
  * (passive_open / destroy).  The final ACK meets LWIP_HOOK_TCP_SYNRCVD_ACK
  * (patch 0003): accept queue full -> drop it and stay half-open, or reset
  * with tcp_abort_on_overflow=1.  Established connections wait on the
- * accept queue, their data held, until listen_accept().
+ * accept queue, their data held (net/rxq.h), until listen_accept().  The
+ * application hears of them from the event loop (listen_hook), never
+ * inside lwIP's input: it may abort or close what it accepts.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/loop.h"
 #include "kernel/sysctl.h"
 #include "net/listen_priv.h"
 #include "net/listen_size.h"
@@ -24,6 +27,7 @@
 
 static struct listener *listeners;
 static u8_t ext_id = 0xff;
+static int any_ready; /* some listener has ready_pending set */
 
 static struct listener *of_listen(const struct tcp_pcb *lpcb)
 {
@@ -156,10 +160,8 @@ static err_t queued_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 		pbuf_free(p);
 		return ERR_OK;
 	}
-	if (q->data)
-		pbuf_cat(q->data, p);
-	else
-		q->data = p;
+	rxq_add(&q->data, p);
+	rxq_compact(&q->data); /* held until accepted: off the driver's buffers */
 	return ERR_OK;
 }
 
@@ -184,8 +186,7 @@ static void queued_err(void *arg, err_t err)
 	struct queued *q = arg; /* lwIP freed the pcb (reset while queued) */
 	(void)err;
 	unlink_queued(q);
-	if (q->data)
-		pbuf_free(q->data);
+	rxq_free(&q->data);
 	free(q);
 }
 
@@ -209,10 +210,29 @@ static err_t on_established(void *arg, struct tcp_pcb *pcb, err_t err)
 		l->head = q;
 	l->tail = q;
 	l->acceptq_len++;
-	if (l->ready)
-		l->ready(l, l->arg);
+	l->ready_pending = 1;
+	any_ready = 1;
 	return ERR_OK;
 }
+
+/* The event loop's side: applications hear of new connections here. */
+static int listen_poll(void)
+{
+	if (!any_ready)
+		return 0;
+	any_ready = 0;
+	for (struct listener *l = listeners, *next; l; l = next) {
+		next = l->next; /* ready may close l */
+		if (l->ready_pending) {
+			l->ready_pending = 0;
+			if (l->ready)
+				l->ready(l, l->arg);
+		}
+	}
+	return 1;
+}
+
+static const struct loop_hook listen_hook = { "listen", listen_poll, NULL };
 
 int listen_accept(struct listener *l, struct listen_conn *c)
 {
@@ -223,6 +243,7 @@ int listen_accept(struct listener *l, struct listen_conn *c)
 	c->pcb = q->pcb;
 	c->data = q->data;
 	c->fin = q->fin;
+	rxq_init(&q->data);
 	tcp_arg(q->pcb, NULL);
 	tcp_recv(q->pcb, NULL);
 	tcp_err(q->pcb, NULL);
@@ -239,8 +260,10 @@ int listen_queued(const struct listener *l)
 
 int listen_open(uint16_t port, int backlog, listen_ready_fn ready, void *arg, struct listener **out)
 {
-	if (ext_id == 0xff)
+	if (ext_id == 0xff) {
 		ext_id = tcp_ext_arg_alloc_id();
+		loop_register(&listen_hook);
+	}
 	struct listener *l = calloc(1, sizeof(*l));
 	struct tcp_pcb *pcb = tcp_new();
 	if (!l || !pcb) {
@@ -294,8 +317,7 @@ void listen_close(struct listener *l)
 	}
 	struct listen_conn c;
 	while (listen_accept(l, &c) == 0) {
-		if (c.data)
-			pbuf_free(c.data);
+		rxq_free(&c.data);
 		tcp_abort(c.pcb);
 	}
 	tcp_close((struct tcp_pcb *)l->lpcb);

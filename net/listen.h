@@ -11,17 +11,19 @@
 #include <stdint.h>
 
 #include "lwip/tcp.h"
+#include "net/rxq.h"
 
 struct listener;
 
-/* Called when the accept queue gains a connection. */
+/* Called from the event loop, never from inside lwIP, after the accept
+ * queue gained connections (the application then calls listen_accept). */
 typedef void (*listen_ready_fn)(struct listener *l, void *arg);
 
 /* A connection taken from the accept queue: what arrived while it waited
  * (data and FIN) is handed over with it. */
 struct listen_conn {
 	struct tcp_pcb *pcb;
-	struct pbuf *data; /* NULL if nothing arrived */
+	struct rxq data;   /* empty if nothing arrived; the caller frees it */
 	int fin;           /* the client already closed its side */
 };
 

@@ -382,9 +382,8 @@ static int accept_one(struct listener *l)
 	struct http_conn *c = calloc(1, sizeof(*c));
 	if (!c) {
 		http_stats.conns_failed++;
-		if (lc.data)
-			pbuf_free(lc.data);
-		tcp_abort(lc.pcb);
+		rxq_free(&lc.data);
+		tcp_abort(lc.pcb); /* from the event loop: lwIP holds no pointer to it */
 		return 1;
 	}
 	struct tcp_pcb *pcb = lc.pcb;
@@ -399,7 +398,7 @@ static int accept_one(struct listener *l)
 	tcp_err(pcb, on_err);
 	tcp_poll(pcb, on_poll, 2); /* lwIP polls every 2 coarse ticks: 1 s */
 	tcp_nagle_disable(pcb);
-	rxq_add(&c->rx, lc.data);
+	c->rx = lc.data;
 	c->peer_closed = lc.fin;
 	conn_run(c);
 	return 1;

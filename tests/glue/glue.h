@@ -63,6 +63,14 @@ void glue_dev_tx_complete(int on);
 /* The netdev's ethtool -S counters, by name; -1 if there is none. */
 long long glue_ethtool_stat(const char *name);
 
+/* ---- the heap (alloc.c) ---- */
+/* Bytes the world's own code and lwIP hold from the heap. */
+size_t glue_heap_used(void);
+/* Caps that (0: no cap): allocations past it fail, as in a small guest. */
+void glue_heap_limit(size_t bytes);
+/* The next count allocations of exactly size bytes fail. */
+void glue_alloc_fail(size_t size, int count);
+
 /* ---- console and logs (kernel.c) ---- */
 /* Runs one console line; returns its status.  glue_console() then has
  * what it printed (cleared before each command). */

@@ -22,7 +22,7 @@ GLUE_OWN_WARN := $(OWN_WARN) -Wno-unknown-warning-option
 GLUE_KERNEL_SRCS := kernel/sysctl.c kernel/sysctl_table.c kernel/cmdline.c kernel/console.c \
 	kernel/ledit.c kernel/cmds.c
 GLUE_SRCS := $(filter net/%.c,$(KERNEL_SRCS)) $(GLUE_KERNEL_SRCS) tests/unit/compat.c \
-	tests/glue/kernel.c tests/glue/fakedev.c tests/glue/world.c tests/glue/wire.c
+	tests/glue/kernel.c tests/glue/fakedev.c tests/glue/world.c tests/glue/wire.c tests/glue/alloc.c
 GLUE_OBJS := $(patsubst %.c,$(B)/glue/%.o,$(GLUE_SRCS)) $(B)/glue/rc.o \
 	$(patsubst $(LWIP)/%.c,$(B)/glue/lwip/%.o,$(LWIP_SRCS))
 GLUE_TEST_SRCS := $(sort $(wildcard tests/glue/test_*.c)) tests/glue/main.c
@@ -37,6 +37,8 @@ $(B)/glue/lwip/%.o: $(LWIP)/%.c | $(LWIP_STAMP) $(SYSINC)
 	$(GLUE_CC) $(GLUE_CFLAGS) $(LWIP_WARN) -c $< -o $@
 
 $(B)/glue/tests/glue/test_%.o $(B)/glue/tests/glue/main.o: GLUE_CFLAGS += $(CHECK_CFLAGS)
+# The world's code and lwIP allocate through tests/glue/alloc.c (counted, cappable).
+$(B)/glue/net/%.o $(B)/glue/kernel/%.o $(B)/glue/lwip/%.o: GLUE_CFLAGS += -include tests/glue/alloc.h
 
 # The default nagare.rc as a C string (the kernel embeds it with rc_blob.S).
 $(B)/glue/rc.c: kernel/nagare.rc

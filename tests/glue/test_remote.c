@@ -115,6 +115,46 @@ START_TEST(http_body_behind_empty_pbuf)
 }
 END_TEST
 
+/* Echo with a closed window: everything is queued, nothing sent; small
+ * multi-pbuf segments then fill the send queue's pbuf count, so a
+ * tcp_write fails half way through a chain.  The peer retransmits what
+ * was not acknowledged; every byte must come back exactly once. */
+START_TEST(echo_partial_write_once)
+{
+	struct wire_peer p = { 0 };
+	ck_assert_int_eq(wire_peer_connect(&p, 41004, 7), 0);
+	uint32_t isn = p.snd_nxt;
+	p.wnd = 0;
+	static uint8_t sent[6400];
+	for (size_t i = 0; i < sizeof(sent); i++)
+		sent[i] = (uint8_t)(i * 13 + i / 251);
+	/* Sends [from, to) of sent as 64-byte segments cut into 5 IP fragments. */
+	for (int round = 0; round < 100; round++) {
+		size_t from = p.acked - isn;
+		for (size_t off = from; off < sizeof(sent); off += 64) {
+			struct wire_tcp t = { GLUE_PEER_IP, GLUE_IP, p.sport, p.dport, isn + (uint32_t)off,
+					      p.rcv_nxt, WIRE_ACK | WIRE_PSH, p.wnd, NULL, 0, sent + off, 64 };
+			size_t cuts[4] = { 24, 40, 56, 72 };
+			wire_tcp_fragments(&t, (uint16_t)(round * 100 + off / 64), cuts, 4);
+			glue_poll();
+		}
+		p.snd_nxt = isn + sizeof(sent);
+		if (round == 1)
+			p.wnd = 65535; /* the window opens after two rounds */
+		wire_peer_send(&p, 0, NULL, 0);
+		glue_advance(300);
+		wire_peer_read(&p);
+		if (p.acked - isn == sizeof(sent) && p.rx_len == sizeof(sent))
+			break;
+	}
+	ck_assert_uint_eq(p.acked - isn, sizeof(sent));
+	ck_assert_uint_eq(p.rx_len, sizeof(sent));
+	ck_assert(!memcmp(p.rx, sent, sizeof(sent)));
+	wire_peer_free(&p);
+	glue_quiesce();
+}
+END_TEST
+
 Suite *remote_suite(void)
 {
 	Suite *s = suite_create("remote");
@@ -122,5 +162,6 @@ Suite *remote_suite(void)
 	glue_add_test(s, http_request_behind_empty_pbuf);
 	glue_add_test(s, http_overlapping_retransmission);
 	glue_add_test(s, http_body_behind_empty_pbuf);
+	glue_add_test(s, echo_partial_write_once);
 	return s;
 }
