@@ -6,8 +6,9 @@
  * and, from a valid ACK, the SYN_RCVD connection lwIP would have kept
  * (notes/lwip-extension-points.md 2: mss, snd_scale, TF_SACK, TF_TIMESTAMP
  * and ts_recent restored), handed to tcp_input through patch 0003.
- * Keys: two 128-bit keys from the entropy sources, one per 64 s window,
- * the older replaced as each window starts.
+ * An ACK whose cookie does not check out is answered with a reset, as
+ * Linux answers it.  Keys: two 128-bit keys from the entropy sources, one
+ * per 64 s window, the older replaced as each window starts.
  */
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include "kernel/time.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/ip.h"
+#include "lwip/stats.h"
 #include "lwip/sys.h"
 #include "net/listen_priv.h"
 #include "net/netstat.h"
@@ -65,6 +67,44 @@ static u8_t *put32(u8_t *p, u32_t v)
 	return p + 4;
 }
 
+/* Sends a segment answering h (to its sender, ports swapped) without any
+ * connection state: the cookie SYN-ACK and the reset for a bad cookie.
+ * Counted as lwIP counts its own (OutSegs, OutRsts). */
+static int reply(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, u32_t seq, u32_t ack, u8_t flags,
+		 u16_t wnd, const u8_t *opts, u16_t optlen)
+{
+	struct pbuf *p = pbuf_alloc(PBUF_IP, TCP_HLEN + optlen, PBUF_RAM);
+	if (!p)
+		return -1;
+	struct tcp_hdr *r = p->payload;
+	r->src = lwip_htons(h->dest); /* tcp_input left ports in host order */
+	r->dest = lwip_htons(h->src);
+	r->seqno = lwip_htonl(seq);
+	r->ackno = lwip_htonl(ack);
+	TCPH_HDRLEN_FLAGS_SET(r, (TCP_HLEN + optlen) / 4, flags);
+	r->wnd = lwip_htons(wnd);
+	r->chksum = 0;
+	r->urgp = 0;
+	if (optlen)
+		memcpy((u8_t *)r + TCP_HLEN, opts, optlen);
+	const ip_addr_t *src = ip_current_dest_addr(), *dst = ip_current_src_addr();
+	struct netif *netif = ip_route(src, dst);
+	int sent = -1;
+	if (netif) {
+		if (netif->chksum_flags & NETIF_CHECKSUM_GEN_TCP)
+			r->chksum = ip_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, src, dst);
+		if (ip_output_if(p, src, dst, lpcb->ttl, lpcb->tos, IP_PROTO_TCP, netif) == ERR_OK) {
+			TCP_STATS_INC(tcp.xmit);
+			MIB2_STATS_INC(mib2.tcpoutsegs);
+			if (flags & TCP_RST)
+				MIB2_STATS_INC(mib2.tcpoutrsts);
+			sent = 0;
+		}
+	}
+	pbuf_free(p);
+	return sent;
+}
+
 void syncookie_tcp_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, const struct tcp_seg_opts *o)
 {
 	struct syncookie_tuple t;
@@ -80,21 +120,7 @@ void syncookie_tcp_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, co
 	int ts = o->has_ts;
 	if (!ts)
 		so.wscale_ok = so.sack_ok = 0; /* nowhere to keep them: none, as Linux */
-	int ws = so.wscale_ok;
-	u16_t optlen = 4 + (ts ? 12 : 0) + (ws ? 4 : 0);
-	struct pbuf *p = pbuf_alloc(PBUF_IP, TCP_HLEN + optlen, PBUF_RAM);
-	if (!p)
-		return;
-	struct tcp_hdr *r = p->payload;
-	r->src = lwip_htons(h->dest);
-	r->dest = lwip_htons(h->src);
-	r->seqno = lwip_htonl(cookie);
-	r->ackno = lwip_htonl(h->seqno + 1);
-	TCPH_HDRLEN_FLAGS_SET(r, (TCP_HLEN + optlen) / 4, TCP_SYN | TCP_ACK);
-	r->wnd = lwip_htons(TCP_WND > 0xffff ? 0xffff : TCP_WND); /* never scaled in a SYN */
-	r->chksum = 0;
-	r->urgp = 0;
-	u8_t *op = (u8_t *)r + TCP_HLEN;
+	u8_t opts[20], *op = opts;
 	*op++ = 2, *op++ = 4, *op++ = so.mss >> 8, *op++ = so.mss & 0xff;
 	if (ts) {
 		*op++ = so.sack_ok ? 4 : 1, *op++ = so.sack_ok ? 2 : 1; /* SACK-permitted, or NOPs */
@@ -102,19 +128,13 @@ void syncookie_tcp_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, co
 		op = put32(op, syncookie_ts_make(sys_now(), &so));
 		op = put32(op, o->tsval);
 	}
-	if (ws)
+	if (so.wscale_ok)
 		*op++ = 1, *op++ = 3, *op++ = 3, *op++ = TCP_RCV_SCALE;
-
-	const ip_addr_t *src = ip_current_dest_addr(), *dst = ip_current_src_addr();
-	struct netif *netif = ip_route(src, dst);
-	if (netif) {
-		if (netif->chksum_flags & NETIF_CHECKSUM_GEN_TCP)
-			r->chksum = ip_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, src, dst);
-		ip_output_if(p, src, dst, lpcb->ttl, lpcb->tos, IP_PROTO_TCP, netif);
+	u16_t wnd = TCP_WND > 0xffff ? 0xffff : TCP_WND; /* never scaled in a SYN */
+	if (reply(lpcb, h, cookie, h->seqno + 1, TCP_SYN | TCP_ACK, wnd, opts, (u16_t)(op - opts)) == 0) {
 		netstat_ext.syncookies_sent++;
 		last_sent_ns = time_ns();
 	}
-	pbuf_free(p);
 }
 
 struct tcp_pcb *syncookie_tcp_ack(struct listener *l, const struct tcp_hdr *h, const struct tcp_seg_opts *o)
@@ -125,6 +145,9 @@ struct tcp_pcb *syncookie_tcp_ack(struct listener *l, const struct tcp_hdr *h, c
 	struct syncookie_opts so = { 0 };
 	if (idx < 0 || (o->has_ts && syncookie_ts_decode(o->tsecr, &so) < 0)) {
 		netstat_ext.syncookies_failed++;
+		/* An ACK in LISTEN that opens nothing: <SEQ=SEG.ACK><CTL=RST>
+		 * (RFC 9293 3.10.7.1; Linux tcp_v4_send_reset, window 0). */
+		reply(l->lpcb, h, h->ackno, 0, TCP_RST, 0, NULL, 0);
 		return NULL;
 	}
 	struct tcp_pcb *npcb = tcp_alloc(l->lpcb->prio);

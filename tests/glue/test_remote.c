@@ -12,6 +12,11 @@
 #include "tests/glue/suites.h"
 #include "tests/glue/wire.h"
 
+static void set(const char *name, const char *value)
+{
+	ck_assert_int_eq(sysctl_set(sysctl_find(name), value), 0);
+}
+
 /* One 400-byte segment to port 7 as 51 IP fragments: 24 bytes (the TCP
  * header and 4 bytes), then 8 bytes each.  Reassembly makes a 51-pbuf
  * chain, the echo writes it back piece by piece, and the transmit builder
@@ -155,6 +160,41 @@ START_TEST(echo_partial_write_once)
 }
 END_TEST
 
+/* An ACK whose cookie does not check out, at a listener that sends
+ * cookies: Linux answers <SEQ=SEG.ACK><CTL=RST> (RFC 9293 3.10.7.1,
+ * tcp_v4_do_rcv -> tcp_rcv_state_process returning 1 for an ACK in
+ * LISTEN); it was dropped silently. */
+START_TEST(bad_cookie_ack_gets_rst)
+{
+	set("net.ipv4.tcp_syncookies", "2");
+	struct wire_tcp syn = { GLUE_PEER_IP, GLUE_IP, 41005, 80, 5000, 0, WIRE_SYN, 65535, NULL, 0,
+				NULL, 0 };
+	wire_tcp_send(&syn);
+	glue_poll();
+	int n0 = glue_tx_count();
+	struct wire_tcp ack = { GLUE_PEER_IP, GLUE_IP, 41005, 80, 5001, 0x12345678, WIRE_ACK, 65535,
+				NULL, 0, NULL, 0 };
+	wire_tcp_send(&ack);
+	glue_poll();
+	set("net.ipv4.tcp_syncookies", "1");
+	int rst = 0;
+	for (int i = n0; i < glue_tx_count(); i++) {
+		size_t len;
+		const uint8_t *f = glue_tx_frame(i, &len);
+		struct wire_parsed w;
+		if (wire_parse(f, len, &w) || !w.tcp || w.dport != 41005)
+			continue;
+		ck_assert(w.csum_ok);
+		ck_assert_uint_eq(w.flags, WIRE_RST);
+		ck_assert_uint_eq(w.seq, 0x12345678);
+		ck_assert_uint_eq(w.wnd, 0);
+		rst++;
+	}
+	ck_assert_int_eq(rst, 1);
+	glue_quiesce();
+}
+END_TEST
+
 Suite *remote_suite(void)
 {
 	Suite *s = suite_create("remote");
@@ -163,5 +203,6 @@ Suite *remote_suite(void)
 	glue_add_test(s, http_overlapping_retransmission);
 	glue_add_test(s, http_body_behind_empty_pbuf);
 	glue_add_test(s, echo_partial_write_once);
+	glue_add_test(s, bad_cookie_ack_gets_rst);
 	return s;
 }
