@@ -142,6 +142,11 @@ $(B)/kernel.elf: $(KOBJS) $(LWIP_OBJS) $(B)/k/ksyms.o linker.ld
 		|| { echo "kernel.elf: code moved between the two links" >&2; exit 1; }
 	@if readelf -rW $@.tmp | awk 'NR > 3 && NF >= 3 && $$3 != "R_X86_64_RELATIVE" && $$3 ~ /^R_/' | grep -q .; then \
 		echo "kernel.elf: relocations other than R_X86_64_RELATIVE:" >&2; readelf -rW $@.tmp | head >&2; exit 1; fi
+	@# kernel/reloc.c applies __rela_start..__rela_end: it must be all of .rela.dyn.
+	@size=$$(( 0x$$(readelf -SW $@.tmp | awk '$$2 == ".rela.dyn" { print $$6 }') )); \
+	start=$$(( 0x$$(nm $@.tmp | awk '$$3 == "__rela_start" { print $$1 }') )); \
+	end=$$(( 0x$$(nm $@.tmp | awk '$$3 == "__rela_end" { print $$1 }') )); \
+	[ $$((end - start)) = $$size ] || { echo "kernel.elf: __rela_start..__rela_end covers $$((end - start)) of .rela.dyn's $$size bytes" >&2; exit 1; }
 	mv $@.tmp $(B)/kernel.debug.elf
 	strip --strip-debug -o $@ $(B)/kernel.debug.elf
 	@echo "kernel.elf: $$(stat -c %s $@) bytes (with debug info: build/kernel.debug.elf)"
