@@ -5,7 +5,9 @@
  *  - its interrupt handler masks the queue and calls napi_schedule();
  *  - the event loop calls ops->poll(dev, budget); the driver hands each
  *    received frame to netdev_rx() (zero copy: the frame stays in the
- *    driver's buffer until the stack calls ops->rx_release), reclaims
+ *    driver's buffer until the stack calls ops->rx_release, which may
+ *    come during netdev_rx when the stack copies the frame, as it does
+ *    for short frames and for every frame flagged NETDEV_RX_LOWBUF), reclaims
  *    finished transmissions with netdev_tx_done(), and when it handled
  *    fewer frames than budget calls napi_complete(), re-enables its
  *    interrupt and re-checks its ring (napi_schedule() again if work
@@ -34,6 +36,7 @@ struct netdev_rxfrag {
 };
 
 #define NETDEV_RX_CSUM_VALID 0x1 /* the device checked the L4 checksum */
+#define NETDEV_RX_LOWBUF 0x2     /* the driver's free buffers ran low: copy, give them back */
 
 struct netdev_txreq {
 	struct {

@@ -40,6 +40,7 @@ struct virtio_net {
 	/* receive buffers: in the ring, held by the stack, or here */
 	void **rx_free;
 	int rx_nfree, rx_total, rx_cap, rx_posted;
+	int rx_lent;                      /* held by the stack (given in netdev_rx, not yet released) */
 	struct netdev_rxfrag mrg[VNET_MRG_MAX];
 	int mrg_n, mrg_want;
 	unsigned mrg_flags;

@@ -5,7 +5,9 @@
  * Poll shape (Linux virtnet_poll): reclaim TX, take up to budget frames,
  * refill once more than half the ring is empty with one notify, and if
  * under budget complete, re-enable the interrupt and re-check the ring.
- * Buffers go to the stack zero-copy and come back through rx_release.
+ * Buffers go to the stack zero-copy and come back through rx_release;
+ * once the stack holds half of them, frames go flagged NETDEV_RX_LOWBUF
+ * and the stack copies them and gives their buffers back at once.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -66,6 +68,7 @@ void vnet_rx_refill(struct virtio_net *vn)
 void vnet_rx_release(struct netdev *dev, void *buf)
 {
 	struct virtio_net *vn = dev->priv;
+	vn->rx_lent--;
 	vn->rx_free[vn->rx_nfree++] = buf;
 	/* An empty ring gets no interrupt to trigger a refill: ask for a poll. */
 	if (vn->rx_posted < vn->rxq.size / 2)
@@ -136,7 +139,11 @@ static int rx_one(struct virtio_net *vn, void *buf, uint32_t len)
 		bytes += vn->mrg[i].len;
 	vn->st.rx_packets++;
 	vn->st.rx_bytes += bytes;
-	netdev_rx(&vn->dev, vn->mrg, vn->mrg_n, vn->mrg_flags);
+	/* Once the stack holds half the pool, it must copy and give buffers
+	 * back at once (netdev.h): the ring always has enough to refill. */
+	vn->rx_lent += vn->mrg_n;
+	unsigned low = vn->rx_lent > vn->rx_cap / 2 ? NETDEV_RX_LOWBUF : 0;
+	netdev_rx(&vn->dev, vn->mrg, vn->mrg_n, vn->mrg_flags | low);
 	vn->mrg_n = vn->mrg_want = 0;
 	return 1;
 }

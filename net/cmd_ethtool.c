@@ -1,6 +1,6 @@
 /*
  * `ethtool`: link settings (ethtool DEV), driver counters (-S, from
- * ops->stats), offloads (-k, from dev->features) and driver data (-i,
+ * ops->stats, then the stack's own for the device: netdev_counters), offloads (-k, from dev->features) and driver data (-i,
  * from ops->info), in ethtool 6.1's output shapes for a virtio NIC.
  * Offloads are negotiated once at probe, so every feature is [fixed]
  * (Linux prints group lines such as tx-checksumming without it).
@@ -55,6 +55,8 @@ static int show_stats(struct netdev *dev)
 	}
 	con_printf("NIC statistics:\n");
 	dev->ops->stats(dev, emit_stat);
+	for (int i = 0; i < netdev_ncounters; i++)
+		emit_stat(netdev_counters[i].name, netdev_counter_value(dev, &netdev_counters[i]));
 	return 0;
 }
 

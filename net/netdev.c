@@ -1,15 +1,14 @@
 /*
- * The netdev layer, and the one file that knows both drivers
- * (drivers/netdev.h) and lwIP.  Receive: poll() hands frames to
- * netdev_rx(), which wraps the driver's buffers as custom pbufs (the
- * pbuf lives in the buffer's headroom: no copy, no allocation) and queues
- * them on the device's input backlog, bounded by
- * net.core.netdev_max_backlog (overflow: softnet "dropped"); the backlog
- * drains into lwIP right after each poll.  Transmit is net/netdev_tx.c.
- * The event loop hook runs the NAPI round, lwIP's timers, and one
- * transmit notify per device per round.
+ * The netdev layer: with net/netdev_rx.c (receive: the input backlog and
+ * who holds the driver's buffers) and net/netdev_tx.c (transmit: the
+ * queue in front of the ring and the bounded request builder), the one
+ * place that knows both drivers (drivers/netdev.h) and lwIP.  Here: the
+ * device table, each device's netif, link and admin state, and the event
+ * loop hook, which runs the NAPI round, lwIP's timers, and one transmit
+ * notify per device per round.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,14 +28,16 @@
 #include "net/netdev_priv.h"
 #include "netif/ethernet.h"
 
-/* Sits in the first NETDEV_RX_HEADROOM bytes of every RX buffer. */
-struct rxbuf {
-	struct pbuf_custom pc;  /* first: lwIP hands back &pc.pbuf */
-	struct netdev *dev;
-	struct rxbuf *qnext;    /* input backlog link (first buffer of a frame) */
-	unsigned flags;         /* NETDEV_RX_* */
+#define COUNTER(f, name, help) { name, offsetof(struct netdev_state, f), help }
+const struct netdev_counter netdev_counters[] = {
+	COUNTER(rx_backlog_drops, "rx_backlog_drops", "Frames dropped: input backlog full."),
+	COUNTER(rx_copybreak_frames, "rx_copybreak", "Short frames copied, their driver buffer given back at once."),
+	COUNTER(rx_copy_lowbuf, "rx_copy_lowbuf", "Frames copied because the driver's free buffers ran low."),
+	COUNTER(rx_copy_nomem, "rx_copy_nomem", "Frames dropped: no memory to copy them."),
+	COUNTER(tx_queue_drops, "tx_queue_drops", "Frames dropped: transmit queue full."),
+	COUNTER(tx_linearized, "tx_linearized", "Frames copied: too many fragments for the device."),
 };
-_Static_assert(sizeof(struct rxbuf) <= NETDEV_RX_HEADROOM, "rxbuf must fit the headroom");
+const int netdev_ncounters = sizeof(netdev_counters) / sizeof(netdev_counters[0]);
 
 static struct netdev *devs[NETDEV_MAX];
 static int ndevs;
@@ -65,57 +66,6 @@ struct netdev *netdev_of_netif(const struct netif *netif)
 	return netif && netif->state ? ((struct netdev_state *)netif->state)->dev : NULL;
 }
 
-/* ---- receive ------------------------------------------------------------ */
-
-static void rxbuf_free(struct pbuf *p)
-{
-	struct rxbuf *rb = (struct rxbuf *)p;
-	rb->dev->ops->rx_release(rb->dev, rb);
-}
-
-void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags, unsigned flags)
-{
-	struct netdev_state *st = dev->stack;
-	struct pbuf *head = NULL;
-	for (int i = 0; i < nfrags; i++) {
-		struct rxbuf *rb = frags[i].buf;
-		rb->dev = dev;
-		rb->pc.custom_free_function = rxbuf_free;
-		struct pbuf *p = pbuf_alloced_custom(PBUF_RAW, (u16_t)frags[i].len, PBUF_REF, &rb->pc,
-						     (char *)frags[i].buf + frags[i].off, (u16_t)frags[i].len);
-		if (!head)
-			head = p;
-		else
-			pbuf_cat(head, p);
-	}
-	struct rxbuf *first = frags[0].buf;
-	first->flags = flags;
-	first->qnext = NULL;
-	if (!st->admin_up) {
-		dev->stats.rx_dropped++;
-		pbuf_free(head);
-		return;
-	}
-	if (st->rx_len >= sysctl_netdev_max_backlog) {
-		softnet.dropped++;
-		st->rx_backlog_drops++;
-		dev->stats.rx_dropped++;
-		pbuf_free(head);
-		return;
-	}
-	if (st->rx_tail)
-		st->rx_tail->qnext = first;
-	else
-		st->rx_head = first;
-	st->rx_tail = first;
-	st->rx_len++;
-}
-
-void netdev_rx_error(struct netdev *dev)
-{
-	dev->stats.rx_errors++;
-}
-
 /* Where the network hook's time goes, in TSC cycles (/proc/net/cycles). */
 static struct {
 	uint64_t napi, stack, timers, tx, rounds;
@@ -125,29 +75,9 @@ static struct {
 static void drain_backlog(struct netdev *dev)
 {
 	uint64_t t0 = rdtsc();
-	struct netdev_state *st = dev->stack;
-	struct netif *netif = &st->netif;
-	while (st->rx_head) {
-		struct rxbuf *rb = st->rx_head;
-		st->rx_head = rb->qnext;
-		if (!st->rx_head)
-			st->rx_tail = NULL;
-		st->rx_len--;
-		struct pbuf *p = &rb->pc.pbuf;
-		dev->stats.rx_packets++;
-		dev->stats.rx_bytes += p->tot_len;
-		softnet.processed++;
-		/* Input is synchronous, so the netif's checksum switches can say
-		 * what this one frame needs: the device checked TCP and UDP. */
-		u16_t check = NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP;
-		if (rb->flags & NETDEV_RX_CSUM_VALID)
-			netif->chksum_flags &= ~check;
-		else
-			netif->chksum_flags |= check;
-		if (netif->input(p, netif) != ERR_OK)
-			pbuf_free(p);
-	}
+	netdev_rx_drain(dev);
 	cyc.stack += rdtsc() - t0; /* lwIP input and the applications it calls */
+	netdev_rx_relieve(dev);
 }
 
 /* ---- device state ------------------------------------------------------- */
@@ -214,6 +144,7 @@ int netdev_register(struct netdev *dev)
 	st->dev = dev;
 	st->txq = txq;
 	st->txqueuelen = NETDEV_TXQUEUELEN;
+	st->rx_copybreak = NETDEV_RX_COPYBREAK;
 	snprintf(dev->name, sizeof(dev->name), "eth%d", ndevs);
 	dev->index = ndevs + 2; /* ifindex 1 is lo, as on Linux */
 	dev->stack = st;

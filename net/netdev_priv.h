@@ -13,6 +13,7 @@
 #include "lwip/pbuf.h"
 
 #define NETDEV_TXQUEUELEN 1000 /* Linux's default txqueuelen */
+#define NETDEV_RX_COPYBREAK 256 /* frames up to this many bytes are copied (Linux drivers' usual rx_copybreak) */
 
 struct rxbuf; /* lives in an RX buffer's headroom (net/netdev.c) */
 
@@ -28,8 +29,27 @@ struct netdev_state {
 	int need_kick;
 	int restart_tcp;           /* the queue refused a TCP segment: tcp_txnow() when it drains */
 	uint64_t tx_queue_drops, tx_linearized, rx_backlog_drops;
+	/* who holds the driver's receive buffers (net/netdev_rx.c) */
+	int rx_copybreak;          /* bytes: shorter frames are copied */
+	int rx_pressure;           /* a frame came with NETDEV_RX_LOWBUF this poll */
+	uint64_t rx_copybreak_frames, rx_copy_lowbuf, rx_copy_nomem;
 	int admin_up;
 };
+
+/* The stack's own counters of a device (in struct netdev_state), declared
+ * once: ethtool -S prints them after the driver's, /metrics as
+ * nagare_netdev_NAME_total. */
+struct netdev_counter {
+	const char *name;
+	uint16_t off;      /* offsetof(struct netdev_state, a uint64_t) */
+	const char *help;
+};
+extern const struct netdev_counter netdev_counters[];
+extern const int netdev_ncounters;
+static inline uint64_t netdev_counter_value(const struct netdev *dev, const struct netdev_counter *c)
+{
+	return *(const uint64_t *)((const char *)dev->stack + c->off);
+}
 
 int netdev_count(void);
 struct netdev *netdev_get(int i);
@@ -43,6 +63,12 @@ static inline struct netif *netdev_netif(struct netdev *dev)
 {
 	return &netdev_state(dev)->netif;
 }
+/* Receive (net/netdev_rx.c): the backlog into lwIP, then the relief of a
+ * driver that ran low on buffers.  netdev_pbuf_lent: p is a driver's
+ * buffer lent zero copy (not a copy). */
+void netdev_rx_drain(struct netdev *dev);
+void netdev_rx_relieve(struct netdev *dev);
+int netdev_pbuf_lent(const struct pbuf *p);
 /* Transmit (net/netdev_tx.c).  The request for a frame: 0, -EMSGSIZE
  * (more pieces than NETDEV_TX_MAXFRAGS: nothing was written past the
  * table), -EAGAIN (TCP headers split over pieces, with offload), -EINVAL

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "net/netdev_priv.h"
 #include "net/netstat.h"
 #include "net/rxq.h"
 
@@ -22,7 +23,7 @@ static void append(struct rxq *q, struct pbuf *p)
 	q->tail = p;
 	q->len += p->len;
 	q->npbufs++;
-	if (p->flags & PBUF_FLAG_IS_CUSTOM)
+	if (netdev_pbuf_lent(p))
 		q->lent++;
 }
 
@@ -83,7 +84,7 @@ static void drop_head(struct rxq *q)
 	if (!q->head)
 		q->tail = NULL;
 	q->npbufs--;
-	if (p->flags & PBUF_FLAG_IS_CUSTOM)
+	if (netdev_pbuf_lent(p))
 		q->lent--;
 	q->off = 0;
 	p->next = NULL;

@@ -27,7 +27,7 @@ struct rxq {
 	struct pbuf *head, *tail; /* linked by ->next; tot_len is not kept */
 	uint32_t len;             /* bytes queued, after off */
 	uint32_t npbufs;          /* pbufs queued */
-	uint32_t lent;            /* of them, driver buffers (custom pbufs) */
+	uint32_t lent;            /* of them, driver buffers lent zero copy */
 	uint16_t off;             /* bytes of head already consumed */
 };
 

@@ -118,7 +118,6 @@ struct dev_family {
 };
 
 #define DEV_STAT(f, h) { "nagare_netdev_" #f "_total", "counter", h, 0, 0, offsetof(struct netdev, stats.f) }
-#define DEV_EXT(f, h) { "nagare_netdev_" #f "_total", "counter", h, 1, 0, offsetof(struct netdev_state, f) }
 static const struct dev_family dev_families[] = {
 	DEV_STAT(rx_packets, "Frames received (ip -s link)."),
 	DEV_STAT(rx_bytes, "Bytes received."),
@@ -128,9 +127,6 @@ static const struct dev_family dev_families[] = {
 	DEV_STAT(tx_bytes, "Bytes transmitted."),
 	DEV_STAT(tx_dropped, "Frames dropped on transmit."),
 	DEV_STAT(tx_errors, "Transmit errors."),
-	DEV_EXT(tx_queue_drops, "Frames dropped: transmit queue full."),
-	DEV_EXT(tx_linearized, "Frames copied: too many fragments for the device."),
-	DEV_EXT(rx_backlog_drops, "Frames dropped: input backlog full."),
 	{ "nagare_netdev_mtu", "gauge", "MTU, bytes.", 0, 1, offsetof(struct netdev, mtu) },
 	{ "nagare_netdev_carrier", "gauge", "1 if the link is up.", 0, 1, offsetof(struct netdev, link_up) },
 	{ "nagare_netdev_up", "gauge", "1 if administratively up.", 1, 1, offsetof(struct netdev_state, admin_up) },
@@ -166,6 +162,15 @@ static void device_metrics(struct sbuf *b)
 		for (int d = 0; d < netdev_count(); d++)
 			metrics_label_sample(b, f->name, "device", netdev_get(d)->name,
 					     dev_value(netdev_get(d), f));
+	}
+	for (int i = 0; i < netdev_ncounters; i++) {
+		const struct netdev_counter *c = &netdev_counters[i];
+		char name[64];
+		snprintf(name, sizeof(name), "nagare_netdev_%s_total", c->name);
+		metrics_family(b, name, "counter", c->help);
+		for (int d = 0; d < netdev_count(); d++)
+			metrics_label_sample(b, name, "device", netdev_get(d)->name,
+					     netdev_counter_value(netdev_get(d), c));
 	}
 	/* Drivers mix counters and gauges (buffers posted) without saying which. */
 	metrics_family(b, "nagare_driver_stat", "untyped", "Driver counters (ethtool -S), by name.");

@@ -4,7 +4,8 @@
  * test queues arrive at the next NAPI poll in RX buffers of the device's
  * pool (2 KiB each, the first NETDEV_RX_HEADROOM bytes the stack's, each
  * its own malloc so AddressSanitizer bounds it); a frame finding no free
- * buffer is dropped as a starved ring drops it.  Transmit: each request
+ * buffer is dropped as a starved ring drops it, and frames are flagged
+ * NETDEV_RX_LOWBUF once the stack holds half the pool.  Transmit: each request
  * is checked against the contract (fragment count within
  * NETDEV_TX_MAXFRAGS, lengths adding up), copied out with its checksum
  * completed as a device does for NEEDS_CSUM, and completed at the next
@@ -130,7 +131,9 @@ static int deliver(struct pending *p)
 		start = end;
 	}
 	fd.st.rx_frames++;
-	netdev_rx(&fd.dev, frags, n, NETDEV_RX_CSUM_VALID);
+	/* As virtio-net: low once the stack holds half the pool. */
+	unsigned low = fd.out - n > fd.total / 2 ? NETDEV_RX_LOWBUF : 0;
+	netdev_rx(&fd.dev, frags, n, NETDEV_RX_CSUM_VALID | low);
 	return 1;
 }
 
@@ -297,23 +300,6 @@ void glue_dev_stats(struct glue_dev_stats *s)
 	*s = fd.st;
 	s->rx_bufs_out = fd.out;
 	s->rx_bufs_total = fd.total;
-}
-
-static const char *stat_name;
-static long long stat_value;
-
-static void find_stat(const char *name, uint64_t v)
-{
-	if (!strcmp(name, stat_name))
-		stat_value = (long long)v;
-}
-
-long long glue_ethtool_stat(const char *name)
-{
-	stat_name = name;
-	stat_value = -1;
-	fd.dev.ops->stats(&fd.dev, find_stat);
-	return stat_value;
 }
 
 /* Registers the device as eth0 (world.c, at boot). */

@@ -60,7 +60,8 @@ void glue_dev_set_rxbufs(int n);
 /* Transmit completions: 1 (default) hands each frame back at the next
  * reclaim; 0 keeps them in the ring, as a device that stopped would. */
 void glue_dev_tx_complete(int on);
-/* The netdev's ethtool -S counters, by name; -1 if there is none. */
+/* A counter of `ethtool -S eth0` (the driver's, then the stack's), by
+ * name; -1 if there is none.  Clears the console capture. */
 long long glue_ethtool_stat(const char *name);
 
 /* ---- the heap (alloc.c) ---- */

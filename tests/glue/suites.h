@@ -19,5 +19,6 @@ static inline void glue_add_test(Suite *s, const TTest *t)
 Suite *basic_suite(void);
 Suite *remote_suite(void);
 Suite *memory_suite(void);
+Suite *rxbuf_suite(void);
 
 #endif

@@ -105,6 +105,16 @@ int glue_cmd(const char *line)
 	return console_run(buf);
 }
 
+long long glue_ethtool_stat(const char *name)
+{
+	if (glue_cmd("ethtool -S eth0"))
+		return -1;
+	char key[80];
+	snprintf(key, sizeof(key), "\n     %s: ", name);
+	const char *at = strstr(glue_console(), key);
+	return at ? strtoll(at + strlen(key), NULL, 10) : -1;
+}
+
 static void check_idle(void)
 {
 	int bad = 0;

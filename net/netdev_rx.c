@@ -1,0 +1,206 @@
+/*
+ * Receive: a driver's poll() hands each frame to netdev_rx(), which queues
+ * it on the device's input backlog (net.core.netdev_max_backlog; overflow
+ * is softnet's "dropped"), and netdev_rx_drain() feeds the backlog to lwIP
+ * after each poll (net/napi.c).
+ * Who holds the driver's buffers is decided here, as Linux decides it with
+ * rx_copybreak and truesize (Documentation/networking/ethtool-netlink.rst,
+ * ETHTOOL_RX_COPYBREAK; tcp_prune_ofo_queue):
+ *  - a frame of at most rx_copybreak bytes (ACKs, SYNs, small requests)
+ *    is copied into a heap buffer of its own size and the driver's 2 KiB
+ *    buffer goes back to the ring at once (rx_copybreak in ethtool -S);
+ *  - when the driver says its free buffers ran low (NETDEV_RX_LOWBUF), every
+ *    frame is copied (rx_copy_lowbuf), and out-of-order queues still
+ *    holding driver buffers are dropped (TcpExt OfoPruned): the peers
+ *    retransmit them;
+ *  - any other frame is lent zero copy: a custom pbuf in the buffer's
+ *    headroom, released by rxbuf_free when lwIP is done with it.
+ * Applications compact what they keep (net/rxq.h), so a lent buffer is
+ * held only while lwIP or a connection's current work needs it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/sysctl.h"
+#include "kernel/time.h"
+#include "lwip/priv/tcp_priv.h"
+#include "net/napi.h"
+#include "net/netdev_priv.h"
+#include "net/netstat.h"
+
+#define PRUNE_INTERVAL_NS 100000000ULL /* at most one ooseq sweep per 100 ms */
+
+/* Sits in the first NETDEV_RX_HEADROOM bytes of every RX buffer, and at
+ * the start of a copy. */
+struct rxbuf {
+	struct pbuf_custom pc;  /* first: lwIP hands back &pc.pbuf */
+	struct netdev *dev;     /* NULL for a copy */
+	struct rxbuf *qnext;    /* input backlog link (first buffer of a frame) */
+	unsigned flags;         /* NETDEV_RX_* */
+};
+_Static_assert(sizeof(struct rxbuf) <= NETDEV_RX_HEADROOM, "rxbuf must fit the headroom");
+
+static void rxbuf_free(struct pbuf *p)
+{
+	struct rxbuf *rb = (struct rxbuf *)p;
+	rb->dev->ops->rx_release(rb->dev, rb);
+}
+
+static void copy_free(struct pbuf *p)
+{
+	free(p);
+}
+
+int netdev_pbuf_lent(const struct pbuf *p)
+{
+	return (p->flags & PBUF_FLAG_IS_CUSTOM) &&
+	       ((const struct pbuf_custom *)p)->custom_free_function == rxbuf_free;
+}
+
+/* The frame's bytes in a heap buffer of their size; the driver's buffers
+ * go back to it whether or not the copy succeeded. */
+static struct rxbuf *copy_frame(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags,
+				uint32_t len)
+{
+	struct rxbuf *rb = len <= 0xffff ? malloc(sizeof(*rb) + len) : NULL;
+	if (rb) {
+		uint8_t *d = (uint8_t *)(rb + 1), *w = d;
+		for (int i = 0; i < nfrags; i++) {
+			memcpy(w, (const uint8_t *)frags[i].buf + frags[i].off, frags[i].len);
+			w += frags[i].len;
+		}
+		rb->dev = NULL;
+		rb->pc.custom_free_function = copy_free;
+		pbuf_alloced_custom(PBUF_RAW, (u16_t)len, PBUF_REF, &rb->pc, d, (u16_t)len);
+	}
+	for (int i = 0; i < nfrags; i++)
+		dev->ops->rx_release(dev, frags[i].buf);
+	return rb;
+}
+
+/* The frame as custom pbufs in the driver's own buffers (zero copy). */
+static struct rxbuf *lend_frame(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags)
+{
+	struct pbuf *head = NULL;
+	for (int i = 0; i < nfrags; i++) {
+		struct rxbuf *rb = frags[i].buf;
+		rb->dev = dev;
+		rb->pc.custom_free_function = rxbuf_free;
+		struct pbuf *p = pbuf_alloced_custom(PBUF_RAW, (u16_t)frags[i].len, PBUF_REF, &rb->pc,
+						     (char *)frags[i].buf + frags[i].off, (u16_t)frags[i].len);
+		if (!head)
+			head = p;
+		else
+			pbuf_cat(head, p);
+	}
+	return frags[0].buf;
+}
+
+void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags, unsigned flags)
+{
+	struct netdev_state *st = dev->stack;
+	uint32_t len = 0;
+	for (int i = 0; i < nfrags; i++)
+		len += frags[i].len;
+	struct rxbuf *first;
+	if (flags & NETDEV_RX_LOWBUF) {
+		st->rx_pressure = 1;
+		st->rx_copy_lowbuf++;
+		first = copy_frame(dev, frags, nfrags, len);
+	} else if (len <= (uint32_t)st->rx_copybreak) {
+		st->rx_copybreak_frames++;
+		first = copy_frame(dev, frags, nfrags, len);
+	} else {
+		first = lend_frame(dev, frags, nfrags);
+	}
+	if (!first) {
+		st->rx_copy_nomem++;
+		dev->stats.rx_dropped++;
+		return;
+	}
+	struct pbuf *head = &first->pc.pbuf;
+	first->flags = flags;
+	first->qnext = NULL;
+	if (!st->admin_up) {
+		dev->stats.rx_dropped++;
+		pbuf_free(head);
+		return;
+	}
+	if (st->rx_len >= sysctl_netdev_max_backlog) {
+		softnet.dropped++;
+		st->rx_backlog_drops++;
+		dev->stats.rx_dropped++;
+		pbuf_free(head);
+		return;
+	}
+	if (st->rx_tail)
+		st->rx_tail->qnext = first;
+	else
+		st->rx_head = first;
+	st->rx_tail = first;
+	st->rx_len++;
+}
+
+void netdev_rx_error(struct netdev *dev)
+{
+	dev->stats.rx_errors++;
+}
+
+void netdev_rx_drain(struct netdev *dev)
+{
+	struct netdev_state *st = dev->stack;
+	struct netif *netif = &st->netif;
+	while (st->rx_head) {
+		struct rxbuf *rb = st->rx_head;
+		st->rx_head = rb->qnext;
+		if (!st->rx_head)
+			st->rx_tail = NULL;
+		st->rx_len--;
+		struct pbuf *p = &rb->pc.pbuf;
+		dev->stats.rx_packets++;
+		dev->stats.rx_bytes += p->tot_len;
+		softnet.processed++;
+		/* Input is synchronous, so the netif's checksum switches can say
+		 * what this one frame needs: the device checked TCP and UDP. */
+		u16_t check = NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP;
+		if (rb->flags & NETDEV_RX_CSUM_VALID)
+			netif->chksum_flags &= ~check;
+		else
+			netif->chksum_flags |= check;
+		if (netif->input(p, netif) != ERR_OK)
+			pbuf_free(p);
+	}
+}
+
+static int ooseq_lent(const struct tcp_pcb *pcb)
+{
+	for (const struct tcp_seg *s = pcb->ooseq; s; s = s->next) {
+		for (const struct pbuf *q = s->p; q; q = q->next) {
+			if (netdev_pbuf_lent(q))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* After a poll in which a driver ran low on buffers: out-of-order data
+ * still sitting in driver buffers is dropped (never acknowledged, so the
+ * peer sends it again), at most once per PRUNE_INTERVAL_NS. */
+void netdev_rx_relieve(struct netdev *dev)
+{
+	static uint64_t last_ns;
+	struct netdev_state *st = dev->stack;
+	if (!st->rx_pressure)
+		return;
+	st->rx_pressure = 0;
+	uint64_t now = time_ns();
+	if (last_ns && now - last_ns < PRUNE_INTERVAL_NS)
+		return;
+	last_ns = now;
+	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next) {
+		if (pcb->ooseq && ooseq_lent(pcb)) {
+			tcp_free_ooseq(pcb);
+			netstat_ext.ofo_pruned++;
+		}
+	}
+}
