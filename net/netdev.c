@@ -33,7 +33,9 @@ const struct netdev_counter netdev_counters[] = {
 	COUNTER(rx_backlog_drops, "rx_backlog_drops", "Frames dropped: input backlog full."),
 	COUNTER(rx_copybreak_frames, "rx_copybreak", "Short frames copied, their driver buffer given back at once."),
 	COUNTER(rx_copy_lowbuf, "rx_copy_lowbuf", "Frames copied because the driver's free buffers ran low."),
+	COUNTER(rx_copy_headers, "rx_copy_headers", "Frames copied because their headers were split over buffers."),
 	COUNTER(rx_copy_nomem, "rx_copy_nomem", "Frames dropped: no memory to copy them."),
+	COUNTER(rx_length_errors, "rx_length_errors", "Frames dropped: shorter than their Ethernet or ARP header."),
 	COUNTER(tx_queue_drops, "tx_queue_drops", "Frames dropped: transmit queue full."),
 	COUNTER(tx_linearized, "tx_linearized", "Frames copied: too many fragments for the device."),
 };

@@ -32,7 +32,7 @@ struct netdev_state {
 	/* who holds the driver's receive buffers (net/netdev_rx.c) */
 	int rx_copybreak;          /* bytes: shorter frames are copied */
 	int rx_pressure;           /* a frame came with NETDEV_RX_LOWBUF this poll */
-	uint64_t rx_copybreak_frames, rx_copy_lowbuf, rx_copy_nomem;
+	uint64_t rx_copybreak_frames, rx_copy_lowbuf, rx_copy_headers, rx_copy_nomem, rx_length_errors;
 	int admin_up;
 };
 

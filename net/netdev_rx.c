@@ -13,8 +13,13 @@
  *    frame is copied (rx_copy_lowbuf), and out-of-order queues still
  *    holding driver buffers are dropped (TcpExt OfoPruned): the peers
  *    retransmit them;
+ *  - a frame whose headers are not all in its first buffer is copied too
+ *    (rx_copy_headers), and one shorter than 60 bytes is copied with
+ *    zero padding: lwIP reads some header fields before checking lengths;
  *  - any other frame is lent zero copy: a custom pbuf in the buffer's
  *    headroom, released by rxbuf_free when lwIP is done with it.
+ * Frames shorter than their Ethernet or ARP header are dropped here
+ * (rx_length_errors): lwIP's etharp_input reads 28 bytes unchecked.
  * Applications compact what they keep (net/rxq.h), so a lent buffer is
  * held only while lwIP or a connection's current work needs it.
  */
@@ -29,6 +34,10 @@
 #include "net/netstat.h"
 
 #define PRUNE_INTERVAL_NS 100000000ULL /* at most one ooseq sweep per 100 ms */
+#define ETH_HLEN 14
+#define ETH_ZLEN 60        /* shortest Ethernet frame (IEEE 802.3), FCS not counted */
+#define ARP_FRAME (ETH_HLEN + 28) /* an IPv4-over-Ethernet ARP message (RFC 826) */
+#define HEADERS_MAX (ETH_HLEN + 60 + 60) /* Ethernet, IPv4 and TCP headers at their longest */
 
 /* Sits in the first NETDEV_RX_HEADROOM bytes of every RX buffer, and at
  * the start of a copy. */
@@ -57,18 +66,23 @@ int netdev_pbuf_lent(const struct pbuf *p)
 	       ((const struct pbuf_custom *)p)->custom_free_function == rxbuf_free;
 }
 
-/* The frame's bytes in a heap buffer of their size; the driver's buffers
- * go back to it whether or not the copy succeeded. */
+/* The frame's bytes in one heap buffer of their size, zero-padded to
+ * ETH_ZLEN: lwIP reads a few header bytes before it checks a length
+ * (ip4_input's version and length fields), and those stay inside the
+ * copy.  The driver's buffers go back to it whether or not the copy
+ * succeeded. */
 static struct rxbuf *copy_frame(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags,
 				uint32_t len)
 {
-	struct rxbuf *rb = len <= 0xffff ? malloc(sizeof(*rb) + len) : NULL;
+	uint32_t room = len < ETH_ZLEN ? ETH_ZLEN : len;
+	struct rxbuf *rb = len <= 0xffff ? malloc(sizeof(*rb) + room) : NULL;
 	if (rb) {
 		uint8_t *d = (uint8_t *)(rb + 1), *w = d;
 		for (int i = 0; i < nfrags; i++) {
 			memcpy(w, (const uint8_t *)frags[i].buf + frags[i].off, frags[i].len);
 			w += frags[i].len;
 		}
+		memset(w, 0, room - len);
 		rb->dev = NULL;
 		rb->pc.custom_free_function = copy_free;
 		pbuf_alloced_custom(PBUF_RAW, (u16_t)len, PBUF_REF, &rb->pc, d, (u16_t)len);
@@ -102,13 +116,26 @@ void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags
 	uint32_t len = 0;
 	for (int i = 0; i < nfrags; i++)
 		len += frags[i].len;
+	const uint8_t *eth = (const uint8_t *)frags[0].buf + frags[0].off;
+	if (len < ETH_HLEN || frags[0].len < ETH_HLEN ||
+	    (eth[12] == 0x08 && eth[13] == 0x06 && len < ARP_FRAME)) {
+		/* lwIP's etharp_input reads the 28-byte ARP message unchecked */
+		st->rx_length_errors++;
+		dev->stats.rx_errors++;
+		for (int i = 0; i < nfrags; i++)
+			dev->ops->rx_release(dev, frags[i].buf);
+		return;
+	}
 	struct rxbuf *first;
 	if (flags & NETDEV_RX_LOWBUF) {
 		st->rx_pressure = 1;
 		st->rx_copy_lowbuf++;
 		first = copy_frame(dev, frags, nfrags, len);
-	} else if (len <= (uint32_t)st->rx_copybreak) {
+	} else if (len <= (uint32_t)st->rx_copybreak || len < ETH_ZLEN) {
 		st->rx_copybreak_frames++;
+		first = copy_frame(dev, frags, nfrags, len);
+	} else if (frags[0].len < (len < HEADERS_MAX ? len : HEADERS_MAX)) {
+		st->rx_copy_headers++; /* headers split over buffers: lwIP wants them in one */
 		first = copy_frame(dev, frags, nfrags, len);
 	} else {
 		first = lend_frame(dev, frags, nfrags);
