@@ -101,6 +101,7 @@ void boot_main(uint64_t arg, int source)
 	sti();
 
 	sysctl_init();
+	sysctl_apply_cmdline(bi.cmdline);
 	console_init();
 	loop_register(&console_hook);
 	net_init();

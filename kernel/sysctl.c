@@ -238,6 +238,41 @@ static int apply_text(const struct opts *o, const char *file, const char *text, 
 	return bad;
 }
 
+/* Linux 5.8+ (fs/proc/proc_sysctl.c process_sysctl_arg): words
+ * sysctl.NAME=VALUE on the kernel command line, applied at boot, with its
+ * messages for a name or value that does not take. */
+int sysctl_apply_cmdline(const char *cmdline)
+{
+	int bad = 0;
+	for (const char *p = cmdline; *p;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		const char *end = p;
+		while (*end && *end != ' ' && *end != '\t')
+			end++;
+		char word[NAME_MAX_LEN + VALUE_MAX_LEN];
+		size_t n = (size_t)(end - p);
+		if (n > 7 && !strncmp(p, "sysctl.", 7) && n < sizeof(word)) {
+			memcpy(word, p + 7, n - 7);
+			word[n - 7] = 0;
+			char *eq = strchr(word, '=');
+			if (eq) {
+				*eq = 0;
+				const struct sysctl *s = sysctl_find(word);
+				if (!s) {
+					printk("Failed to set sysctl parameter '%s=%s': parameter not found\n", word, eq + 1);
+					bad++;
+				} else if (sysctl_set(s, eq + 1)) {
+					printk("Failed to set sysctl parameter '%s=%s': invalid value\n", word, eq + 1);
+					bad++;
+				}
+			}
+		}
+		p = end;
+	}
+	return bad;
+}
+
 int sysctl_apply_text(const char *file, const char *text, size_t len, int quiet)
 {
 	struct opts o = { .quiet = quiet };

@@ -39,6 +39,9 @@ const struct sysctl *sysctl_find(const char *name);
 int sysctl_set(const struct sysctl *s, const char *value);
 /* The current value as text; returns its length. */
 int sysctl_format(const struct sysctl *s, char *buf, size_t size);
+/* Applies the kernel command line's sysctl.NAME=VALUE words (as Linux);
+ * returns how many did not take (each printed). */
+int sysctl_apply_cmdline(const char *cmdline);
 /* Applies a sysctl.conf text (procps -p rules); returns the number of bad lines. */
 int sysctl_apply_text(const char *file, const char *text, size_t len, int quiet);
 /* The `sysctl` console command. */
@@ -63,5 +66,6 @@ extern int sysctl_icmp_ignore_bogus_error_responses;
 extern int sysctl_rp_filter_all, sysctl_rp_filter_default;
 extern int sysctl_arp_filter_all, sysctl_arp_filter_default;
 extern int sysctl_ip_default_ttl;
+extern int sysctl_panic_on_warn;
 
 #endif

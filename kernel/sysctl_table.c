@@ -25,10 +25,13 @@ int sysctl_icmp_ignore_bogus_error_responses;
 int sysctl_rp_filter_all, sysctl_rp_filter_default;
 int sysctl_arp_filter_all, sysctl_arp_filter_default;
 int sysctl_ip_default_ttl;
+int sysctl_panic_on_warn;
 
 #define INT(name, var, lo, hi, def, doc) { name, SYSCTL_INT, &var, lo, hi, def, NULL, doc, NULL }
 
 const struct sysctl sysctl_table[] = {
+	INT("kernel.panic_on_warn", sysctl_panic_on_warn, 0, 1, 0,
+	    "Panic when a warning fires (a failed lwIP assertion) instead of counting it, logging it once and dropping the connection it concerns; the integration tests boot with sysctl.kernel.panic_on_warn=1."),
 	INT("net.core.busy_poll", sysctl_busy_poll, 0, INT_MAX, 0,
 	    "Microseconds the idle event loop keeps polling devices before it halts (0: halt at once)."),
 	INT("net.core.netdev_budget", sysctl_netdev_budget, 0, INT_MAX, 300,

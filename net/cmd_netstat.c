@@ -18,6 +18,7 @@
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
 #include "net/napi.h"
+#include "net/net.h"
 #include "net/netdev_priv.h"
 #include "net/netstat.h"
 
@@ -221,6 +222,7 @@ static void show_nagare(void)
 	/* lwIP's ethernet_input counts frames it cannot use (unknown EtherType
 	 * such as IPv6, runts, bad ARP) as etharp drops */
 	con_printf("    EthernetDrops: %u\n", (unsigned)lwip_stats.etharp.drop);
+	con_printf("    LwipAssertFailures: %lu\n", (unsigned long)net_lwip_asserts);
 }
 
 static int cmd_netstat(int argc, char **argv)

@@ -179,6 +179,8 @@ static int net_poll(void)
 		for (int i = 0; i < ndevs; i++)
 			devs[i]->ops->tx_reclaim(devs[i]);
 		sys_check_timeouts();
+		if (net_lwip_assert_pending)
+			net_lwip_assert_settle();
 	}
 	uint64_t t2 = rdtsc();
 	cyc.timers += t2 - t1;

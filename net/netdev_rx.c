@@ -30,6 +30,7 @@
 #include "kernel/time.h"
 #include "lwip/priv/tcp_priv.h"
 #include "net/napi.h"
+#include "net/net.h"
 #include "net/netdev_priv.h"
 #include "net/netstat.h"
 
@@ -196,6 +197,8 @@ void netdev_rx_drain(struct netdev *dev)
 			netif->chksum_flags |= check;
 		if (netif->input(p, netif) != ERR_OK)
 			pbuf_free(p);
+		if (net_lwip_assert_pending)
+			net_lwip_assert_settle();
 	}
 }
 

@@ -14,6 +14,7 @@
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
 #include "net/http/metrics_priv.h"
+#include "net/net.h"
 #include "net/netstat.h"
 
 #define MIB (&lwip_stats.mib2)
@@ -96,6 +97,7 @@ static const struct counter counters[] = {
 	C("TcpExt_TWRecycled", tcp_tw_recycled, "TIME-WAIT ended early by a new SYN."),
 	C("IpExt_InTruncatedPkts", lwip_stats.ip.lenerr, "IP datagrams shorter than their header says."),
 	C("IpExt_InCsumErrors", lwip_stats.ip.chkerr, "IP headers with bad checksums."),
+	C64("NagareExt_LwipAssertFailures", net_lwip_asserts, "lwIP assertions that failed (warnings)."),
 };
 
 /* lwIP's per-protocol counters (struct stats_proto), by protocol. */

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "kernel/sysctl.h"
+#include "lwip/tcp.h"
 #include "net/http/server_priv.h"
+#include "net/net.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/suites.h"
 #include "tests/glue/wire.h"
@@ -37,9 +39,61 @@ START_TEST(http_accept_without_memory)
 }
 END_TEST
 
+/* A failed lwIP assertion in a release image (kernel.panic_on_warn=0):
+ * counted, logged once, and the connection being processed is dropped
+ * (the peer gets a reset); the next connection works.  The assertion is
+ * raised from a receive callback, inside tcp_input, as lwIP's own would. */
+static err_t assert_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	(void)arg, (void)err;
+	if (p) {
+		tcp_recved(pcb, p->tot_len);
+		pbuf_free(p);
+		LWIP_ASSERT("glue test: a state lwIP did not expect", 0);
+	}
+	return ERR_OK;
+}
+
+static err_t assert_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	(void)arg, (void)err;
+	tcp_recv(pcb, assert_recv);
+	return ERR_OK;
+}
+
+START_TEST(lwip_assert_drops_the_connection)
+{
+	struct tcp_pcb *pcb = tcp_new();
+	ck_assert_int_eq(tcp_bind(pcb, IP_ANY_TYPE, 9999), ERR_OK);
+	struct tcp_pcb *l = tcp_listen(pcb);
+	ck_assert_ptr_nonnull(l);
+	tcp_accept(l, assert_accept);
+	sysctl_panic_on_warn = 0;
+	uint64_t before = net_lwip_asserts;
+	for (int i = 0; i < 2; i++) {
+		struct wire_peer p = { 0 };
+		glue_dmesg_clear();
+		ck_assert_int_eq(wire_peer_connect(&p, (uint16_t)(42100 + i), 9999), 0);
+		wire_peer_send(&p, WIRE_PSH, "x", 1);
+		glue_poll();
+		wire_peer_read(&p);
+		ck_assert(p.rst);
+		ck_assert_uint_eq(net_lwip_asserts, before + 1 + (uint64_t)i);
+		const char *warn = strstr(glue_dmesg(), "WARNING: lwIP assertion \"glue test");
+		ck_assert(i == 0 ? warn != NULL : warn == NULL); /* logged once */
+		ck_assert_ptr_nonnull(strstr(glue_dmesg(), "dropped after a failed lwIP assertion"));
+		wire_peer_free(&p);
+	}
+	sysctl_panic_on_warn = 1;
+	tcp_close(l);
+	glue_quiesce();
+}
+END_TEST
+
 Suite *memory_suite(void)
 {
 	Suite *s = suite_create("memory");
 	glue_add_test(s, http_accept_without_memory);
+	glue_add_test(s, lwip_assert_drops_the_connection);
 	return s;
 }

@@ -47,6 +47,7 @@ void glue_boot(void)
 		return;
 	booted = 1;
 	sysctl_init();
+	sysctl_panic_on_warn = 1; /* as the tests boot the kernel */
 	net_init();
 	fakedev_register();
 	net_start();

@@ -120,7 +120,8 @@ def test_pvh_module_raw_rc_and_cmdline(tmp_path):
     g = boot(tmp_path, boot="pvh", initrd=str(rc), append="console=ttyS0 quiet")
     try:
         assert "nagare# sysctl -w net.core.busy_poll=50\nnet.core.busy_poll = 50" in g.output()
-        assert g.cmd("cat /proc/cmdline") == "console=ttyS0 quiet\n"
+        assert g.cmd("cat /proc/cmdline") == "sysctl.kernel.panic_on_warn=1 console=ttyS0 quiet\n"
+        assert g.cmd("sysctl -n kernel.panic_on_warn") == "1\n"
     finally:
         g.kill()
 

@@ -24,18 +24,33 @@ static struct {
 } files[FILES_MAX];
 static int nfiles;
 
-void con_printf(const char *fmt, ...)
+static void con_vadd(const char *fmt, va_list ap)
 {
-	va_list ap;
-	va_start(ap, fmt);
 	int n = vsnprintf(con_buf + con_len, CON_MAX - con_len, fmt, ap);
-	va_end(ap);
 	if (n < 0 || (size_t)n >= CON_MAX - con_len) {
 		con_overflow = 1;
 		con_len = CON_MAX - 1;
 	} else {
 		con_len += n;
 	}
+}
+
+void con_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	con_vadd(fmt, ap);
+	va_end(ap);
+}
+
+/* printk (the kernel command line's sysctl messages) goes to the same
+ * capture as the console. */
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	con_vadd(fmt, ap);
+	va_end(ap);
 }
 
 const char *con_text(void)

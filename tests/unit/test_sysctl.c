@@ -331,7 +331,7 @@ START_TEST(read_all)
 	ck_out(expect);
 	ck_assert_int_eq(SYSCTL("--all"), 0);
 	ck_out(expect);
-	ck_assert_int_eq(strncmp(expect, "net.core.busy_poll = 0\n", 23), 0);
+	ck_assert_int_eq(strncmp(expect, "kernel.panic_on_warn = 0\n", 25), 0);
 	/* A changed value shows. */
 	sysctl_somaxconn = 17;
 	ck_assert_int_eq(SYSCTL("-a"), 0);
@@ -730,6 +730,24 @@ START_TEST(apply_text_api)
 }
 END_TEST
 
+/* Linux's sysctl.NAME=VALUE on the kernel command line: other words are
+ * left alone; a name or value that does not take is said, as Linux says it. */
+START_TEST(apply_cmdline)
+{
+	con_reset();
+	ck_assert_int_eq(sysctl_apply_cmdline("console=ttyS0 sysctl.kernel.panic_on_warn=1 quiet "
+					      "sysctl.net/core/somaxconn=64 sysctl.net.core.nope=1 "
+					      "sysctl.net.ipv4.tcp_syncookies=7 sysctl.noequals sysctl."),
+			 2);
+	ck_assert_int_eq(sysctl_panic_on_warn, 1);
+	ck_assert_int_eq(sysctl_somaxconn, 64);
+	ck_assert_int_eq(sysctl_tcp_syncookies, 1);
+	ck_assert_str_eq(con_text(), "Failed to set sysctl parameter 'net.core.nope=1': parameter not found\n"
+				     "Failed to set sysctl parameter 'net.ipv4.tcp_syncookies=7': invalid value\n");
+	ck_assert_int_eq(sysctl_apply_cmdline(""), 0);
+}
+END_TEST
+
 /* --- docs/tuning.md's table ---------------------------------------------- */
 
 START_TEST(doc_markdown)
@@ -822,6 +840,7 @@ Suite *sysctl_suite(void)
 	tcase_add_test(tc, load_dash_key_bad_value);
 	tcase_add_test(tc, load_long_line);
 	tcase_add_test(tc, apply_text_api);
+	tcase_add_test(tc, apply_cmdline);
 	suite_add_tcase(s, tc);
 	return s;
 }

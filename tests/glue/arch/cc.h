@@ -2,8 +2,9 @@
  * lwIP's port header (lwip/arch.h) for the host build of the glue layer
  * (tests/glue: the glue tests and the fuzz targets).  lwIP's heap is
  * glibc's malloc, so AddressSanitizer sees every allocation; assertions
- * abort, so a test or a fuzzer reports them.  The kernel's port is
- * net/arch/cc.h.
+ * go where the kernel's go, and abort with kernel.panic_on_warn=1 (the
+ * world's default), so a test or a fuzzer reports them.  The kernel's
+ * port is net/arch/cc.h.
  */
 #ifndef TESTS_GLUE_ARCH_CC_H
 #define TESTS_GLUE_ARCH_CC_H
@@ -21,11 +22,11 @@ uint32_t net_rand32(void);
 #define LWIP_RAND() net_rand32()
 
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void net_lwip_assert(const char *msg, const char *file, int line);
 #define LWIP_PLATFORM_DIAG(x) do { printk x; } while (0)
-#define LWIP_PLATFORM_ASSERT(x) do { \
-	fprintf(stderr, "lwIP assertion \"%s\" failed at %s:%d\n", x, __FILE__, __LINE__); \
-	abort(); \
-} while (0)
+/* As the kernel: net/net.c decides; the world boots with
+ * kernel.panic_on_warn=1, so an assertion aborts (panic() does here). */
+#define LWIP_PLATFORM_ASSERT(x) net_lwip_assert(x, __FILE__, __LINE__)
 
 /* As in net/arch/cc.h. */
 #define lwip_htons(x) ((u16_t)__builtin_bswap16((u16_t)(x)))
