@@ -5,7 +5,9 @@
 # glue the tarball lacks: arch/cc.h, an empty config.h, unittests_main.c
 # (lwIP's lwip_unittests.c fixes its suite list, so our main runs the
 # suites of the test files built, SUITE(NAME) for each test_NAME.c) and
-# unit_skips.h (tests a run leaves out, and why).
+# unit_skips.h (tests a run leaves out, and why).  test_tcp_hardening.c
+# is ours: segments from a peer that made lwIP 2.1.3 assert or read past
+# a header.
 #
 #   make check-lwip     fetch lwIP if needed, build $(B)/lwip-unit/lwip_unittests
 #                       and run it there (it writes lwip_unittests.xml to its cwd;
@@ -23,7 +25,7 @@ LWIPDIR := $(LWIP)/src
 -include $(LWIP)/src/Filelists.mk $(LWIP)/test/unit/Filelists.mk
 
 LWIP_UNIT_T := $(LWIP)/test/unit
-LWIP_UNIT_OURS := tests/lwip/unittests_main.c
+LWIP_UNIT_OURS := tests/lwip/unittests_main.c tests/lwip/test_tcp_hardening.c
 # SUITE(NAME) for each test_NAME.c among $(1): what unittests_main.c runs.
 lwip_unit_suites = $(foreach t,$(filter test_%,$(notdir $(basename $(1)))),SUITE($(t:test_%=%)))
 LWIP_UNIT_WARN := -Wall -Wno-address -Wno-format-extra-args
