@@ -3,6 +3,8 @@
  * bounds in lwIP 2.1.3's tcp_in.c, one test per case, each failing (or
  * aborting on the assertion) without its patch in net/lwip/patches:
  *   0005  SYN+ACK in SYN_RCVD (upstream bug #56397, commit adbc5b5f)
+ *   0006  out-of-order data queued past the receive window (574bd6e5, and
+ *         the ways onto the queue that commit left open)
  * Segments go in through test/unit/tcp/tcp_helper.c as in lwIP's own TCP
  * tests; both runs of tests/lwip/lwip.mk build this file.
  */
@@ -13,6 +15,7 @@
 #include "lwip/stats.h"
 
 #define PEER_ISN 0x10000000UL /* the peer's first sequence number (its SYN) */
+#define LONG_SEG 1200 /* bytes: long enough to cross our window's edge from 100..1000 before it */
 #define MAX_SEG (0xffff - IP_HLEN - TCP_HLEN) /* the most data one IPv4 datagram carries */
 
 static struct netif netif;
@@ -62,6 +65,30 @@ static void peer_send(u32_t seqno, u32_t ackno, u8_t flags, u32_t off, u16_t len
 					    len ? &pattern[off] : NULL, len, seqno, ackno, flags);
 	EXPECT_RET(p != NULL);
 	test_tcp_input(p, &netif);
+}
+
+/* An ESTABLISHED connection whose application reads nothing (the
+ * counters' recv callback never calls tcp_recved): its window only shrinks. */
+static struct tcp_pcb *established(void)
+{
+	struct tcp_pcb *pcb = test_tcp_new_counters_pcb(&counters);
+	EXPECT_RETNULL(pcb != NULL);
+	tcp_set_state(pcb, ESTABLISHED, &test_local_ip, &test_remote_ip, TEST_LOCAL_PORT, TEST_REMOTE_PORT);
+	pcb->rcv_nxt = pcb->rcv_ann_right_edge = PEER_ISN;
+	return pcb;
+}
+
+/* The peer's bytes off..off+len of the connection, with ACK and flags. */
+static void peer_data(struct tcp_pcb *pcb, u32_t off, u16_t len, u8_t flags)
+{
+	peer_send(PEER_ISN + off, pcb->snd_nxt, TCP_ACK | flags, off, len);
+}
+
+/* The peer's bytes from..to in segments of at most TCP_MSS. */
+static void peer_fill(struct tcp_pcb *pcb, u32_t from, u32_t to)
+{
+	for (u32_t off = from; off < to; off += TCP_MSS)
+		peer_data(pcb, off, (u16_t)LWIP_MIN(TCP_MSS, to - off), 0);
 }
 
 /* ---- 0005: SYN+ACK in SYN_RCVD ------------------------------------------ */
@@ -134,10 +161,97 @@ START_TEST(test_tcp_syn_rcvd_ignores_synack)
 }
 END_TEST
 
+/* ---- 0006: out-of-order data past the receive window -------------------- */
+
+/* One out-of-order segment: len bytes from `back` bytes before the window's
+ * right edge. */
+struct oos_seg {
+	u32_t back;
+	u16_t len;
+};
+
+/*
+ * The peer sends segs out of order near the right edge of our window, then
+ * the hole before them in order.  Every byte of the window must arrive
+ * once and no byte beyond it: a segment queued past the window made the
+ * segment that fills the hole assert "tcp_receive: ooseq tcplen > rcv_wnd".
+ */
+static void ooseq_fill_window(const struct oos_seg *segs, int n, u32_t hole_back)
+{
+	struct tcp_pcb *pcb = established();
+	u32_t wnd;
+	EXPECT_RET(pcb != NULL);
+	wnd = pcb->rcv_wnd;
+	EXPECT_RET(wnd > 1000 && wnd + LONG_SEG <= sizeof(pattern));
+
+	for (int i = 0; i < n; i++)
+		peer_data(pcb, wnd - segs[i].back, segs[i].len, 0);
+	EXPECT(counters.recved_bytes == 0);
+	peer_fill(pcb, 0, wnd - hole_back);
+
+	EXPECT(counters.recved_bytes == wnd);
+	EXPECT(pcb->rcv_nxt == PEER_ISN + wnd);
+	EXPECT(pcb->rcv_wnd == 0);
+	EXPECT(pcb->ooseq == NULL);
+}
+
+/* Upstream bug #56397 / commit 574bd6e5: the last queued segment was cut
+ * at the window's edge; a longer one with its sequence number replaced it
+ * whole. */
+START_TEST(test_tcp_ooseq_longer_copy_of_last)
+{
+	static const struct oos_seg segs[] = { { 200, 100 }, { 100, LONG_SEG }, { 100, LONG_SEG } };
+	LWIP_UNUSED_ARG(_i);
+	ooseq_fill_window(segs, 3, 200);
+}
+END_TEST
+
+/* The first segment to go on an empty queue was never cut at all. */
+START_TEST(test_tcp_ooseq_first_past_window)
+{
+	static const struct oos_seg segs[] = { { 100, LONG_SEG } };
+	LWIP_UNUSED_ARG(_i);
+	ooseq_fill_window(segs, 1, 100);
+}
+END_TEST
+
+/* A longer copy of a queued segment that is not the last, covering the
+ * rest of the queue (574bd6e5 looks at the last one only). */
+START_TEST(test_tcp_ooseq_longer_copy_covers_rest)
+{
+	static const struct oos_seg segs[] = { { 300, 100 }, { 100, LONG_SEG }, { 300, LONG_SEG } };
+	LWIP_UNUSED_ARG(_i);
+	ooseq_fill_window(segs, 3, 300);
+}
+END_TEST
+
+/* A segment in front of the queue that covers all of it. */
+START_TEST(test_tcp_ooseq_front_covers_rest)
+{
+	static const struct oos_seg segs[] = { { 500, 100 }, { 100, LONG_SEG }, { 700, LONG_SEG } };
+	LWIP_UNUSED_ARG(_i);
+	ooseq_fill_window(segs, 3, 700);
+}
+END_TEST
+
+/* A segment between two queued ones that covers the second. */
+START_TEST(test_tcp_ooseq_between_covers_rest)
+{
+	static const struct oos_seg segs[] = { { 1000, 100 }, { 100, LONG_SEG }, { 900, LONG_SEG } };
+	LWIP_UNUSED_ARG(_i);
+	ooseq_fill_window(segs, 3, 1000);
+}
+END_TEST
+
 Suite *tcp_hardening_suite(void)
 {
 	testfunc tests[] = {
 		TESTFUNC(test_tcp_syn_rcvd_ignores_synack),
+		TESTFUNC(test_tcp_ooseq_longer_copy_of_last),
+		TESTFUNC(test_tcp_ooseq_first_past_window),
+		TESTFUNC(test_tcp_ooseq_longer_copy_covers_rest),
+		TESTFUNC(test_tcp_ooseq_front_covers_rest),
+		TESTFUNC(test_tcp_ooseq_between_covers_rest),
 	};
 	return create_suite("TCP_HARDENING", tests, sizeof(tests) / sizeof(testfunc), hardening_setup,
 			    hardening_teardown);
