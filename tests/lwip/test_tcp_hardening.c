@@ -5,13 +5,18 @@
  *   0005  SYN+ACK in SYN_RCVD (upstream bug #56397, commit adbc5b5f)
  *   0006  out-of-order data queued past the receive window (574bd6e5, and
  *         the ways onto the queue that commit left open)
+ *   0007  an option kind in the last option byte (3d896ba0)
  * Segments go in through test/unit/tcp/tcp_helper.c as in lwIP's own TCP
  * tests; both runs of tests/lwip/lwip.mk build this file.
  */
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "tcp/tcp_helper.h"
 #include "lwip/priv/tcp_priv.h"
+#include "lwip/inet_chksum.h"
+#include "lwip/prot/ip4.h"
 #include "lwip/stats.h"
 
 #define PEER_ISN 0x10000000UL /* the peer's first sequence number (its SYN) */
@@ -243,6 +248,137 @@ START_TEST(test_tcp_ooseq_between_covers_rest)
 }
 END_TEST
 
+/* ---- 0007: an option kind in the last option byte ----------------------- */
+
+/*
+ * A TCP header whose options end with a kind byte that needs a length
+ * byte after it: tcp_parseopt read that length byte from past the
+ * options.  Here the header ends where a PROT_NONE page begins, so the
+ * read faults (SIGSEGV) instead of going unnoticed.
+ */
+struct guard {
+	u8_t *map;
+	size_t page;
+};
+
+/* Two pages, the second inaccessible; returns where the first ends. */
+static u8_t *guard_end(struct guard *g)
+{
+	g->page = (size_t)sysconf(_SC_PAGESIZE);
+	g->map = mmap(NULL, 2 * g->page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT_RETNULL(g->map != MAP_FAILED);
+	if (mprotect(g->map + g->page, g->page, PROT_NONE) != 0) {
+		fail("mprotect");
+		return NULL;
+	}
+	return g->map + g->page;
+}
+
+static void guard_free(struct guard *g)
+{
+	munmap(g->map, 2 * g->page);
+}
+
+/* IPv4 and TCP headers from the peer for optlen bytes of options. */
+static void fill_headers(u8_t *ip, u32_t seqno, u32_t ackno, u8_t flags, u16_t optlen)
+{
+	struct ip_hdr *iph = (struct ip_hdr *)ip;
+	struct tcp_hdr *th = (struct tcp_hdr *)(ip + IP_HLEN);
+	memset(ip, 0, IP_HLEN + TCP_HLEN);
+	iph->src.addr = ip_2_ip4(&test_remote_ip)->addr;
+	iph->dest.addr = ip_2_ip4(&test_local_ip)->addr;
+	IPH_VHL_SET(iph, 4, IP_HLEN / 4);
+	IPH_LEN_SET(iph, lwip_htons(IP_HLEN + TCP_HLEN + optlen));
+	th->src = lwip_htons(TEST_REMOTE_PORT);
+	th->dest = lwip_htons(TEST_LOCAL_PORT);
+	th->seqno = lwip_htonl(seqno);
+	th->ackno = lwip_htonl(ackno);
+	TCPH_HDRLEN_FLAGS_SET(th, (TCP_HLEN + optlen) / 4, flags);
+	th->wnd = lwip_htons(TCPWND_MIN16(TCP_WND));
+}
+
+/*
+ * A segment without data whose options opts[0..optlen) end at a guard page.
+ * split == 0: the datagram is one PBUF_REF pbuf.  Otherwise the headers and
+ * the first split option bytes are a PBUF_RAM pbuf and the rest of the
+ * options a PBUF_REF pbuf (tcp_input's tcphdr_opt2 path).
+ */
+static struct pbuf *guarded_segment(struct guard *g, u32_t seqno, u32_t ackno, u8_t flags,
+				    const u8_t *opts, u16_t optlen, u16_t split)
+{
+	u8_t *end = guard_end(g), *ip;
+	struct pbuf *p, *q;
+	ip_addr_t src = test_remote_ip, dst = test_local_ip;
+	EXPECT_RETNULL(end != NULL && optlen % 4 == 0 && split < optlen);
+
+	if (split == 0) {
+		ip = end - (IP_HLEN + TCP_HLEN + optlen);
+		p = pbuf_alloc(PBUF_RAW, (u16_t)(IP_HLEN + TCP_HLEN + optlen), PBUF_REF);
+		EXPECT_RETNULL(p != NULL);
+		p->payload = ip;
+	} else {
+		p = pbuf_alloc(PBUF_RAW, (u16_t)(IP_HLEN + TCP_HLEN + split), PBUF_RAM);
+		q = pbuf_alloc(PBUF_RAW, (u16_t)(optlen - split), PBUF_REF);
+		EXPECT_RETNULL(p != NULL && q != NULL);
+		ip = p->payload;
+		q->payload = end - (optlen - split);
+		memcpy(q->payload, opts + split, optlen - split);
+		pbuf_cat(p, q);
+	}
+	fill_headers(ip, seqno, ackno, flags, optlen);
+	memcpy(ip + IP_HLEN + TCP_HLEN, opts, split ? split : optlen);
+	pbuf_remove_header(p, IP_HLEN);
+	((struct tcp_hdr *)p->payload)->chksum = ip_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, &src, &dst);
+	pbuf_header_force(p, IP_HLEN);
+	return p;
+}
+
+/* A SYN to a listener, options in one pbuf, ending in an MSS kind: what
+ * any host on the network may send. */
+START_TEST(test_tcp_option_kind_last_byte_syn)
+{
+	static const u8_t opts[] = { LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_MSS };
+	struct guard g;
+	struct pbuf *p;
+	LWIP_UNUSED_ARG(_i);
+
+	if (listen_on_test_port() == NULL)
+		return;
+	p = guarded_segment(&g, PEER_ISN, 0, TCP_SYN, opts, sizeof(opts), 0);
+	EXPECT_RET(p != NULL);
+	test_tcp_input(p, &netif);
+	guard_free(&g);
+
+	/* answered, with our default MSS for want of the peer's */
+	EXPECT(txcounters.num_tx_calls == 1);
+	EXPECT_RET(tcp_active_pcbs != NULL);
+	EXPECT(tcp_active_pcbs->state == SYN_RCVD);
+	EXPECT(tcp_active_pcbs->rcv_nxt == PEER_ISN + 1);
+}
+END_TEST
+
+/* An ACK on a connection, options split over two pbufs, ending in an
+ * unknown option's kind. */
+START_TEST(test_tcp_option_kind_last_byte_split)
+{
+	static const u8_t opts[] = { LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP,
+				     LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, 30 };
+	struct tcp_pcb *pcb = established();
+	struct guard g;
+	struct pbuf *p;
+	LWIP_UNUSED_ARG(_i);
+
+	EXPECT_RET(pcb != NULL);
+	p = guarded_segment(&g, PEER_ISN, pcb->snd_nxt, TCP_ACK, opts, sizeof(opts), 4);
+	EXPECT_RET(p != NULL);
+	test_tcp_input(p, &netif);
+	guard_free(&g);
+
+	EXPECT(pcb->state == ESTABLISHED);
+	EXPECT(counters.err_calls == 0);
+}
+END_TEST
+
 Suite *tcp_hardening_suite(void)
 {
 	testfunc tests[] = {
@@ -252,6 +388,8 @@ Suite *tcp_hardening_suite(void)
 		TESTFUNC(test_tcp_ooseq_longer_copy_covers_rest),
 		TESTFUNC(test_tcp_ooseq_front_covers_rest),
 		TESTFUNC(test_tcp_ooseq_between_covers_rest),
+		TESTFUNC(test_tcp_option_kind_last_byte_syn),
+		TESTFUNC(test_tcp_option_kind_last_byte_split),
 	};
 	return create_suite("TCP_HARDENING", tests, sizeof(tests) / sizeof(testfunc), hardening_setup,
 			    hardening_teardown);
