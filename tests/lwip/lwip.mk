@@ -9,7 +9,7 @@
 #      SACK, timestamps), with the kernel's lwIP sources and the suites
 #      that apply to them.
 # Both add tests/lwip/test_tcp_hardening.c: segments from a peer that made
-# lwIP 2.1.3 assert or read past a header (patches 0005-0007).
+# lwIP 2.1.3 assert or read past a header (patches 0005-0007, 0009).
 # tests/lwip holds only glue the tarball lacks: arch/cc.h, an empty
 # config.h, unittests_main.c (lwIP's lwip_unittests.c fixes its suite
 # list, so our main runs the suites of the test files built, SUITE(NAME)

@@ -6,6 +6,7 @@
  *   0006  out-of-order data queued past the receive window (574bd6e5, and
  *         the ways onto the queue that commit left open)
  *   0007  an option kind in the last option byte (3d896ba0)
+ *   0009  a FIN queued out of order, moved by data that covers it
  * Segments go in through test/unit/tcp/tcp_helper.c as in lwIP's own TCP
  * tests; both runs of tests/lwip/lwip.mk build this file.
  */
@@ -379,6 +380,51 @@ START_TEST(test_tcp_option_kind_last_byte_split)
 }
 END_TEST
 
+/* ---- 0009: a queued FIN moved by data that covers it -------------------- */
+
+/* "50 bytes and FIN" queued 100 bytes before the window's edge; in order,
+ * data up to the edge covers it.  The FIN went to that data's end, one
+ * past the window: "tcp_receive: tcplen > rcv_wnd". */
+START_TEST(test_tcp_inseq_covers_queued_fin)
+{
+	struct tcp_pcb *pcb = established();
+	u32_t wnd;
+	LWIP_UNUSED_ARG(_i);
+
+	EXPECT_RET(pcb != NULL);
+	wnd = pcb->rcv_wnd;
+	peer_fill(pcb, 0, wnd - 2000);
+	EXPECT(pcb->rcv_wnd == 2000);
+	peer_data(pcb, wnd - 100, 50, TCP_FIN);
+	peer_data(pcb, wnd - 2000, 2000, 0);
+
+	EXPECT(counters.recved_bytes == wnd - 50);
+	EXPECT(counters.close_calls == 1);
+	EXPECT(pcb->rcv_nxt == PEER_ISN + wnd - 50 + 1);
+}
+END_TEST
+
+/* The same FIN replaced by a longer segment from the same sequence number,
+ * out of order: the hole's data then asserted "tcp_receive: ooseq tcplen >
+ * rcv_wnd". */
+START_TEST(test_tcp_ooseq_longer_copy_of_fin)
+{
+	struct tcp_pcb *pcb = established();
+	u32_t wnd;
+	LWIP_UNUSED_ARG(_i);
+
+	EXPECT_RET(pcb != NULL);
+	wnd = pcb->rcv_wnd;
+	peer_data(pcb, wnd - 100, 50, TCP_FIN);
+	peer_data(pcb, wnd - 100, LONG_SEG, 0);
+	peer_fill(pcb, 0, wnd - 100);
+
+	EXPECT(counters.recved_bytes == wnd - 50);
+	EXPECT(counters.close_calls == 1);
+	EXPECT(pcb->rcv_nxt == PEER_ISN + wnd - 50 + 1);
+}
+END_TEST
+
 Suite *tcp_hardening_suite(void)
 {
 	testfunc tests[] = {
@@ -390,6 +436,8 @@ Suite *tcp_hardening_suite(void)
 		TESTFUNC(test_tcp_ooseq_between_covers_rest),
 		TESTFUNC(test_tcp_option_kind_last_byte_syn),
 		TESTFUNC(test_tcp_option_kind_last_byte_split),
+		TESTFUNC(test_tcp_inseq_covers_queued_fin),
+		TESTFUNC(test_tcp_ooseq_longer_copy_of_fin),
 	};
 	return create_suite("TCP_HARDENING", tests, sizeof(tests) / sizeof(testfunc), hardening_setup,
 			    hardening_teardown);
