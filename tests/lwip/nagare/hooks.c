@@ -1,0 +1,47 @@
+/*
+ * What net/lwipopts.h references outside lwIP, for lwIP's unit suite on
+ * the host (tests/lwip/lwip.mk, second run): the hooks of net/lwip_hooks.h
+ * as the kernel behaves with no listener of ours (net/listen.c) in the
+ * way, and the sysctls lwipopts.h reads, at kernel/sysctl_table.c's
+ * defaults (Linux's).  LWIP_CHKSUM is net/csum.c itself.
+ */
+#include "lwip/priv/tcp_priv.h"
+#include "net/lwip_hooks.h"
+
+int sysctl_tcp_fin_timeout = 60;        /* s: net.ipv4.tcp_fin_timeout */
+int sysctl_tcp_max_tw_buckets = 4096;   /* net.ipv4.tcp_max_tw_buckets */
+
+/* lwIP's own ISN without the hook: a number advanced by tcp_ticks.  The
+ * suite pins it (test_tcp.c's setup steers it to 6510 through tcp_ticks),
+ * which net.c's RFC 6528 ISN, keyed and clocked in ns, would not follow. */
+u32_t net_tcp_isn(const ip_addr_t *local_ip, u16_t local_port, const ip_addr_t *remote_ip,
+		  u16_t remote_port)
+{
+	static u32_t isn = 6510;
+	LWIP_UNUSED_ARG(local_ip);
+	LWIP_UNUSED_ARG(local_port);
+	LWIP_UNUSED_ARG(remote_ip);
+	LWIP_UNUSED_ARG(remote_port);
+	isn += tcp_ticks;
+	return isn;
+}
+
+/* net/listen.c admits segments for its listeners; none here: let all in. */
+err_t net_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len,
+		       u8_t *opt2, struct pbuf *p)
+{
+	LWIP_UNUSED_ARG(pcb);
+	LWIP_UNUSED_ARG(hdr);
+	LWIP_UNUSED_ARG(optlen);
+	LWIP_UNUSED_ARG(opt1len);
+	LWIP_UNUSED_ARG(opt2);
+	LWIP_UNUSED_ARG(p);
+	return ERR_OK;
+}
+
+/* Accept queue never full: a final ACK establishes (patch 0003's 0). */
+int net_tcp_synrcvd_ack(struct tcp_pcb *pcb)
+{
+	LWIP_UNUSED_ARG(pcb);
+	return 0;
+}
