@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "drivers/virtio_net_priv.h"
+#include "kernel/fault.h"
 #include "kernel/param.h"
 #include "kernel/pmm.h"
 
@@ -31,6 +32,8 @@ int vnet_rx_init(struct virtio_net *vn)
 /* A buffer from the free stack, or two new ones from a fresh page. */
 static void *get_buffer(struct virtio_net *vn)
 {
+	if (fault_fail(&fault_rx_alloc))
+		return NULL; /* debug.fail_rx_alloc: a refill failure, retried later */
 	if (!vn->rx_nfree && vn->rx_total + 2 <= vn->rx_cap) {
 		uint64_t page = pmm_alloc_pages(1);
 		if (!page)

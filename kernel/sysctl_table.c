@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "kernel/fault.h"
 #include "kernel/sysctl.h"
 
 int sysctl_somaxconn;
@@ -30,6 +31,12 @@ int sysctl_panic_on_warn;
 #define INT(name, var, lo, hi, def, doc) { name, SYSCTL_INT, &var, lo, hi, def, NULL, doc, NULL }
 
 const struct sysctl sysctl_table[] = {
+	INT("debug.fail_lwip_alloc", fault_lwip_alloc.percent, 0, 100, 0,
+	    "(debugging aid) Percent of lwIP's heap allocations that fail on purpose: every pbuf, and the segments and connections lwIP allocates the same way. Counts in /proc/fault_injection."),
+	INT("debug.fail_rx_alloc", fault_rx_alloc.percent, 0, 100, 0,
+	    "(debugging aid) Percent of receive buffer allocations that fail on purpose: the driver's ring refills and the stack's copies of received frames."),
+	INT("debug.fail_tx_ring", fault_tx_ring.percent, 0, 100, 0,
+	    "(debugging aid) Percent of frames that fail on purpose as they are handed to the device's transmit ring (dropped and counted as tx_errors; TCP retransmits)."),
 	INT("kernel.panic_on_warn", sysctl_panic_on_warn, 0, 1, 0,
 	    "Panic when a warning fires (a failed lwIP assertion) instead of counting it, logging it once and dropping the connection it concerns; the integration tests boot with sysctl.kernel.panic_on_warn=1."),
 	INT("net.core.busy_poll", sysctl_busy_poll, 0, INT_MAX, 0,

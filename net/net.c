@@ -6,8 +6,10 @@
  * M = a 4 us clock: net/tcp_isn.c) and what a failed lwIP assertion does.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "kernel/fault.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/random.h"
@@ -45,6 +47,17 @@ u32_t net_tcp_isn(const ip_addr_t *local_ip, u16_t local_port, const ip_addr_t *
 	/* lwIP gives ports in host order, addresses in network order. */
 	return tcp_isn_compute(isn_secret, ip4_addr_get_u32(ip_2_ip4(local_ip)), lwip_htons(local_port),
 			       ip4_addr_get_u32(ip_2_ip4(remote_ip)), lwip_htons(remote_port), time_ns());
+}
+
+/* lwIP's heap: the kernel's, failing on purpose with debug.fail_lwip_alloc. */
+void *net_lwip_malloc(size_t n)
+{
+	return fault_fail(&fault_lwip_alloc) ? NULL : malloc(n);
+}
+
+void *net_lwip_calloc(size_t n, size_t size)
+{
+	return fault_fail(&fault_lwip_alloc) ? NULL : calloc(n, size);
 }
 
 /* ---- lwIP's assertions ------------------------------------------------------ */

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/fault.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
 #include "lwip/priv/tcp_priv.h"
@@ -76,7 +77,7 @@ static struct rxbuf *copy_frame(struct netdev *dev, const struct netdev_rxfrag *
 				uint32_t len)
 {
 	uint32_t room = len < ETH_ZLEN ? ETH_ZLEN : len;
-	struct rxbuf *rb = len <= 0xffff ? malloc(sizeof(*rb) + room) : NULL;
+	struct rxbuf *rb = len <= 0xffff && !fault_fail(&fault_rx_alloc) ? malloc(sizeof(*rb) + room) : NULL;
 	if (rb) {
 		uint8_t *d = (uint8_t *)(rb + 1), *w = d;
 		for (int i = 0; i < nfrags; i++) {

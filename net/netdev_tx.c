@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "kernel/fault.h"
 #include "lwip/prot/ip.h"
 #include "lwip/tcp.h"
 #include "net/netdev_priv.h"
@@ -113,7 +114,7 @@ void netdev_tx_drain(struct netdev_state *st)
 			pbuf_free(p);
 		} else {
 			st->txq[st->txq_head] = keep;
-			int err = dev->ops->xmit(dev, &req);
+			int err = fault_fail(&fault_tx_ring) ? -EIO : dev->ops->xmit(dev, &req);
 			if (err == -ENOSPC)
 				return; /* ring full: stays queued until completions free it */
 			if (err) {

@@ -28,7 +28,7 @@ HOST_PURE_OBJS := $(patsubst %.c,$(B)/host/pure/%.o,$(HOST_TEST_SRCS))
 HOST_KLIBC_OBJS := $(patsubst %.c,$(B)/host/klibc/%.o,$(HOST_KLIBC_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(B)/host/%.o,$(UNIT_SRCS))
 TUNING_GEN_OBJS := $(B)/host/docs/tuning_gen.o $(B)/host/pure/kernel/sysctl.o \
-	$(B)/host/pure/kernel/sysctl_table.o $(B)/host/pure/kernel/cmdline.o $(B)/host/tests/unit/compat.o
+	$(B)/host/pure/kernel/sysctl_table.o $(B)/host/pure/kernel/fault.o $(B)/host/pure/kernel/cmdline.o $(B)/host/tests/unit/compat.o
 
 $(B)/host/pure/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -33,6 +33,11 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 uint32_t net_rand32(void);
 void net_lwip_assert(const char *msg, const char *file, int line);
+/* lwIP's heap (MEM_LIBC_MALLOC) is the kernel's, through debug.fail_lwip_alloc. */
+void *net_lwip_malloc(size_t n);
+void *net_lwip_calloc(size_t n, size_t size);
+#define mem_clib_malloc net_lwip_malloc
+#define mem_clib_calloc net_lwip_calloc
 
 #define LWIP_PLATFORM_DIAG(x) do { printk x; } while (0)
 #define LWIP_PLATFORM_ASSERT(x) net_lwip_assert(x, __FILE__, __LINE__)

@@ -19,7 +19,7 @@ GLUE_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 GLUE_CFLAGS := -std=gnu11 -O1 -g $(GLUE_SAN) -fsanitize=fuzzer-no-link -Itests/glue -Itests/glue/shim \
 	-I. -Inet -I$(LWIP)/src/include -isystem $(B)/sysinc -include tests/unit/compat.h -MMD -MP
 GLUE_OWN_WARN := $(OWN_WARN) -Wno-unknown-warning-option
-GLUE_KERNEL_SRCS := kernel/sysctl.c kernel/sysctl_table.c kernel/cmdline.c kernel/console.c \
+GLUE_KERNEL_SRCS := kernel/sysctl.c kernel/sysctl_table.c kernel/fault.c kernel/cmdline.c kernel/console.c \
 	kernel/ledit.c kernel/cmds.c
 GLUE_SRCS := $(filter net/%.c,$(KERNEL_SRCS)) $(GLUE_KERNEL_SRCS) tests/unit/compat.c \
 	tests/glue/kernel.c tests/glue/fakedev.c tests/glue/world.c tests/glue/wire.c tests/glue/alloc.c

@@ -20,5 +20,6 @@ Suite *basic_suite(void);
 Suite *remote_suite(void);
 Suite *memory_suite(void);
 Suite *rxbuf_suite(void);
+Suite *fault_suite(void);
 
 #endif

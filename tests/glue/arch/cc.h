@@ -14,8 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define mem_clib_malloc malloc
-#define mem_clib_calloc calloc
+/* As the kernel's: through debug.fail_lwip_alloc (net/net.c). */
+void *net_lwip_malloc(size_t n);
+void *net_lwip_calloc(size_t n, size_t size);
+#define mem_clib_malloc net_lwip_malloc
+#define mem_clib_calloc net_lwip_calloc
 #define mem_clib_free free
 
 uint32_t net_rand32(void);
