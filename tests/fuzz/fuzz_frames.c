@@ -11,6 +11,9 @@
  *   2 segment                a TCP segment from one of 16 peers (below)
  *   3 n8                     the clock moves (n + 1) * 20 ms
  *   4 n8                     net.ipv4.tcp_syncookies = n % 3
+ *   5 a8 b8 c8               fault injection (kernel/fault.h): lwIP's heap,
+ *                            receive copies and transmit handovers fail
+ *                            a % 101, b % 101, c % 101 percent of the time
  * A segment: conn8 (peer port 40000 + conn % 8, host 10.0.2.2 or .3,
  * destination port 80, 7, 5001 or the closed 81 by conn >> 4), flags8,
  * seqmode8 + u32 (0: the peer's next sequence number, 1: absolute, 2:
@@ -25,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/fault.h"
 #include "kernel/sysctl.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/wire.h"
@@ -151,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	checked = glue_tx_count();
 	uint8_t frame[WIRE_MAX];
 	for (int ops = 0; in.n && ops < 256; ops++) {
-		switch (u8(&in) % 5) {
+		switch (u8(&in) % 6) {
 		case 0: {
 			size_t len = u16(&in) % 1600;
 			const uint8_t *b = bytes(&in, &len);
@@ -179,10 +183,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sysctl_set(sysctl_find("net.ipv4.tcp_syncookies"), v[u8(&in) % 3]);
 			break;
 		}
+		case 5:
+			fault_lwip_alloc.percent = u8(&in) % 101;
+			fault_rx_alloc.percent = u8(&in) % 101;
+			fault_tx_ring.percent = u8(&in) % 101;
+			break;
 		}
 		run_poll();
 	}
 	sysctl_set(sysctl_find("net.ipv4.tcp_syncookies"), "1");
+	fault_lwip_alloc.percent = fault_rx_alloc.percent = fault_tx_ring.percent = 0;
 	run_poll();
 	glue_quiesce();
 	checked = glue_tx_count();

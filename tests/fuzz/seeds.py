@@ -28,6 +28,10 @@ def cookies(v):
     return bytes([4, v])
 
 
+def faults(lwip, rx, tx):
+    return bytes([5, lwip, rx, tx])
+
+
 def connect(conn, dport_sel=0):
     c = conn | (dport_sel << 6)
     return seg(c, SYN, opts=MSS) + seg(c, ACK)
@@ -47,6 +51,8 @@ seeds = {
     "cookie_ack": cookies(2) + seg(6, SYN, opts=MSS + b"\x01\x03\x03\x07") + seg(6, ACK | PSH, GET) +
                   seg(7, ACK, seqmode=1, seq=99, ackmode=1, ack=12345678),
     "rst_and_closed_port": connect(8 - 8 + 0) + seg(0, RST) + seg(3 | 192, SYN, opts=MSS),
+    "http_under_faults": faults(10, 10, 10) + b"".join(connect(c) + seg(c, ACK | PSH, GET) + tick(5)
+                                                     for c in range(4)),
     "zero_window_echo": connect(1, 1) + seg(1 | 64, ACK | PSH, b"a" * 1000, wnd=0) + tick(100) +
                         seg(1 | 64, ACK, wnd=65535) + tick(100),
     "raw_arp_and_runt": bytes([0]) + struct.pack(">H", 42) + b"\xff" * 6 + b"\x52\x54\x00\xab\xcd\xef" +
