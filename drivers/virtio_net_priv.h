@@ -41,6 +41,7 @@ struct virtio_net {
 	void **rx_free;
 	int rx_nfree, rx_total, rx_cap, rx_posted;
 	int rx_lent;                      /* held by the stack (given in netdev_rx, not yet released) */
+	int rx_grow_failed;               /* the last page for more buffers could not be had */
 	struct netdev_rxfrag mrg[VNET_MRG_MAX];
 	int mrg_n, mrg_want;
 	unsigned mrg_flags;

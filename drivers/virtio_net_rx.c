@@ -36,6 +36,7 @@ static void *get_buffer(struct virtio_net *vn)
 		return NULL; /* debug.fail_rx_alloc: a refill failure, retried later */
 	if (!vn->rx_nfree && vn->rx_total + 2 <= vn->rx_cap) {
 		uint64_t page = pmm_alloc_pages(1);
+		vn->rx_grow_failed = !page;
 		if (!page)
 			return NULL;
 		for (int i = 0; i < (int)(PAGE_SIZE / VNET_RXBUF_SIZE); i++)
@@ -142,11 +143,14 @@ static int rx_one(struct virtio_net *vn, void *buf, uint32_t len)
 		bytes += vn->mrg[i].len;
 	vn->st.rx_packets++;
 	vn->st.rx_bytes += bytes;
-	/* Once the stack holds half the pool, it must copy and give buffers
-	 * back at once (netdev.h): the ring always has enough to refill. */
+	/* Once the stack holds half the pool, or memory ran out before the
+	 * pool could grow and the stack holds all but a ring's worth, it must
+	 * copy and give buffers back at once (netdev.h): the ring always has
+	 * enough to refill. */
 	vn->rx_lent += vn->mrg_n;
-	unsigned low = vn->rx_lent > vn->rx_cap / 2 ? NETDEV_RX_LOWBUF : 0;
-	netdev_rx(&vn->dev, vn->mrg, vn->mrg_n, vn->mrg_flags | low);
+	int low = vn->rx_lent > vn->rx_cap / 2 ||
+		  (vn->rx_grow_failed && vn->rx_total - vn->rx_lent < (int)vn->rxq.size);
+	netdev_rx(&vn->dev, vn->mrg, vn->mrg_n, vn->mrg_flags | (low ? NETDEV_RX_LOWBUF : 0));
 	vn->mrg_n = vn->mrg_want = 0;
 	return 1;
 }

@@ -27,6 +27,8 @@ void sysctl_init(void)
 		const struct sysctl *s = &sysctl_table[i];
 		if (s->type == SYSCTL_INT)
 			*(int *)s->data = (int)s->def;
+		else if (s->type == SYSCTL_INTVEC)
+			memcpy(s->data, s->defvec, (size_t)s->n * sizeof(int));
 		else
 			strlcpy(s->data, s->defstr ? s->defstr : "", s->max);
 	}
@@ -73,8 +75,43 @@ static int parse_int(const char *v, long *out)
 	return 0;
 }
 
+/* n whitespace-separated ints, each in [min, max], and nothing else. */
+static int parse_vec(const struct sysctl *s, const char *value, int *out)
+{
+	const char *p = value;
+	for (int i = 0; i < s->n; i++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		char word[24];
+		size_t len = 0;
+		while (p[len] && p[len] != ' ' && p[len] != '\t' && p[len] != '\n')
+			len++;
+		if (!len || len >= sizeof(word))
+			return -EINVAL;
+		memcpy(word, p, len);
+		word[len] = 0;
+		long v;
+		if (parse_int(word, &v) || v < s->min || v > s->max)
+			return -EINVAL;
+		out[i] = (int)v;
+		p += len;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	return *p ? -EINVAL : 0;
+}
+
 int sysctl_set(const struct sysctl *s, const char *value)
 {
+	if (s->type == SYSCTL_INTVEC) {
+		int v[8];
+		if (s->n > 8 || parse_vec(s, value, v))
+			return -EINVAL;
+		if (s->handler && s->handler(s, 0, value))
+			return -EINVAL;
+		memcpy(s->data, v, (size_t)s->n * sizeof(int));
+		return 0;
+	}
 	if (s->type == SYSCTL_INT) {
 		long v;
 		if (parse_int(value, &v) || v < s->min || v > s->max)
@@ -102,6 +139,14 @@ int sysctl_format(const struct sysctl *s, char *buf, size_t size)
 {
 	if (s->type == SYSCTL_INT)
 		return snprintf(buf, size, "%d", *(const int *)s->data);
+	if (s->type == SYSCTL_INTVEC) {
+		size_t n = 0;
+		for (int i = 0; i < s->n; i++) {
+			int k = snprintf(buf + n, n < size ? size - n : 0, "%s%d", i ? "\t" : "", ((const int *)s->data)[i]);
+			n += (size_t)k;
+		}
+		return (int)n;
+	}
 	return snprintf(buf, size, "%s", (const char *)s->data);
 }
 
@@ -390,6 +435,9 @@ void sysctl_doc_markdown(void)
 		const struct sysctl *s = &sysctl_table[i];
 		if (s->type == SYSCTL_INT)
 			con_printf("| `%s` | %ld | %ld to %ld | %s |\n", s->name, s->def, s->min, s->max, s->doc);
+		else if (s->type == SYSCTL_INTVEC)
+			con_printf("| `%s` | %s | %d values, each %ld to %ld | %s |\n", s->name, s->defstr, s->n,
+				   s->min, s->max, s->doc);
 		else
 			con_printf("| `%s` | `%s` | text | %s |\n", s->name, s->defstr ? s->defstr : "", s->doc);
 	}

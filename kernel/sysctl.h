@@ -13,6 +13,7 @@
 enum sysctl_type {
 	SYSCTL_INT,    /* int, checked against [min, max] */
 	SYSCTL_STRING, /* char[max], validated by the handler */
+	SYSCTL_INTVEC, /* int[n], each in [min, max]: Linux's vectors (tcp_mem), tab-separated */
 };
 
 struct sysctl {
@@ -26,6 +27,10 @@ struct sysctl {
 	/* Optional: called with the parsed value before it is stored; non-zero
 	 * refuses it (Invalid argument).  For knobs with side effects. */
 	int (*handler)(const struct sysctl *s, long v, const char *str);
+	/* INTVEC: how many ints, and the defaults (filled at boot where Linux
+	 * computes them from memory; defstr then says how). */
+	int n;
+	const int *defvec;
 };
 
 extern const struct sysctl sysctl_table[];
@@ -67,5 +72,6 @@ extern int sysctl_rp_filter_all, sysctl_rp_filter_default;
 extern int sysctl_arp_filter_all, sysctl_arp_filter_default;
 extern int sysctl_ip_default_ttl;
 extern int sysctl_panic_on_warn;
+extern int sysctl_tcp_mem[3], sysctl_tcp_mem_default[3];
 
 #endif

@@ -27,8 +27,13 @@ int sysctl_rp_filter_all, sysctl_rp_filter_default;
 int sysctl_arp_filter_all, sysctl_arp_filter_default;
 int sysctl_ip_default_ttl;
 int sysctl_panic_on_warn;
+int sysctl_tcp_mem[3], sysctl_tcp_mem_default[3]; /* pages; the default from memory at boot (net/tcp_mem.c) */
 
-#define INT(name, var, lo, hi, def, doc) { name, SYSCTL_INT, &var, lo, hi, def, NULL, doc, NULL }
+#define INT(name_, var, lo, hi, def_, doc_)                                              \
+	{ .name = name_, .type = SYSCTL_INT, .data = &var, .min = lo, .max = hi, .def = def_, .doc = doc_ }
+#define INTVEC(name_, arr, lo, hi, defs, defstr_, doc_)                                     \
+	{ .name = name_, .type = SYSCTL_INTVEC, .data = arr, .min = lo, .max = hi, .defstr = defstr_, \
+	  .doc = doc_, .n = sizeof(arr) / sizeof(arr[0]), .defvec = defs }
 
 const struct sysctl sysctl_table[] = {
 	INT("debug.fail_lwip_alloc", fault_lwip_alloc.percent, 0, 100, 0,
@@ -73,6 +78,9 @@ const struct sysctl sysctl_table[] = {
 	    "Sizes a listener's SYN queue at listen(): clamp(backlog, 8, this) + 1, rounded up to a power of two. Linux scales the default with memory (128 on small machines); docs/architecture.md compares newer Linux."),
 	INT("net.ipv4.tcp_max_tw_buckets", sysctl_tcp_max_tw_buckets, 0, INT_MAX, 4096,
 	    "Most connections in TIME-WAIT (60 s); past it a connection closes without one. Linux derives its default from memory."),
+	INTVEC("net.ipv4.tcp_mem", sysctl_tcp_mem, 1, INT_MAX, sysctl_tcp_mem_default,
+	       "from memory at boot, as Linux",
+	       "Pages TCP may hold in all connections' send, receive and out-of-order queues: low, pressure, high. Past pressure a connection holding more than 4 KiB each way takes no more (incoming data is dropped, TCPRcvQDrop) and out-of-order queues are dropped (OfoPruned), until TCP holds less than low; past high no connection takes more; the rest of memory stays for everything else. Linux's defaults: 3/4, 1 and 3/2 of a sixteenth of free memory at boot (at least 128 pages)."),
 	INT("net.ipv4.tcp_syncookies", sysctl_tcp_syncookies, 0, 2, 1,
 	    "SYN cookies (RFC 4987): 0 never (a full SYN queue drops SYNs), 1 when the SYN queue is full, 2 for every SYN."),
 };

@@ -194,6 +194,8 @@ static void show_ext(void)
 	named(x->tcp_req_qfull_do_cookies, "TCPReqQFullDoCookies");
 	named(x->tcp_req_qfull_drop, "TCPReqQFullDrop");
 	named(x->tcp_rcvq_drop, "TCPRcvQDrop");
+	named(x->tcp_memory_pressures, "TCPMemoryPressures");
+	opt(x->tcp_abort_on_memory, "connections aborted due to memory pressure");
 	con_printf("IpExt:\n");
 	named(lwip_stats.ip.lenerr, "InTruncatedPkts");
 	named(lwip_stats.ip.chkerr, "InCsumErrors");

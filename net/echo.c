@@ -7,7 +7,8 @@
  * they fit the send buffer, and are acknowledged to the client only once
  * written back: a client that does not read closes its own window, and
  * each byte is written exactly once (tcp_write queues all of a piece or
- * none of it).
+ * none of it).  Under TCP memory pressure (net/tcp_mem.h) a connection
+ * holds at most TCP_MEM_MIN bytes each way.
  */
 #include <stdlib.h>
 
@@ -16,6 +17,7 @@
 #include "lwip/tcp.h"
 #include "net/listen.h"
 #include "net/rxq.h"
+#include "net/tcp_mem.h"
 
 #define ECHO_PORT 7
 #define ECHO_BACKLOG 128
@@ -55,7 +57,7 @@ static err_t echo_run(struct echo_conn *c)
 	const uint8_t *data;
 	size_t n;
 	while ((n = rxq_peek(&c->rx, &data)) > 0) {
-		u16_t room = tcp_sndbuf(c->pcb);
+		size_t room = tcp_mem_send_room(c->pcb);
 		if (n > room)
 			n = room;
 		if (!n || tcp_write(c->pcb, data, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK)
@@ -85,6 +87,8 @@ static err_t echo_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err
 		c->fin = 1;
 	else if (err != ERR_OK)
 		pbuf_free(p);
+	else if (!tcp_mem_may_receive(c->rx.len))
+		return ERR_MEM; /* lwIP keeps it and drops what follows until we take it */
 	else
 		rxq_add(&c->rx, p);
 	return echo_run(c);

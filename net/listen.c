@@ -22,6 +22,7 @@
 #include "net/listen_size.h"
 #include "net/lwip_hooks.h"
 #include "net/netstat.h"
+#include "net/tcp_mem.h"
 
 #define COOKIE_TAG 1UL /* ext-arg data: a cookie connection, not on the SYN queue */
 
@@ -160,6 +161,8 @@ static err_t queued_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 		pbuf_free(p);
 		return ERR_OK;
 	}
+	if (!tcp_mem_may_receive(q->data.len))
+		return ERR_MEM; /* lwIP keeps it and drops what follows until accepted */
 	rxq_add(&q->data, p);
 	rxq_compact(&q->data); /* held until accepted: off the driver's buffers */
 	return ERR_OK;

@@ -22,6 +22,7 @@
 #include "net/net.h"
 #include "net/siphash.h"
 #include "net/tcp_isn.h"
+#include "net/tcp_mem.h"
 
 void netdev_init(void);
 
@@ -124,6 +125,7 @@ void net_init(void)
 
 void net_start(void)
 {
+	tcp_mem_init();
 	int a = random_get(isn_secret, sizeof(isn_secret));
 	int b = random_get(rand_key, sizeof(rand_key));
 	if (a || b)

@@ -26,6 +26,7 @@
 #include "net/napi.h"
 #include "net/net.h"
 #include "net/netdev_priv.h"
+#include "net/tcp_mem.h"
 #include "netif/ethernet.h"
 
 #define COUNTER(f, name, help) { name, offsetof(struct netdev_state, f), help }
@@ -182,6 +183,7 @@ static int net_poll(void)
 		if (net_lwip_assert_pending)
 			net_lwip_assert_settle();
 	}
+	tcp_mem_relieve();
 	uint64_t t2 = rdtsc();
 	cyc.timers += t2 - t1;
 	int restart = 0;

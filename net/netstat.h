@@ -19,6 +19,8 @@ extern struct netstat_ext {
 	uint64_t tcp_rcv_collapsed;        /* TCPRcvCollapsed: queued pbufs copied into compact ones */
 	uint64_t tcp_rcvq_drop;            /* TCPRcvQDrop: received data dropped, no memory to queue it */
 	uint64_t ofo_pruned;               /* OfoPruned: out-of-order queues dropped under memory pressure */
+	uint64_t tcp_memory_pressures;     /* TCPMemoryPressures: times TCP entered memory pressure */
+	uint64_t tcp_abort_on_memory;      /* TCPAbortOnMemory: connections reset to give memory back */
 } netstat_ext;
 
 /* Linux's CurrEstab: connections in ESTABLISHED or CLOSE_WAIT. */

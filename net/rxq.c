@@ -12,6 +12,8 @@
 #define RXQ_PBUFS_MAX 8 /* more queued pbufs than this are compacted */
 #define RXQ_CHUNK 1984  /* payload of a compacted pbuf: with its header, the heap's 2 KiB class */
 
+size_t rxq_bytes_total;
+
 static void append(struct rxq *q, struct pbuf *p)
 {
 	p->next = NULL;
@@ -22,6 +24,7 @@ static void append(struct rxq *q, struct pbuf *p)
 		q->head = p;
 	q->tail = p;
 	q->len += p->len;
+	rxq_bytes_total += p->len;
 	q->npbufs++;
 	if (netdev_pbuf_lent(p))
 		q->lent++;
@@ -107,6 +110,7 @@ void rxq_consume(struct rxq *q, size_t n)
 	if (n > q->len)
 		n = q->len;
 	q->len -= (uint32_t)n;
+	rxq_bytes_total -= n;
 	while (n) {
 		size_t here = (size_t)(q->head->len - q->off);
 		if (n < here) {
@@ -153,7 +157,7 @@ void rxq_compact(struct rxq *q)
 	}
 	netstat_ext.tcp_rcv_collapsed += q->npbufs;
 	rxq_free(q);
-	*q = fresh;
+	*q = fresh; /* the same bytes: fresh counted them into rxq_bytes_total, q's free took them out */
 }
 
 void rxq_splice(struct rxq *dst, struct rxq *src)
@@ -179,6 +183,7 @@ void rxq_splice(struct rxq *dst, struct rxq *src)
 
 void rxq_free(struct rxq *q)
 {
+	rxq_bytes_total -= q->len;
 	while (q->head)
 		drop_head(q);
 	rxq_init(q);

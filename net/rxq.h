@@ -31,6 +31,9 @@ struct rxq {
 	uint16_t off;             /* bytes of head already consumed */
 };
 
+/* Bytes in all receive queues (net/tcp_mem.c counts them as TCP's). */
+extern size_t rxq_bytes_total;
+
 static inline void rxq_init(struct rxq *q)
 {
 	*q = (struct rxq){ 0 };

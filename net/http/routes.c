@@ -10,6 +10,7 @@
 
 #include "net/http/http.h"
 #include "net/http/server_priv.h"
+#include "net/tcp_mem.h"
 
 static const char index_page[] =
 	"<!DOCTYPE html>\n"
@@ -53,7 +54,7 @@ int http_stream_more(struct http_conn *c)
 {
 	while (c->stream_off < c->stream_len) {
 		uint64_t left = c->stream_len - c->stream_off;
-		size_t room = tcp_sndbuf(c->pcb);
+		size_t room = tcp_mem_send_room(c->pcb);
 		if (tcp_sndqueuelen(c->pcb) + 4 >= TCP_SND_QUEUELEN)
 			room = 0;
 		size_t chunk = left < room ? left : room;

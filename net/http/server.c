@@ -22,6 +22,7 @@
 #include "net/http/server_priv.h"
 #include "net/listen.h"
 #include "net/net.h"
+#include "net/tcp_mem.h"
 
 struct http_stats http_stats;
 struct http_config http_config = { .port = 80, .header_timeout = 60, .keepalive_timeout = 65 };
@@ -221,10 +222,11 @@ static void consume(struct http_conn *c, size_t n)
 	rxq_consume(&c->rx, n);
 }
 
-/* Room for another small response and its headers? */
+/* Room for another small response and its headers (less under TCP
+ * memory pressure: net/tcp_mem.h)? */
 static int can_send(struct http_conn *c)
 {
-	return tcp_sndbuf(c->pcb) >= 2048 && tcp_sndqueuelen(c->pcb) + 8 < TCP_SND_QUEUELEN;
+	return tcp_mem_send_room(c->pcb) >= 2048 && tcp_sndqueuelen(c->pcb) + 8 < TCP_SND_QUEUELEN;
 }
 
 static void handle_error(struct http_conn *c, int status)
@@ -324,6 +326,8 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		c->peer_closed = 1;
 		return conn_run(c);
 	}
+	if (!tcp_mem_may_receive(c->rx.len))
+		return ERR_MEM; /* lwIP keeps it and drops what follows until we take it */
 	c->last_ms = time_ms();
 	rxq_add(&c->rx, p);
 	return conn_run(c);

@@ -202,7 +202,8 @@ static int refuse_bad(const struct sysctl *s, long v, const char *str)
 START_TEST(handler_int)
 {
 	int var = 4;
-	const struct sysctl s = { "test.even", SYSCTL_INT, &var, 0, 100, 4, NULL, "doc", refuse_odd };
+	const struct sysctl s = { .name = "test.even", .type = SYSCTL_INT, .data = &var, .max = 100, .def = 4,
+				  .doc = "doc", .handler = refuse_odd };
 	ck_assert_int_eq(sysctl_set(&s, "10"), 0);
 	ck_assert_int_eq(var, 10);
 	ck_assert_int_eq(handler_calls, 1);
@@ -220,7 +221,8 @@ END_TEST
 START_TEST(string_knob)
 {
 	char val[8] = "x";
-	const struct sysctl s = { "test.str", SYSCTL_STRING, val, 0, sizeof(val), 0, "fq", "doc", refuse_bad };
+	const struct sysctl s = { .name = "test.str", .type = SYSCTL_STRING, .data = val, .max = sizeof(val),
+				  .defstr = "fq", .doc = "doc", .handler = refuse_bad };
 	char buf[16];
 	ck_assert_int_eq(sysctl_set(&s, "codel\n"), 0);
 	ck_assert_str_eq(val, "codel");
@@ -241,7 +243,8 @@ START_TEST(string_knob_long)
 {
 	/* A buffer bigger than the parser's own: too long is refused, not copied. */
 	static char val[1024];
-	const struct sysctl s = { "test.long", SYSCTL_STRING, val, 0, sizeof(val), 0, NULL, "doc", NULL };
+	const struct sysctl s = { .name = "test.long", .type = SYSCTL_STRING, .data = val, .max = sizeof(val),
+				  .doc = "doc" };
 	static char in[1000];
 	memset(in, 'a', sizeof(in) - 1);
 	ck_assert_int_eq(sysctl_set(&s, in), -EINVAL);
@@ -730,6 +733,33 @@ START_TEST(apply_text_api)
 }
 END_TEST
 
+/* A vector (net.ipv4.tcp_mem): exactly n ints, each in bounds, shown
+ * tab-separated as Linux shows them; anything else changes nothing. */
+START_TEST(int_vector)
+{
+	const struct sysctl *s = sysctl_find("net.ipv4.tcp_mem");
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(sysctl_set(s, "10 20\t30"), 0);
+	ck_assert_int_eq(sysctl_tcp_mem[0], 10);
+	ck_assert_int_eq(sysctl_tcp_mem[2], 30);
+	char v[64];
+	sysctl_format(s, v, sizeof(v));
+	ck_assert_str_eq(v, "10\t20\t30");
+	ck_assert_int_eq(sysctl_set(s, "1 2"), -EINVAL);
+	ck_assert_int_eq(sysctl_set(s, "1 2 3 4"), -EINVAL);
+	ck_assert_int_eq(sysctl_set(s, "1 0 3"), -EINVAL);
+	ck_assert_int_eq(sysctl_set(s, "1 x 3"), -EINVAL);
+	ck_assert_int_eq(sysctl_set(s, ""), -EINVAL);
+	ck_assert_int_eq(sysctl_tcp_mem[1], 20);
+	con_reset();
+	ck_assert_int_eq(SYSCTL("net.ipv4.tcp_mem=5 6 7"), 0);
+	ck_assert_str_eq(con_text(), "net.ipv4.tcp_mem = 5 6 7\n"); /* procps echoes what was written */
+	con_reset();
+	ck_assert_int_eq(SYSCTL("net.ipv4.tcp_mem"), 0);
+	ck_assert_str_eq(con_text(), "net.ipv4.tcp_mem = 5\t6\t7\n");
+}
+END_TEST
+
 /* Linux's sysctl.NAME=VALUE on the kernel command line: other words are
  * left alone; a name or value that does not take is said, as Linux says it. */
 START_TEST(apply_cmdline)
@@ -841,6 +871,7 @@ Suite *sysctl_suite(void)
 	tcase_add_test(tc, load_long_line);
 	tcase_add_test(tc, apply_text_api);
 	tcase_add_test(tc, apply_cmdline);
+	tcase_add_test(tc, int_vector);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -125,7 +125,9 @@ void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *f, int nfrags, un
 	}
 	EXPECT_OP(pos, ==, x->len);
 	/* Past half the pool held by the stack, the driver asks it to copy. */
-	unsigned low = nheld + nfrags > R.vn.rx_cap / 2 ? NETDEV_RX_LOWBUF : 0;
+	unsigned low = nheld + nfrags > R.vn.rx_cap / 2 ||
+				(R.vn.rx_grow_failed && R.vn.rx_total - (nheld + nfrags) < (int)R.vn.rxq.size)
+			? NETDEV_RX_LOWBUF : 0;
 	EXPECT_OP(flags, ==, (x->flags & (VALID | PARTIAL) ? NETDEV_RX_CSUM_VALID : 0u) | low);
 	memcpy(last_frag, f, sizeof(*f) * nfrags);
 	last_nfrags = nfrags;
