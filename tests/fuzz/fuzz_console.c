@@ -1,0 +1,90 @@
+/*
+ * Fuzz target: console command lines through console_run() (word
+ * splitting, quoting, every CONSOLE_CMD's argument parser) in the booted
+ * glue world.  The input is up to 16 lines ('\n'-separated), each cut to
+ * CONSOLE_LINE_MAX - 1 bytes as the line editor holds it; any byte may
+ * appear (nagare.rc lines can carry what the editor refuses).  Lines whose
+ * first word is panic-test, poweroff or reboot are skipped: they end the
+ * machine on purpose (in the glue world they abort).  Ping is answered by
+ * the peer, and Ctrl-C is typed once a line has waited 5 s of fake time
+ * (glue_restore_arm).  Checks beyond the sanitizers: what a command
+ * printed ends with a newline; a failing command printed something and,
+ * sysctl apart (procps sets each good argument), changed nothing; after
+ * the input, glue_restore() brings the booted state back and finds every
+ * pool idle.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/param.h"
+#include "tests/glue/glue.h"
+
+#define MAX_LINES 16
+#define WAIT_BUDGET_MS 5000
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	glue_restore_init();
+	return 0;
+}
+
+static int first_word_is(const char *line, const char *word)
+{
+	char copy[CONSOLE_LINE_MAX], *argv[CONSOLE_ARGV_MAX + 1];
+	snprintf(copy, sizeof(copy), "%s", line);
+	return cmdline_split(copy, argv, CONSOLE_ARGV_MAX) > 0 && !strcmp(argv[0], word);
+}
+
+static void run_line(const char *s, size_t n)
+{
+	if (n > CONSOLE_LINE_MAX - 1)
+		n = CONSOLE_LINE_MAX - 1;
+	char *line = malloc(n + 1); /* exactly: a read past the line is caught */
+	memcpy(line, s, n);
+	line[n] = 0;
+	if (glue_restore_skips(line)) {
+		free(line);
+		return;
+	}
+	glue_restore_mark();
+	int sysctl = first_word_is(line, "sysctl");
+	glue_console_clear();
+	glue_restore_arm(WAIT_BUDGET_MS);
+	int status = console_run(line);
+	glue_restore_disarm();
+	if (status && !glue_console()[0]) {
+		fprintf(stderr, "fuzz_console: status %d and nothing printed\n", status);
+		abort();
+	}
+	const char *out = glue_console();
+	size_t outlen = strlen(out);
+	if (outlen && out[outlen - 1] != '\n') {
+		fprintf(stderr, "fuzz_console: the output's last line has no newline:\n%s\n", out);
+		abort();
+	}
+	if (status && !sysctl && glue_restore_changed()) {
+		fprintf(stderr, "fuzz_console: status %d, yet the line changed the state above; it printed:\n%s",
+			status, glue_console());
+		abort();
+	}
+	free(line);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t pos = 0;
+	for (int lines = 0; pos < size && lines < MAX_LINES; lines++) {
+		const uint8_t *nl = memchr(data + pos, '\n', size - pos);
+		size_t n = nl ? (size_t)(nl - data) - pos : size - pos;
+		run_line((const char *)data + pos, n);
+		pos += n + 1;
+	}
+	glue_restore();
+	return 0;
+}
