@@ -44,11 +44,13 @@ fuzz: $(addprefix fuzz-,$(FUZZ_TARGETS))
 FUZZ_DICT_nagare_rc := tests/fuzz/console.dict
 fuzz_dict = $(firstword $(FUZZ_DICT_$(1)) $(wildcard tests/fuzz/$(1).dict))
 
+# Each target runs in its own directory: libFuzzer's -jobs write
+# fuzz-JOB.log there, and two targets at once must not share one.
 fuzz-%: $(B)/fuzz/%
-	@mkdir -p $(B)/fuzz/corpus/$*
-	cd $(B)/fuzz && ./$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
-		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) -artifact_prefix=crash-$*- \
+	@mkdir -p $(B)/fuzz/corpus/$* $(B)/fuzz/run/$*
+	cd $(B)/fuzz/run/$* && ../../$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) -artifact_prefix=../../crash-$*- \
 		$(if $(call fuzz_dict,$*),-dict=$(abspath $(call fuzz_dict,$*))) \
-		corpus/$* $(abspath tests/fuzz/corpus/$*) 2>&1 | tail -25
+		../../corpus/$* $(abspath tests/fuzz/corpus/$*) 2>&1 | tail -25
 
 -include $(B)/fuzz/*.d

@@ -3,7 +3,8 @@
  * splitting, quoting, every CONSOLE_CMD's argument parser) in the booted
  * glue world.  The input is up to 16 lines ('\n'-separated), each cut to
  * CONSOLE_LINE_MAX - 1 bytes as the line editor holds it; any byte may
- * appear (nagare.rc lines can carry what the editor refuses).  Lines whose
+ * appear (nagare.rc lines can carry what the editor refuses).  The peer
+ * holds an echo and an HTTP connection open while the lines run.  Lines whose
  * first word is panic-test, poweroff or reboot are skipped: they end the
  * machine on purpose (in the glue world they abort).  Ping is answered by
  * the peer, and Ctrl-C is typed once a line has waited 5 s of fake time
@@ -22,6 +23,7 @@
 #include "kernel/console.h"
 #include "kernel/param.h"
 #include "tests/glue/glue.h"
+#include "tests/glue/wire.h"
 
 #define MAX_LINES 16
 #define WAIT_BUDGET_MS 5000
@@ -31,7 +33,24 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	glue_restore_init();
+	glue_restore(); /* the first input starts where every later one does */
 	return 0;
+}
+
+/* Live connections for the commands to act on (ss shows them, ip addr
+ * del and http stop end them): an echo session with data in flight and
+ * an HTTP request half sent. */
+static void connect_peers(void)
+{
+	struct wire_peer echo = { 0 }, web = { 0 };
+	if (wire_peer_connect(&echo, 40007, 7) || wire_peer_connect(&web, 40080, 80))
+		abort();
+	wire_peer_send(&echo, WIRE_PSH, "hello", 5);
+	wire_peer_send(&web, WIRE_PSH, "GET / HTTP/1.1\r\nHo", 18);
+	glue_poll();
+	wire_peer_free(&echo);
+	wire_peer_free(&web);
+	glue_tx_clear();
 }
 
 static int first_word_is(const char *line, const char *word)
@@ -79,6 +98,7 @@ static void run_line(const char *s, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t pos = 0;
+	connect_peers();
 	for (int lines = 0; pos < size && lines < MAX_LINES; lines++) {
 		const uint8_t *nl = memchr(data + pos, '\n', size - pos);
 		size_t n = nl ? (size_t)(nl - data) - pos : size - pos;

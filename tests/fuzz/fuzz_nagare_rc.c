@@ -23,6 +23,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	glue_restore_init();
+	glue_restore(); /* the first input starts where every later one does */
 	return 0;
 }
 
