@@ -413,6 +413,32 @@ static int cmd_route(int argc, char **argv)
 
 /* ---- ip neigh ----------------------------------------------------------- */
 
+/* "flush [dev] DEV": a word more is an error, and nothing is flushed. */
+static int neigh_flush(int argc, char **argv)
+{
+	struct netdev *dev = NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *name = argv[i];
+		if (!strcmp(name, "dev")) {
+			if (++i == argc) {
+				con_printf("Command line is not complete. Try option \"help\"\n");
+				return 1;
+			}
+			name = argv[i];
+		}
+		if (dev)
+			return garbage(argv[i]);
+		if (!(dev = find_dev(name)))
+			return 1;
+	}
+	if (!dev) {
+		con_printf("Flush requires arguments.\n");
+		return 1;
+	}
+	etharp_cleanup_netif(netdev_netif(dev));
+	return 0;
+}
+
 static int cmd_neigh(int argc, char **argv)
 {
 	if (argc == 0 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list") || !strcmp(argv[0], "ls")) {
@@ -431,19 +457,8 @@ static int cmd_neigh(int argc, char **argv)
 		}
 		return 0;
 	}
-	if (!strcmp(argv[0], "flush")) {
-		struct netdev *dev = NULL;
-		if (argc >= 3 && !strcmp(argv[1], "dev"))
-			dev = find_dev(argv[2]);
-		else if (argc == 2)
-			dev = find_dev(argv[1]);
-		else
-			con_printf("Flush requires arguments.\n");
-		if (!dev)
-			return 1;
-		etharp_cleanup_netif(netdev_netif(dev));
-		return 0;
-	}
+	if (!strcmp(argv[0], "flush"))
+		return neigh_flush(argc - 1, argv + 1);
 	con_printf("Command \"%s\" is unknown, try \"ip neigh help\".\n", argv[0]);
 	return 1;
 }

@@ -13,6 +13,7 @@ int main(void)
 	setenv("CK_FORK", "no", 0);
 	glue_boot();
 	SRunner *sr = srunner_create(basic_suite());
+	srunner_add_suite(sr, console_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

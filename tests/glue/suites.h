@@ -7,5 +7,6 @@
 #include <check.h>
 
 Suite *basic_suite(void);
+Suite *console_suite(void);
 
 #endif
