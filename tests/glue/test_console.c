@@ -3,6 +3,7 @@
  * kept fixed (a bad line prints one error and changes nothing), and the
  * restore step they rely on (tests/glue/restore.c).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "lwip/etharp.h"
@@ -57,6 +58,32 @@ START_TEST(neigh_flush_extra_word_flushes_nothing)
 }
 END_TEST
 
+START_TEST(addr_add_zero_names_the_prefix)
+{
+	ck_assert_int_eq(glue_cmd("ip addr del 10.0.2.15/24 dev eth0"), 0);
+	ck_assert_int_eq(glue_cmd("ip addr add dev eth0 0/8"), 1);
+	ck_assert_str_eq(glue_console(), "Error: any valid prefix is expected rather than \"0/8\".\n");
+}
+END_TEST
+
+START_TEST(route_gateway_must_be_a_unicast_neighbour)
+{
+	static const char *const bad[] = { "10.0.2.15", "10.0.2.255", "0.0.0.0", "127.0.0.1", "224.0.0.1",
+					   "255.255.255.255", "10.0.3.1" };
+	ck_assert_int_eq(glue_cmd("ip route del default"), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char line[64];
+		snprintf(line, sizeof(line), "ip route add default via %s", bad[i]);
+		ck_assert_int_eq(glue_cmd(line), 1);
+		ck_assert_msg(!strcmp(glue_console(), "Error: Nexthop has invalid gateway.\n"), "%s: %s", line,
+			      glue_console());
+	}
+	glue_cmd("ip route");
+	ck_assert(!strstr(glue_console(), "default"));
+	ck_assert_int_eq(glue_cmd("ip route add default via 10.0.2.2 dev eth0"), 0);
+}
+END_TEST
+
 START_TEST(restore_puts_back_what_lines_change)
 {
 	static const char *const lines_[] = {
@@ -95,6 +122,8 @@ Suite *console_suite(void)
 	TCase *tc = tcase_create("console");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, neigh_flush_extra_word_flushes_nothing);
+	tcase_add_test(tc, addr_add_zero_names_the_prefix);
+	tcase_add_test(tc, route_gateway_must_be_a_unicast_neighbour);
 	tcase_add_test(tc, restore_puts_back_what_lines_change);
 	tcase_add_test(tc, ping_ends_at_the_operators_ctrl_c);
 	suite_add_tcase(s, tc);
