@@ -84,6 +84,14 @@ START_TEST(route_gateway_must_be_a_unicast_neighbour)
 }
 END_TEST
 
+START_TEST(http_start_on_a_taken_port_says_why)
+{
+	ck_assert_int_eq(glue_cmd("http stop"), 0);
+	ck_assert_int_eq(glue_cmd("http start 7"), 1);
+	ck_assert_str_eq(glue_console(), "http: cannot listen on port 7: Address already in use\n");
+}
+END_TEST
+
 START_TEST(restore_puts_back_what_lines_change)
 {
 	static const char *const lines_[] = {
@@ -124,6 +132,7 @@ Suite *console_suite(void)
 	tcase_add_test(tc, neigh_flush_extra_word_flushes_nothing);
 	tcase_add_test(tc, addr_add_zero_names_the_prefix);
 	tcase_add_test(tc, route_gateway_must_be_a_unicast_neighbour);
+	tcase_add_test(tc, http_start_on_a_taken_port_says_why);
 	tcase_add_test(tc, restore_puts_back_what_lines_change);
 	tcase_add_test(tc, ping_ends_at_the_operators_ctrl_c);
 	suite_add_tcase(s, tc);
