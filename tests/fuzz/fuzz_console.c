@@ -1,19 +1,12 @@
 /*
- * Fuzz target: console command lines through console_run() (word
- * splitting, quoting, every CONSOLE_CMD's argument parser) in the booted
- * glue world.  The input is up to 16 lines ('\n'-separated), each cut to
- * CONSOLE_LINE_MAX - 1 bytes as the line editor holds it; any byte may
- * appear (nagare.rc lines can carry what the editor refuses).  The peer
- * holds an echo and an HTTP connection open while the lines run.  Lines whose
- * first word is panic-test, poweroff or reboot are skipped: they end the
- * machine on purpose (in the glue world they abort).  Ping is answered by
- * the peer, and Ctrl-C is typed once a line has waited 5 s of fake time
- * (glue_restore_arm).  Checks beyond the sanitizers: what a command
- * printed ends with a newline; a failing command printed something and,
- * sysctl apart (procps sets each good argument), changed nothing; after
- * the input, glue_restore() brings the booted state back and finds every
- * pool idle; the event loop settles between lines (glue_poll aborts a
- * loop that never does).
+ * Fuzz target: up to 16 console lines ('\n'-separated, any byte, each cut
+ * to CONSOLE_LINE_MAX - 1) through console_run() in the booted world, the
+ * peer holding an echo and an HTTP connection open.  glue_restore_skips:
+ * panic-test, poweroff, reboot (they end the machine on purpose), iperf -c
+ * (lwiperf's use after free).  The peer answers ping; Ctrl-C comes after
+ * 5 s of fake time.  Checks: output ends with a newline; a failing command
+ * printed something and, sysctl apart (procps sets each good argument),
+ * changed nothing; the loop settles; glue_restore() finds the booted state.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -2,12 +2,10 @@
  * Fuzz target: a whole nagare.rc through console_run_script
  * (kernel/console.c) in the booted glue world, as the boot runs it:
  * comments, blank and over-long lines, CR LF endings, any command.  Lines
- * whose first word is panic-test, poweroff or reboot are blanked first:
- * they end the machine on purpose (in the glue world they abort).  Ping
- * is answered by the peer, and Ctrl-C is typed once the script has
- * waited 5 s of fake time (glue_restore_arm).  Checks beyond the
- * sanitizers: glue_restore() brings the booted state back and finds
- * every pool idle.
+ * glue_restore_skips refuses (panic-test, poweroff, reboot, iperf -c) are
+ * blanked first.  The peer answers ping, and Ctrl-C comes once the
+ * script has waited 5 s of fake time (glue_restore_arm).  Checks beyond
+ * the sanitizers: glue_restore() finds the booted state, every pool idle.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,14 +1,12 @@
 /*
- * The return to the booted state for the console's fuzz targets
- * (tests/glue/glue.h): glue_restore_init() records what glue_boot and the
- * default nagare.rc set up; glue_restore() puts back everything a console
- * line can change (sysctls, eth0's address, route, link, MTU and
- * txqueuelen, the HTTP server, the ARP cache, the kernel log, the random
- * generator), checks it took, then glue_quiesce()s.  While a command
- * runs, a loop hook plays the operator and the peer: Ctrl-C once the
- * command has waited its budget of fake time, echo replies (some
- * duplicated, dropped or corrupted) and Destination Host Unreachable from
- * 10.0.2.2 (RFC 792), so ping's receive path runs too.
+ * The booted state, recorded and put back (tests/glue/glue.h):
+ * glue_restore_init() records what glue_boot and the default nagare.rc
+ * set up; glue_restore() restores all a console line can change (sysctls,
+ * eth0's address, route, link, MTU, txqueuelen, the HTTP server, ARP, the
+ * kernel log, the random generator), quiesces and checks it took.  While
+ * a command runs, a loop hook plays the operator (Ctrl-C after a budget of
+ * fake time) and the peer 10.0.2.2: echo replies, some duplicated, lost or
+ * corrupted, and Destination Host Unreachable (RFC 792) for the rest.
  */
 #include <stdio.h>
 #include <stdlib.h>
