@@ -187,8 +187,9 @@ static void show_addr(struct netdev *dev)
 	con_printf("       valid_lft forever preferred_lft forever\n");
 }
 
-/* "A/N dev D": parsed, or an iproute2 error printed. */
-static int parse_addr_dev(int argc, char **argv, uint32_t *ip, int *len, struct netdev **dev)
+/* "A/N dev D": parsed (*text is A/N as typed), or an iproute2 error printed. */
+static int parse_addr_dev(int argc, char **argv, uint32_t *ip, int *len, struct netdev **dev,
+			  const char **text)
 {
 	const char *prefix = NULL;
 	*dev = NULL;
@@ -224,6 +225,7 @@ static int parse_addr_dev(int argc, char **argv, uint32_t *ip, int *len, struct 
 		con_printf("Not enough information: \"dev\" argument is required.\n");
 		return -1;
 	}
+	*text = prefix;
 	return 0;
 }
 
@@ -232,7 +234,8 @@ static int addr_add(int argc, char **argv)
 	uint32_t ip;
 	int len;
 	struct netdev *dev;
-	if (parse_addr_dev(argc, argv, &ip, &len, &dev))
+	const char *prefix;
+	if (parse_addr_dev(argc, argv, &ip, &len, &dev, &prefix))
 		return 1;
 	struct netif *nif = netdev_netif(dev);
 	if (!ip4_addr_isany_val(*netif_ip4_addr(nif))) {
@@ -245,7 +248,7 @@ static int addr_add(int argc, char **argv)
 		return 1;
 	}
 	if (ip == 0) {
-		con_printf("Error: any valid prefix is expected rather than \"%s\".\n", argv[0]);
+		con_printf("Error: any valid prefix is expected rather than \"%s\".\n", prefix);
 		return 1;
 	}
 	ip4_addr_t a, m;
@@ -260,7 +263,8 @@ static int addr_del(int argc, char **argv)
 	uint32_t ip;
 	int len;
 	struct netdev *dev;
-	if (parse_addr_dev(argc, argv, &ip, &len, &dev))
+	const char *prefix;
+	if (parse_addr_dev(argc, argv, &ip, &len, &dev, &prefix))
 		return 1;
 	struct netif *nif = netdev_netif(dev);
 	if (ip4_addr_isany_val(*netif_ip4_addr(nif)) || host(netif_ip4_addr(nif)) != ip ||
@@ -325,6 +329,26 @@ static int route_show(void)
 	return 0;
 }
 
+/* The device (dev, if given) with a connected subnet that holds gw as a
+ * unicast neighbour: not our own address, not the subnet's broadcast, not
+ * 0/8, loopback, multicast or limited broadcast (Linux's
+ * fib_check_nh_v4_gw wants RTN_UNICAST).  NULL if there is none. */
+static struct netdev *gateway_dev(uint32_t gw, struct netdev *dev)
+{
+	if ((gw >> 24) == 0 || (gw >> 24) == 127 || (gw >> 28) >= 0xe)
+		return NULL;
+	for (int i = 0; i < netdev_count(); i++) {
+		struct netif *nif = netdev_netif(netdev_get(i));
+		uint32_t ip = host(netif_ip4_addr(nif)), mask = host(netif_ip4_netmask(nif));
+		if (!ip || (ip & mask) != (gw & mask) || (dev && dev != netdev_get(i)))
+			continue;
+		if (gw == ip || (inet_masklen(mask) < 31 && (gw | mask) == 0xffffffffu))
+			return NULL;
+		return netdev_get(i);
+	}
+	return NULL;
+}
+
 static int route_change(int add, int argc, char **argv)
 {
 	if (argc < 1) {
@@ -373,17 +397,7 @@ static int route_change(int add, int argc, char **argv)
 		con_printf("Error: a default route needs \"via GATEWAY\".\n");
 		return 1;
 	}
-	/* The gateway must be on a connected subnet (of dev, if given). */
-	struct netdev *via = NULL;
-	for (int i = 0; i < netdev_count(); i++) {
-		struct netif *nif = netdev_netif(netdev_get(i));
-		uint32_t mask = host(netif_ip4_netmask(nif));
-		if (!ip4_addr_isany_val(*netif_ip4_addr(nif)) && (host(netif_ip4_addr(nif)) & mask) == (gw & mask) &&
-		    (!dev || dev == netdev_get(i))) {
-			via = netdev_get(i);
-			break;
-		}
-	}
+	struct netdev *via = gateway_dev(gw, dev);
 	if (!via) {
 		con_printf("Error: Nexthop has invalid gateway.\n");
 		return 1;
@@ -413,6 +427,32 @@ static int cmd_route(int argc, char **argv)
 
 /* ---- ip neigh ----------------------------------------------------------- */
 
+/* "flush [dev] DEV": a word more is an error, and nothing is flushed. */
+static int neigh_flush(int argc, char **argv)
+{
+	struct netdev *dev = NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *name = argv[i];
+		if (!strcmp(name, "dev")) {
+			if (++i == argc) {
+				con_printf("Command line is not complete. Try option \"help\"\n");
+				return 1;
+			}
+			name = argv[i];
+		}
+		if (dev)
+			return garbage(argv[i]);
+		if (!(dev = find_dev(name)))
+			return 1;
+	}
+	if (!dev) {
+		con_printf("Flush requires arguments.\n");
+		return 1;
+	}
+	etharp_cleanup_netif(netdev_netif(dev));
+	return 0;
+}
+
 static int cmd_neigh(int argc, char **argv)
 {
 	if (argc == 0 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list") || !strcmp(argv[0], "ls")) {
@@ -431,19 +471,8 @@ static int cmd_neigh(int argc, char **argv)
 		}
 		return 0;
 	}
-	if (!strcmp(argv[0], "flush")) {
-		struct netdev *dev = NULL;
-		if (argc >= 3 && !strcmp(argv[1], "dev"))
-			dev = find_dev(argv[2]);
-		else if (argc == 2)
-			dev = find_dev(argv[1]);
-		else
-			con_printf("Flush requires arguments.\n");
-		if (!dev)
-			return 1;
-		etharp_cleanup_netif(netdev_netif(dev));
-		return 0;
-	}
+	if (!strcmp(argv[0], "flush"))
+		return neigh_flush(argc - 1, argv + 1);
 	con_printf("Command \"%s\" is unknown, try \"ip neigh help\".\n", argv[0]);
 	return 1;
 }

@@ -281,11 +281,14 @@ int listen_open(uint16_t port, int backlog, listen_ready_fn ready, void *arg, st
 		tcp_abort(pcb);
 		return -EADDRINUSE;
 	}
-	struct tcp_pcb *lp = tcp_listen(pcb);
+	err_t err;
+	struct tcp_pcb *lp = tcp_listen_with_backlog_and_err(pcb, TCP_DEFAULT_LISTEN_BACKLOG, &err);
 	if (!lp) {
+		/* SO_REUSEADDR lets the bind through; listen refuses a second
+		 * listener on the port (ERR_USE), as Linux's listen() does. */
 		free(l);
 		tcp_abort(pcb);
-		return -ENOMEM;
+		return err == ERR_USE ? -EADDRINUSE : -ENOMEM;
 	}
 	l->lpcb = (struct tcp_pcb_listen *)lp;
 	l->port = port;

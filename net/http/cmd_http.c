@@ -2,6 +2,7 @@
  * The `http` console command: start the server, show its state and
  * routes, set its timeouts.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,8 +51,10 @@ static int cmd_http(int argc, char **argv)
 			con_printf("http: invalid port '%s'\n", argv[2]);
 			return 1;
 		}
-		if (http_listen((uint16_t)v)) {
-			con_printf("http: cannot listen on port %ld\n", v);
+		int err = http_listen((uint16_t)v);
+		if (err) {
+			con_printf("http: cannot listen on port %ld: %s\n", v,
+				   err == -EADDRINUSE ? "Address already in use" : "Cannot allocate memory");
 			return 1;
 		}
 		printk("http: listening on TCP port %ld\n", v);

@@ -5,7 +5,8 @@
 #
 #   make fuzz                 every target for FUZZ_SECONDS (60) each, from its
 #                             seeds; what it finds new goes to $(B)/fuzz/corpus/NAME
-#   make fuzz-NAME            one target (FUZZ_SECONDS, FUZZ_JOBS as libFuzzer's -jobs)
+#   make fuzz-NAME            one target (FUZZ_SECONDS, FUZZ_JOBS as libFuzzer's -jobs;
+#                             tests/fuzz/NAME.dict, if there is one, as its -dict)
 #   make check-fuzz           (make check) replays every seed in tests/fuzz/corpus/NAME
 #                             and every crash reproducer in tests/fuzz/crashes/NAME once
 #
@@ -39,10 +40,17 @@ check-fuzz: $(FUZZ_BINS)
 
 fuzz: $(addprefix fuzz-,$(FUZZ_TARGETS))
 
+# A target's dictionary: tests/fuzz/NAME.dict, or the one FUZZ_DICT_NAME names.
+FUZZ_DICT_nagare_rc := tests/fuzz/console.dict
+fuzz_dict = $(firstword $(FUZZ_DICT_$(1)) $(wildcard tests/fuzz/$(1).dict))
+
+# Each target runs in its own directory: libFuzzer's -jobs write
+# fuzz-JOB.log there, and two targets at once must not share one.
 fuzz-%: $(B)/fuzz/%
-	@mkdir -p $(B)/fuzz/corpus/$*
-	cd $(B)/fuzz && ./$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
-		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) -artifact_prefix=crash-$*- \
-		corpus/$* $(abspath tests/fuzz/corpus/$*) 2>&1 | tail -25
+	@mkdir -p $(B)/fuzz/corpus/$* $(B)/fuzz/run/$*
+	cd $(B)/fuzz/run/$* && ../../$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+		-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) -artifact_prefix=../../crash-$*- \
+		$(if $(call fuzz_dict,$*),-dict=$(abspath $(call fuzz_dict,$*))) \
+		../../corpus/$* $(abspath tests/fuzz/corpus/$*) 2>&1 | tail -25
 
 -include $(B)/fuzz/*.d

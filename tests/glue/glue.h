@@ -24,6 +24,9 @@ extern const uint8_t glue_mac[6], glue_peer_mac[6];
  * iperf on 5001, HTTP on 80).  The peer's ARP entry is made static so
  * frames flow at once. */
 void glue_boot(void);
+/* Every sysctl as the world boots them: the table's defaults, then its
+ * command line (sysctl.kernel.panic_on_warn=1, as the tests boot). */
+void glue_sysctl_defaults(void);
 /* Runs the event loop until no hook reports work (bounded: aborts past
  * 100000 rounds, which would be a hang). */
 void glue_poll(void);
@@ -82,6 +85,34 @@ const char *glue_dmesg(void);
 void glue_dmesg_clear(void);
 /* Bytes uart_getc() hands out (not copied: keep them alive). */
 void glue_uart_type(const char *s, size_t n);
+
+/* ---- back to the booted state (restore.c) ---- */
+/* glue_boot(), then records the state it booted in (once). */
+void glue_restore_init(void);
+/* Puts back everything a console line can change: sysctls to their
+ * defaults, eth0's address, netmask, default route, link, MTU and
+ * txqueuelen as the default nagare.rc set them, the HTTP server (port,
+ * queues as sized at boot, not paused, timeouts), the ARP cache (only the
+ * peer's static entry), the kernel log and the random generator; then
+ * glue_quiesce(), and aborts if any of it is not as it booted. */
+void glue_restore(void);
+/* While console commands run: the peer 10.0.2.2 answers ICMP echo
+ * requests (and reports other destinations unreachable), and Ctrl-C is
+ * typed once budget_ms of fake time have passed, ending a command that
+ * waits (ping).  glue_restore() disarms it. */
+void glue_restore_arm(uint64_t budget_ms);
+void glue_restore_disarm(void);
+/* glue_restore_mark() records the state glue_restore() puts back;
+ * glue_restore_changed() prints (stderr) what differs from the mark and
+ * returns nonzero if anything does: a failing command must change nothing. */
+void glue_restore_mark(void);
+int glue_restore_changed(void);
+/* 1 if the line's first word is a command that ends the machine on
+ * purpose (panic-test, poweroff, reboot: in the glue world they abort), so
+ * the console targets skip the line; a longer line is judged by its
+ * first CONSOLE_LINE_MAX - 1 bytes.  Also 1 for "iperf -c HOST" until
+ * lwIP's lwiperf is patched: its sessions end in a use after free. */
+int glue_restore_skips(const char *line);
 
 /* ---- kernel.c internals the harness uses ---- */
 void glue_clock_add_ns(uint64_t ns);

@@ -21,5 +21,6 @@ Suite *remote_suite(void);
 Suite *memory_suite(void);
 Suite *rxbuf_suite(void);
 Suite *fault_suite(void);
+Suite *console_suite(void);
 
 #endif

@@ -41,13 +41,20 @@ static void record_idle(void)
 	idle_mem = lwip_stats.mem.used;
 }
 
+/* The world boots as the integration tests boot the kernel: with
+ * sysctl.kernel.panic_on_warn=1 on its command line. */
+void glue_sysctl_defaults(void)
+{
+	sysctl_init();
+	sysctl_apply_cmdline("sysctl.kernel.panic_on_warn=1");
+}
+
 void glue_boot(void)
 {
 	if (booted)
 		return;
 	booted = 1;
-	sysctl_init();
-	sysctl_panic_on_warn = 1; /* as the tests boot the kernel */
+	glue_sysctl_defaults();
 	net_init();
 	fakedev_register();
 	net_start();
