@@ -75,8 +75,15 @@ deps:
 	@$(MAKE) --no-print-directory lwip
 
 # After the packages: the fetch needs apt-get, tar with xz, and patch.
+# The tree is fetched again when the patch set changes, by content, so a
+# patch removed or put back with an old date counts too.
+LWIP_SUM := third_party/lwip-patches.sha256
+$(LWIP_SUM): FORCE
+	@mkdir -p third_party
+	@sha256sum net/lwip/fetch.sh $(LWIP_PATCHES) > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 lwip: $(LWIP_STAMP)
-$(LWIP_STAMP): net/lwip/fetch.sh $(LWIP_PATCHES)
+$(LWIP_STAMP): $(LWIP_SUM)
 	@command -v apt-get >/dev/null || { echo "lwip: apt-get is needed to fetch lwIP" >&2; exit 1; }
 	@net/lwip/fetch.sh $(LWIP)
 	@touch $@

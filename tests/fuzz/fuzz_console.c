@@ -2,8 +2,8 @@
  * Fuzz target: up to 16 console lines ('\n'-separated, any byte, each cut
  * to CONSOLE_LINE_MAX - 1) through console_run() in the booted world, the
  * peer holding an echo and an HTTP connection open.  glue_restore_skips:
- * panic-test, poweroff, reboot (they end the machine on purpose), iperf -c
- * (lwiperf's use after free).  The peer answers ping; Ctrl-C comes after
+ * panic-test, poweroff, reboot (they end the machine on purpose).  The
+ * peer answers ping; Ctrl-C comes after
  * 5 s of fake time.  Checks: output ends with a newline; a failing command
  * printed something and, sysctl apart (procps sets each good argument),
  * changed nothing; the loop settles; glue_restore() finds the booted state.

@@ -2,7 +2,7 @@
  * Fuzz target: a whole nagare.rc through console_run_script
  * (kernel/console.c) in the booted glue world, as the boot runs it:
  * comments, blank and over-long lines, CR LF endings, any command.  Lines
- * glue_restore_skips refuses (panic-test, poweroff, reboot, iperf -c) are
+ * glue_restore_skips refuses (panic-test, poweroff, reboot) are
  * blanked first.  The peer answers ping, and Ctrl-C comes once the
  * script has waited 5 s of fake time (glue_restore_arm).  Checks beyond
  * the sanitizers: glue_restore() finds the booted state, every pool idle.

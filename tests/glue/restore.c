@@ -109,10 +109,6 @@ int glue_restore_skips(const char *line)
 	int argc = cmdline_split(copy, argv, CONSOLE_ARGV_MAX);
 	if (argc < 1)
 		return 0;
-	/* Until lwIP's lwiperf is patched: every client session ends in
-	 * lwiperf_tcp_err, which uses the pcb lwIP has already freed. */
-	if (!strcmp(argv[0], "iperf") && argc == 3 && !strcmp(argv[1], "-c"))
-		return 1;
 	return !strcmp(argv[0], "panic-test") || !strcmp(argv[0], "poweroff") || !strcmp(argv[0], "reboot");
 }
 

@@ -215,6 +215,34 @@ START_TEST(arp_runt_dropped)
 }
 END_TEST
 
+/* `iperf -c` to a host that answers the SYN with a reset: lwIP frees the
+ * pcb around lwiperf's error callback, which then closed it again and
+ * reported from it (ASan: heap-use-after-free, then a double free in
+ * tcp_pcb_remove; found by fuzz_console).  Patch 0011: the session ends,
+ * reported as aborted, and nothing is touched twice. */
+START_TEST(iperf_client_refused)
+{
+	int n0 = glue_tx_count();
+	glue_dmesg_clear();
+	ck_assert_int_eq(glue_cmd("iperf -c 10.0.2.2"), 0);
+	glue_poll();
+	struct wire_parsed syn = { 0 };
+	for (int i = n0; i < glue_tx_count() && !syn.tcp; i++) {
+		size_t len;
+		const uint8_t *f = glue_tx_frame(i, &len);
+		if (wire_parse(f, len, &syn) || !syn.tcp || syn.flags != WIRE_SYN || syn.dport != 5001)
+			syn.tcp = 0;
+	}
+	ck_assert(syn.tcp);
+	struct wire_tcp rst = { GLUE_PEER_IP, GLUE_IP, 5001, syn.sport, 0, syn.seq + 1, WIRE_RST | WIRE_ACK, 0,
+				NULL, 0, NULL, 0 };
+	wire_tcp_send(&rst);
+	glue_poll();
+	ck_assert_ptr_nonnull(strstr(glue_dmesg(), "iperf: "));
+	glue_quiesce();
+}
+END_TEST
+
 Suite *remote_suite(void)
 {
 	Suite *s = suite_create("remote");
@@ -225,5 +253,6 @@ Suite *remote_suite(void)
 	glue_add_test(s, echo_partial_write_once);
 	glue_add_test(s, bad_cookie_ack_gets_rst);
 	glue_add_test(s, arp_runt_dropped);
+	glue_add_test(s, iperf_client_refused);
 	return s;
 }
