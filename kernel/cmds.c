@@ -19,6 +19,7 @@
 #include "kernel/printk.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
+#include "net/net.h"
 
 #define LOAD_INT(x) ((x) >> 11)
 #define LOAD_FRAC(x) LOAD_INT(((x) & ((1UL << 11) - 1)) * 100)
@@ -104,6 +105,7 @@ static int cmd_free(int argc, char **argv)
 		   p.total - p.free, p.free, p.kernel);
 	con_printf("Heap:   %lu bytes in %lu blocks, %lu pages held, %lu failed allocations\n", h.bytes,
 		   h.blocks, h.pages, h.failures);
+	net_meminfo();
 	return 0;
 }
 CONSOLE_CMD(free, "free", cmd_free, "free", "memory: pages and heap in use (KiB)");

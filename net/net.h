@@ -13,6 +13,10 @@ void net_start(void);
 /* A layer that runs inside lwIP input times itself into *tsc (TSC cycles);
  * /proc/net/cycles shows it as stack_input.NAME.  Up to 4; again: no-op. */
 void net_cycles_part(const char *name, const uint64_t *tsc);
+/* `free`'s network lines (net/meminfo.c). */
+void net_meminfo(void);
+/* lwIP's pool names in memp_t order. */
+extern const char *const net_pool_names[];
 /* Failed lwIP assertions (net/net.c).  After each frame lwIP took in and
  * after its timers: the connection one concerned is dropped. */
 extern uint64_t net_lwip_asserts;

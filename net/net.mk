@@ -10,5 +10,5 @@ KERNEL_SRCS += net/cmd_ethtool.c net/cmd_netstat.c net/cmd_softnet.c net/cmd_pin
 KERNEL_SRCS += net/http/parser.c net/http/server.c net/http/routes.c net/http/sbuf.c net/http/cmd_http.c net/http/metrics.c net/listen.c net/syncookie_tcp.c net/cmd_ss.c \
 	net/http/metrics_lwip.c
 HOST_TEST_SRCS += net/http/parser.c
-KERNEL_SRCS += net/syncookie.c net/listen_size.c net/rxq.c net/tcp_mem.c
+KERNEL_SRCS += net/syncookie.c net/listen_size.c net/rxq.c net/tcp_mem.c net/meminfo.c
 HOST_TEST_SRCS += net/syncookie.c net/listen_size.c

@@ -127,11 +127,6 @@ static const struct {
 	P(err, "lwIP: other errors."),         P(cachehit, "lwIP: cache hits."),
 };
 
-/* Pool names in memp_t order, from the list lwIP builds its pools from. */
-static const char *const pool_names[MEMP_MAX] = {
-#define LWIP_MEMPOOL(name, num, size, desc) #name,
-#include "lwip/priv/memp_std.h"
-};
 
 #define POOL(f, t, h) { "nagare_lwip_memp_" f, t, h }
 static const struct {
@@ -182,7 +177,7 @@ void metrics_lwip(struct sbuf *b)
 		metrics_family(b, pool_fields[f].name, pool_fields[f].type, pool_fields[f].help);
 		for (int i = 0; i < MEMP_MAX; i++) {
 			if (lwip_stats.memp[i])
-				metrics_label_sample(b, pool_fields[f].name, "pool", pool_names[i],
+				metrics_label_sample(b, pool_fields[f].name, "pool", net_pool_names[i],
 						     pool_value(lwip_stats.memp[i], f));
 		}
 	}

@@ -25,11 +25,6 @@ void fakedev_register(void);
 int fakedev_pending(void);
 extern const char glue_default_rc[];
 
-static const char *const pool_name[MEMP_MAX] = {
-#define LWIP_MEMPOOL(name, num, size, desc) #name,
-#include "lwip/priv/memp_std.h"
-};
-
 static int booted;
 static u32_t idle_memp[MEMP_MAX];
 static mem_size_t idle_mem;
@@ -128,7 +123,7 @@ static void check_idle(void)
 	int bad = 0;
 	for (int i = 0; i < MEMP_MAX; i++) {
 		if (memp_pools[i]->stats->used != idle_memp[i]) {
-			fprintf(stderr, "glue: pool %s holds %u, %u when idle\n", pool_name[i],
+			fprintf(stderr, "glue: pool %s holds %u, %u when idle\n", net_pool_names[i],
 				(unsigned)memp_pools[i]->stats->used, (unsigned)idle_memp[i]);
 			bad = 1;
 		}
