@@ -202,6 +202,8 @@ static void http_server_metrics(struct sbuf *b)
 	metrics_one(b, "nagare_http_connections", "gauge", "HTTP connections open.", s->conns_now);
 	metrics_one(b, "nagare_http_connections_failed_total", "counter",
 		    "HTTP connections refused: no memory.", s->conns_failed);
+	metrics_one(b, "nagare_http_resets_nomem_total", "counter",
+		    "HTTP connections reset: no memory to queue a response.", s->resets_nomem);
 	metrics_one(b, "nagare_http_requests_total", "counter", "HTTP requests parsed.", s->requests);
 	metrics_family(b, "nagare_http_responses_total", "counter", "HTTP responses by status class.");
 	for (int i = 1; i <= 5; i++)

@@ -60,8 +60,10 @@ static const char *http_date(void)
 static int out(struct http_conn *c, const void *data, size_t len, int copy, int more)
 {
 	u8_t flags = (copy ? TCP_WRITE_FLAG_COPY : 0) | (more ? TCP_WRITE_FLAG_MORE : 0);
-	if (tcp_write(c->pcb, data, (u16_t)len, flags) != ERR_OK)
+	if (tcp_write(c->pcb, data, (u16_t)len, flags) != ERR_OK) {
+		c->write_failed = 1; /* conn_serve resets: a response cannot be skipped */
 		return -1;
+	}
 	http_stats.bytes_out += len;
 	return 0;
 }
@@ -213,6 +215,23 @@ static err_t conn_close(struct http_conn *c)
 	return ret;
 }
 
+/* A response could not be queued (no memory, or debug.fail_lwip_alloc):
+ * answers must go out in order, so the connection is reset and the
+ * client asks again on a new one.  Returns ERR_ABRT. */
+static err_t conn_reset(struct http_conn *c)
+{
+	struct tcp_pcb *pcb = c->pcb;
+	http_stats.resets_nomem++;
+	tcp_arg(pcb, NULL);
+	tcp_recv(pcb, NULL);
+	tcp_sent(pcb, NULL);
+	tcp_err(pcb, NULL);
+	tcp_poll(pcb, NULL, 0);
+	tcp_abort(pcb);
+	conn_free(c);
+	return ERR_ABRT;
+}
+
 /* Takes n consumed bytes off the front of the receive queue. */
 static void consume(struct http_conn *c, size_t n)
 {
@@ -287,12 +306,16 @@ static err_t conn_serve(struct http_conn *c)
 		http_stats.requests++;
 		if (r != HTTP_PARSE_DONE) {
 			handle_error(c, r);
+			if (c->write_failed)
+				return conn_reset(c);
 			continue;
 		}
 		c->keep_alive = c->parser.keep_alive;
 		c->head_only = c->parser.method == HTTP_HEAD;
 		c->body_left = c->parser.content_length;
 		http_route(c);
+		if (c->write_failed)
+			return conn_reset(c);
 		http_parser_init(&c->parser);
 		if (!c->keep_alive)
 			c->close_after = 1; /* RFC 9112 9.6: close after this response */

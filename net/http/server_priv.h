@@ -28,6 +28,7 @@ struct http_conn {
 	struct rxq rx;            /* received, not yet parsed */
 	uint8_t keep_alive, head_only, close_after, streaming;
 	uint8_t peer_closed;      /* the client sent FIN: answer what came, then close */
+	uint8_t write_failed;     /* a response could not be queued (no memory): reset */
 	uint64_t body_left;       /* request body bytes still to skip */
 	uint64_t stream_off, stream_len; /* /bytes/N, or a generated body in gen */
 	struct sbuf gen;
