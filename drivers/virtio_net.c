@@ -89,7 +89,7 @@ static void stats(struct netdev *dev, void (*emit)(const char *name, uint64_t v)
 	emit("rx_queue_0_refill_failures", s->refill_failures);
 	emit("rx_queue_0_buffers_posted", vn->rx_posted);
 	emit("rx_queue_0_buffers_total", vn->rx_total);
-	emit("rx_queue_0_buffers_lent", (uint64_t)vn->rx_lent);
+	emit("rx_queue_0_buffers_lent", (uint64_t)vnet_rx_lent(vn));
 	emit("tx_queue_0_packets", s->tx_packets);
 	emit("tx_queue_0_bytes", s->tx_bytes);
 	emit("tx_queue_0_kicks", s->tx_kicks);

@@ -40,8 +40,9 @@ struct virtio_net {
 	/* receive buffers: in the ring, held by the stack, or here */
 	void **rx_free;
 	int rx_nfree, rx_total, rx_cap, rx_posted;
-	int rx_lent;                      /* held by the stack (given in netdev_rx, not yet released) */
 	int rx_grow_failed;               /* the last page for more buffers could not be had */
+	int rx_lowmark;                   /* rx_cap / 2: lent past it, frames go flagged NETDEV_RX_LOWBUF */
+	unsigned rx_low;                  /* NETDEV_RX_LOWBUF or 0, for this poll's frames */
 	struct netdev_rxfrag mrg[VNET_MRG_MAX];
 	int mrg_n, mrg_want;
 	unsigned mrg_flags;
@@ -57,6 +58,8 @@ int vnet_rx_init(struct virtio_net *vn);
 void vnet_rx_refill(struct virtio_net *vn);
 int vnet_poll(struct netdev *dev, int budget);
 int vnet_rx_pending(struct netdev *dev);
+/* Buffers the stack holds now. */
+int vnet_rx_lent(const struct virtio_net *vn);
 void vnet_rx_release(struct netdev *dev, void *buf);
 int vnet_tx_init(struct virtio_net *vn);
 int vnet_xmit(struct netdev *dev, const struct netdev_txreq *req);

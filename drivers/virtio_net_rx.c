@@ -21,6 +21,7 @@
 int vnet_rx_init(struct virtio_net *vn)
 {
 	vn->rx_cap = vn->rxq.size * VNET_RXBUF_PER_RING;
+	vn->rx_lowmark = vn->rx_cap / 2;
 	size_t bytes = vn->rx_cap * sizeof(void *);
 	vn->rx_free = (void **)pmm_alloc_pages((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
 	if (!vn->rx_free)
@@ -72,7 +73,6 @@ void vnet_rx_refill(struct virtio_net *vn)
 void vnet_rx_release(struct netdev *dev, void *buf)
 {
 	struct virtio_net *vn = dev->priv;
-	vn->rx_lent--;
 	vn->rx_free[vn->rx_nfree++] = buf;
 	/* An empty ring gets no interrupt to trigger a refill: ask for a poll. */
 	if (vn->rx_posted < vn->rxq.size / 2)
@@ -143,14 +143,7 @@ static int rx_one(struct virtio_net *vn, void *buf, uint32_t len)
 		bytes += vn->mrg[i].len;
 	vn->st.rx_packets++;
 	vn->st.rx_bytes += bytes;
-	/* Once the stack holds half the pool, or memory ran out before the
-	 * pool could grow and the stack holds all but a ring's worth, it must
-	 * copy and give buffers back at once (netdev.h): the ring always has
-	 * enough to refill. */
-	vn->rx_lent += vn->mrg_n;
-	int low = vn->rx_lent > vn->rx_cap / 2 ||
-		  (vn->rx_grow_failed && vn->rx_total - vn->rx_lent < (int)vn->rxq.size);
-	netdev_rx(&vn->dev, vn->mrg, vn->mrg_n, vn->mrg_flags | (low ? NETDEV_RX_LOWBUF : 0));
+	netdev_rx(&vn->dev, vn->mrg, vn->mrg_n, vn->mrg_flags | vn->rx_low);
 	vn->mrg_n = vn->mrg_want = 0;
 	return 1;
 }
@@ -177,10 +170,24 @@ int vnet_rx_pending(struct netdev *dev)
 	return 1;
 }
 
+int vnet_rx_lent(const struct virtio_net *vn)
+{
+	/* A buffer is free, in the ring, part of a frame being gathered, or the stack's. */
+	return vn->rx_total - vn->rx_nfree - vn->rx_posted - vn->mrg_n;
+}
+
 int vnet_poll(struct netdev *dev, int budget)
 {
 	struct virtio_net *vn = dev->priv;
 	vn->st.napi_polls++;
+	/* Once the stack holds half the pool, or memory ran out before the
+	 * pool could grow and the stack holds all but a ring's worth, it must
+	 * copy this poll's frames and give their buffers back at once
+	 * (netdev.h): the ring always has enough to refill.  Decided once a
+	 * poll: a poll adds at most a budget's worth. */
+	int lent = vnet_rx_lent(vn);
+	vn->rx_low = lent > vn->rx_lowmark || (vn->rx_grow_failed && vn->rx_total - lent < (int)vn->rxq.size)
+			     ? NETDEV_RX_LOWBUF : 0;
 	if (vn->cfg_changed) {
 		vn->cfg_changed = 0;
 		vnet_check_link(vn);

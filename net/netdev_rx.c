@@ -57,9 +57,33 @@ static void rxbuf_free(struct pbuf *p)
 	rb->dev->ops->rx_release(rb->dev, rb);
 }
 
+/* Short copies come from a free list of fixed slots (a pop and a push,
+ * where the heap's malloc and free cost some 90 instructions a frame):
+ * at most NETDEV_COPY_POOL_MAX slots are kept, more go back to the heap. */
+#define SLOT 384 /* bytes: the rxbuf header and a copybreak-sized frame */
+_Static_assert(NETDEV_RX_COPYBREAK + 64 <= SLOT, "a short frame fits a slot");
+
+struct slot {
+	struct slot *next;
+};
+static struct slot *slots;
+static int nslots;
+
 static void copy_free(struct pbuf *p)
 {
 	free(p);
+}
+
+static void slot_free(struct pbuf *p)
+{
+	if (nslots >= NETDEV_COPY_POOL_MAX) {
+		free(p);
+		return;
+	}
+	struct slot *s = (struct slot *)p;
+	s->next = slots;
+	slots = s;
+	nslots++;
 }
 
 int netdev_pbuf_lent(const struct pbuf *p)
@@ -68,26 +92,49 @@ int netdev_pbuf_lent(const struct pbuf *p)
 	       ((const struct pbuf_custom *)p)->custom_free_function == rxbuf_free;
 }
 
-/* The frame's bytes in one heap buffer of their size, zero-padded to
- * ETH_ZLEN: lwIP reads a few header bytes before it checks a length
- * (ip4_input's version and length fields), and those stay inside the
- * copy.  The driver's buffers go back to it whether or not the copy
- * succeeded. */
+/* The frame's bytes in one buffer of its own (a slot, or the heap for a
+ * long one), zero-padded to ETH_ZLEN: lwIP reads a few header bytes before
+ * it checks a length (ip4_input's version and length fields), and those
+ * stay inside the copy.  A PBUF_RAM-typed custom pbuf, so lwIP may write
+ * headers in front of the payload it is given (an echo reply goes back in
+ * the request's own buffer).  The driver's buffers go back to it whether
+ * or not the copy succeeded. */
 static struct rxbuf *copy_frame(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags,
 				uint32_t len)
 {
 	uint32_t room = len < ETH_ZLEN ? ETH_ZLEN : len;
-	struct rxbuf *rb = len <= 0xffff && !fault_fail(&fault_rx_alloc) ? malloc(sizeof(*rb) + room) : NULL;
-	if (rb) {
-		uint8_t *d = (uint8_t *)(rb + 1), *w = d;
-		for (int i = 0; i < nfrags; i++) {
-			memcpy(w, (const uint8_t *)frags[i].buf + frags[i].off, frags[i].len);
-			w += frags[i].len;
+	struct rxbuf *rb = NULL;
+	void (*release)(struct pbuf *p) = slot_free;
+	if (fault_fail(&fault_rx_alloc) || len > 0xffff) {
+		rb = NULL;
+	} else if (sizeof(*rb) + room <= SLOT) {
+		if (slots) {
+			rb = (struct rxbuf *)slots;
+			slots = slots->next;
+			nslots--;
+		} else {
+			rb = malloc(SLOT);
 		}
-		memset(w, 0, room - len);
+	} else {
+		rb = malloc(sizeof(*rb) + room);
+		release = copy_free;
+	}
+	if (rb) {
+		uint8_t *d = (uint8_t *)(rb + 1);
+		if (nfrags == 1) {
+			memcpy(d, (const uint8_t *)frags[0].buf + frags[0].off, len);
+		} else {
+			uint8_t *w = d;
+			for (int i = 0; i < nfrags; i++) {
+				memcpy(w, (const uint8_t *)frags[i].buf + frags[i].off, frags[i].len);
+				w += frags[i].len;
+			}
+		}
+		if (room > len)
+			memset(d + len, 0, room - len);
 		rb->dev = NULL;
-		rb->pc.custom_free_function = copy_free;
-		pbuf_alloced_custom(PBUF_RAW, (u16_t)len, PBUF_REF, &rb->pc, d, (u16_t)len);
+		rb->pc.custom_free_function = release;
+		pbuf_alloced_custom(PBUF_RAW, (u16_t)len, PBUF_RAM, &rb->pc, d, (u16_t)len);
 	}
 	for (int i = 0; i < nfrags; i++)
 		dev->ops->rx_release(dev, frags[i].buf);

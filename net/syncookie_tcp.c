@@ -67,26 +67,31 @@ static u8_t *put32(u8_t *p, u32_t v)
 	return p + 4;
 }
 
-/* Sends a segment answering h (to its sender, ports swapped) without any
+/* A segment answering h (to its sender, ports swapped) without any
  * connection state: the cookie SYN-ACK and the reset for a bad cookie.
- * Counted as lwIP counts its own (OutSegs, OutRsts). */
-static int reply(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, u32_t seq, u32_t ack, u8_t flags,
-		 u16_t wnd, const u8_t *opts, u16_t optlen)
+ * reply_alloc gives the pbuf and where its optlen option bytes go;
+ * reply_send fills in the header and sends it, counted as lwIP counts its
+ * own (OutSegs, OutRsts). */
+static struct pbuf *reply_alloc(u16_t optlen, u8_t **opts)
 {
 	struct pbuf *p = pbuf_alloc(PBUF_IP, TCP_HLEN + optlen, PBUF_RAM);
-	if (!p)
-		return -1;
+	if (p)
+		*opts = (u8_t *)p->payload + TCP_HLEN;
+	return p;
+}
+
+static int reply_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, struct pbuf *p, u32_t seq,
+		      u32_t ack, u8_t flags, u16_t wnd)
+{
 	struct tcp_hdr *r = p->payload;
 	r->src = lwip_htons(h->dest); /* tcp_input left ports in host order */
 	r->dest = lwip_htons(h->src);
 	r->seqno = lwip_htonl(seq);
 	r->ackno = lwip_htonl(ack);
-	TCPH_HDRLEN_FLAGS_SET(r, (TCP_HLEN + optlen) / 4, flags);
+	TCPH_HDRLEN_FLAGS_SET(r, p->len / 4, flags);
 	r->wnd = lwip_htons(wnd);
 	r->chksum = 0;
 	r->urgp = 0;
-	if (optlen)
-		memcpy((u8_t *)r + TCP_HLEN, opts, optlen);
 	const ip_addr_t *src = ip_current_dest_addr(), *dst = ip_current_src_addr();
 	struct netif *netif = ip_route(src, dst);
 	int sent = -1;
@@ -120,7 +125,11 @@ void syncookie_tcp_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, co
 	int ts = o->has_ts;
 	if (!ts)
 		so.wscale_ok = so.sack_ok = 0; /* nowhere to keep them: none, as Linux */
-	u8_t opts[20], *op = opts;
+	int ws = so.wscale_ok;
+	u8_t *op;
+	struct pbuf *p = reply_alloc(4 + (ts ? 12 : 0) + (ws ? 4 : 0), &op);
+	if (!p)
+		return;
 	*op++ = 2, *op++ = 4, *op++ = so.mss >> 8, *op++ = so.mss & 0xff;
 	if (ts) {
 		*op++ = so.sack_ok ? 4 : 1, *op++ = so.sack_ok ? 2 : 1; /* SACK-permitted, or NOPs */
@@ -128,10 +137,10 @@ void syncookie_tcp_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, co
 		op = put32(op, syncookie_ts_make(sys_now(), &so));
 		op = put32(op, o->tsval);
 	}
-	if (so.wscale_ok)
+	if (ws)
 		*op++ = 1, *op++ = 3, *op++ = 3, *op++ = TCP_RCV_SCALE;
 	u16_t wnd = TCP_WND > 0xffff ? 0xffff : TCP_WND; /* never scaled in a SYN */
-	if (reply(lpcb, h, cookie, h->seqno + 1, TCP_SYN | TCP_ACK, wnd, opts, (u16_t)(op - opts)) == 0) {
+	if (reply_send(lpcb, h, p, cookie, h->seqno + 1, TCP_SYN | TCP_ACK, wnd) == 0) {
 		netstat_ext.syncookies_sent++;
 		last_sent_ns = time_ns();
 	}
@@ -147,7 +156,10 @@ struct tcp_pcb *syncookie_tcp_ack(struct listener *l, const struct tcp_hdr *h, c
 		netstat_ext.syncookies_failed++;
 		/* An ACK in LISTEN that opens nothing: <SEQ=SEG.ACK><CTL=RST>
 		 * (RFC 9293 3.10.7.1; Linux tcp_v4_send_reset, window 0). */
-		reply(l->lpcb, h, h->ackno, 0, TCP_RST, 0, NULL, 0);
+		u8_t *op;
+		struct pbuf *p = reply_alloc(0, &op);
+		if (p)
+			reply_send(l->lpcb, h, p, h->ackno, 0, TCP_RST, 0);
 		return NULL;
 	}
 	struct tcp_pcb *npcb = tcp_alloc(l->lpcb->prio);

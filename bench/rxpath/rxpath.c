@@ -50,10 +50,15 @@
 #include "lwip/stats.h"
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
+#include "kernel/fault.h"
+#include "kernel/loop.h"
+#include "kernel/pmm.h"
 #include "kernel/sysctl.h"
 #include "net/http/parser.h"
 #include "net/listen.h"
 #include "net/lwip_hooks.h"
+#include "net/napi.h"
+#include "net/netdev_priv.h"
 #include "net/netstat.h"
 #include "netif/ethernet.h"
 
@@ -125,11 +130,46 @@ u32_t net_tcp_isn(const ip_addr_t *local_ip, u16_t local_port, const ip_addr_t *
 	return 0x6e616761;
 }
 
-/* The sysctls lwIP and net/listen.c read, at Linux's defaults. */
+/* The sysctls lwIP, net/listen.c and net/netdev_rx.c read, at Linux's defaults. */
 int sysctl_tcp_fin_timeout = 60, sysctl_tcp_max_tw_buckets = 4096;
 int sysctl_somaxconn = 4096, sysctl_max_syn_backlog = 128, sysctl_tcp_syncookies = 1;
-int sysctl_tcp_abort_on_overflow;
+int sysctl_tcp_abort_on_overflow, sysctl_netdev_max_backlog = 1000;
+int sysctl_tcp_mem[3] = { 3048, 4066, 6096 }, sysctl_tcp_mem_default[3]; /* 256 MiB's */
 struct netstat_ext netstat_ext;
+struct softnet_stat softnet;
+int net_lwip_assert_pending;
+
+void net_lwip_assert_settle(void)
+{
+}
+
+/* lwIP's heap as the kernel's (net/net.c): the kernel heap behind the
+ * debug.fail_lwip_alloc check. */
+void *net_lwip_malloc(size_t n)
+{
+	return fault_fail(&fault_lwip_alloc) ? NULL : kheap_malloc(n);
+}
+
+void *net_lwip_calloc(size_t n, size_t size)
+{
+	return fault_fail(&fault_lwip_alloc) ? NULL : kheap_calloc(n, size);
+}
+
+void pmm_stats(struct pmm_stats *s)
+{
+	s->total = s->free = 65536;
+	s->kernel = 0;
+}
+
+void loop_register(const struct loop_hook *h)
+{
+	(void)h;
+}
+
+void con_printf(const char *fmt, ...)
+{
+	(void)fmt;
+}
 
 /* A clock that moves 1 us per call: cookies stay in one 64 s window. */
 uint64_t time_ns(void)
@@ -165,7 +205,10 @@ static uint16_t dev_avail, dev_used, doorbell;
 static unsigned long drv_frames, drv_errors, polls;
 static uint8_t frame1514[FRAME];
 
-void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *f, int nfrags, unsigned flags)
+void bench_netdev_rx(struct netdev *dev, const struct netdev_rxfrag *f, int nfrags, unsigned flags);
+void bench_netdev_rx_error(struct netdev *dev);
+
+void bench_netdev_rx(struct netdev *dev, const struct netdev_rxfrag *f, int nfrags, unsigned flags)
 {
 	(void)flags;
 	drv_frames++;
@@ -173,7 +216,7 @@ void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *f, int nfrags, un
 		vnet_rx_release(dev, f[i].buf);
 }
 
-void netdev_rx_error(struct netdev *dev)
+void bench_netdev_rx_error(struct netdev *dev)
 {
 	(void)dev;
 	drv_errors++;
@@ -278,7 +321,9 @@ struct rxbuf {
 
 static const uint8_t our_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 static const uint8_t peer_mac[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
-static struct netif nif;
+static struct netdev bdev;       /* for the rows through net/netdev_rx.c */
+static struct netdev_state bst;  /* its stack state: nif is its netif */
+#define nif bst.netif
 static struct rxbuf *rxfree[NRXBUF];
 static int nrxfree;
 static unsigned long out_frames, inputs, rx_bytes;
@@ -318,6 +363,29 @@ __attribute__((noinline)) void measure_input(struct rxbuf *rb, u16_t len, unsign
 	input(rb, len, flags);
 	inputs++;
 }
+
+/* The frame through net/netdev_rx.c as a driver hands it over: netdev_rx
+ * (copied if short, else lent zero copy) and the backlog into lwIP. */
+static void netdev_input(struct rxbuf *rb, u16_t len, unsigned flags)
+{
+	struct netdev_rxfrag f = { rb, HEADROOM + sizeof(struct virtio_net_hdr_mrg_rxbuf), len };
+	netdev_rx(&bdev, &f, 1, flags);
+	netdev_rx_drain(&bdev);
+}
+
+__attribute__((noinline)) void measure_netdev(struct rxbuf *rb, u16_t len, unsigned flags)
+{
+	netdev_input(rb, len, flags);
+	inputs++;
+}
+
+static void bench_release(struct netdev *dev, void *buf)
+{
+	(void)dev;
+	rxfree[nrxfree++] = buf;
+}
+
+static const struct netdev_ops bench_ops = { .rx_release = bench_release };
 
 static struct rxbuf *rxbuf_get(void)
 {
@@ -442,6 +510,11 @@ static void setup_lwip(void)
 	IP4_ADDR(&mask, 255, 255, 255, 0);
 	IP4_ADDR(&gw, 10, 0, 2, 2);
 	IP4_ADDR(&peer, 10, 0, 2, 2);
+	bdev.ops = &bench_ops;
+	bdev.stack = &bst;
+	bst.dev = &bdev;
+	bst.admin_up = 1;
+	bst.rx_copybreak = NETDEV_RX_COPYBREAK;
 	if (!netif_add(&nif, &ip, &mask, &gw, NULL, netif_init_cb, ethernet_input))
 		die("netif_add");
 	netif_set_up(&nif);
@@ -452,7 +525,29 @@ static void setup_lwip(void)
 		die("etharp_add_static_entry");
 }
 
-static void bench_icmp(void)
+/* How a batch's frames reach lwIP: the bench's own wrapping as lwIP
+ * rows always had it, or net/netdev_rx.c with its copy rule (copybreak
+ * 256, the default), or with copying off (copybreak 0: every frame lent
+ * zero copy, as the stack did before the receive-buffer policy). */
+enum via { VIA_LWIP, VIA_NETDEV, VIA_NETDEV_NOCOPY };
+static const char *const via_name[] = { "lwIP", "netdev_rx", "netdev_rx, copybreak 0" };
+
+static void (*via_in(enum via via, int measured))(struct rxbuf *, u16_t, unsigned)
+{
+	bst.rx_copybreak = via == VIA_NETDEV_NOCOPY ? 0 : NETDEV_RX_COPYBREAK;
+	if (via == VIA_LWIP)
+		return measured ? measure_input : input;
+	return measured ? measure_netdev : netdev_input;
+}
+
+static void batch_via(enum via via, unsigned long out, const char *what)
+{
+	char label[128];
+	snprintf(label, sizeof(label), "%s: %s", via_name[via], what);
+	batch_done(LWIP_PACKETS, out, label);
+}
+
+static void bench_icmp(enum via via)
 {
 	/* As net/netdev.c sets it for a device with TX checksum offload. */
 	NETIF_SET_CHECKSUM_CTRL(&nif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
@@ -461,11 +556,11 @@ static void bench_icmp(void)
 			out_frames = 0;
 		struct rxbuf *rb = rxbuf_get();
 		u16_t len = build_ping(rxbuf_frame(rb), (uint16_t)k);
-		(k < 0 ? input : measure_input)(rb, len, NETDEV_RX_CSUM_VALID);
+		via_in(via, k >= 0)(rb, len, NETDEV_RX_CSUM_VALID);
 	}
 	if (out_frames != LWIP_PACKETS || nrxfree != NRXBUF)
 		die("icmp: %lu replies, %d buffers back", out_frames, nrxfree);
-	batch_done(LWIP_PACKETS, out_frames, "lwIP: ICMP echo request -> reply (56 data bytes)");
+	batch_via(via, out_frames, "ICMP echo request -> reply (56 data bytes)");
 }
 
 /* A response the way the HTTP server queues one (net/http/server.c): a
@@ -535,7 +630,7 @@ static void setup_tcp(void)
 		die("not accepted");
 }
 
-static void bench_tcp(int offload)
+static void bench_tcp(int offload, enum via via)
 {
 	NETIF_SET_CHECKSUM_CTRL(&nif, offload ? NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP
 					      : NETIF_CHECKSUM_ENABLE_ALL);
@@ -548,20 +643,20 @@ static void bench_tcp(int offload)
 		struct rxbuf *rb = rxbuf_get();
 		u16_t len = build_tcp(rxbuf_frame(rb), TCP_ACK, NULL, 0, MSS);
 		peer_seq += MSS;
-		(k < 0 ? input : measure_input)(rb, len, offload ? NETDEV_RX_CSUM_VALID : 0);
+		via_in(via, k >= 0)(rb, len, offload ? NETDEV_RX_CSUM_VALID : 0);
 	}
 	if (rx_bytes - bytes != (unsigned long)LWIP_PACKETS * MSS || nrxfree != NRXBUF ||
 	    lwip_stats.tcp.drop || lwip_stats.tcp.chkerr || conn->state != ESTABLISHED)
 		die("tcp: %lu bytes received, %d buffers back, %u dropped, %u bad checksums",
 		    rx_bytes - bytes, nrxfree, lwip_stats.tcp.drop, lwip_stats.tcp.chkerr);
-	batch_done(LWIP_PACKETS, out_frames,
-		   offload ? "lwIP: TCP 1460-byte segments, ACKs, checksums offloaded"
-			   : "lwIP: TCP 1460-byte segments, ACKs, checksums in software");
+	batch_via(via, out_frames,
+		  offload ? "TCP 1460-byte segments, ACKs, checksums offloaded"
+			  : "TCP 1460-byte segments, ACKs, checksums in software");
 }
 
 /* Keep-alive exchanges: a 35-byte request that acknowledges the previous
  * response, answered with head and page in one segment. */
-static void bench_exchange(int how)
+static void bench_exchange(int how, enum via via)
 {
 	NETIF_SET_CHECKSUM_CTRL(&nif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
 	respond = how;
@@ -571,7 +666,7 @@ static void bench_exchange(int how)
 		struct rxbuf *rb = rxbuf_get();
 		u16_t len = build_tcp(rxbuf_frame(rb), TCP_ACK | TCP_PSH, NULL, 0, 35);
 		peer_seq += 35;
-		(k < 0 ? input : measure_input)(rb, len, NETDEV_RX_CSUM_VALID);
+		via_in(via, k >= 0)(rb, len, NETDEV_RX_CSUM_VALID);
 		our_seq += HEAD_LEN + PAGE_LEN;
 	}
 	respond = RESPOND_NONE;
@@ -583,10 +678,9 @@ static void bench_exchange(int how)
 	input(rb, build_tcp(rxbuf_frame(rb), TCP_ACK, NULL, 0, 0), NETDEV_RX_CSUM_VALID);
 	if (conn->unacked)
 		die("exchange: the last response is not acknowledged");
-	batch_done(LWIP_PACKETS, out_frames,
-		   how == RESPOND_TWO_WRITES
-			   ? "lwIP: keep-alive request -> head + 612-byte page, two tcp_writes"
-			   : "lwIP: keep-alive request -> head + 612-byte page, one tcp_write");
+	batch_via(via, out_frames,
+		  how == RESPOND_TWO_WRITES ? "keep-alive request -> head + 612-byte page, two tcp_writes"
+					    : "keep-alive request -> head + 612-byte page, one tcp_write");
 }
 
 /* ---- (d) a SYN flood at a listener --------------------------------------- */
@@ -685,12 +779,18 @@ int main(void)
 {
 	bench_driver();
 	setup_lwip();
-	bench_icmp();
+	bench_icmp(VIA_LWIP);
 	setup_tcp();
-	bench_tcp(1);
-	bench_tcp(0);
-	bench_exchange(RESPOND_TWO_WRITES);
-	bench_exchange(RESPOND_ONE_WRITE);
+	bench_tcp(1, VIA_LWIP);
+	bench_tcp(0, VIA_LWIP);
+	bench_exchange(RESPOND_TWO_WRITES, VIA_LWIP);
+	bench_exchange(RESPOND_ONE_WRITE, VIA_LWIP);
+	/* The same through net/netdev_rx.c, with its copy rule and without. */
+	bench_icmp(VIA_NETDEV);
+	bench_icmp(VIA_NETDEV_NOCOPY);
+	bench_tcp(1, VIA_NETDEV);
+	bench_exchange(RESPOND_ONE_WRITE, VIA_NETDEV);
+	bench_exchange(RESPOND_ONE_WRITE, VIA_NETDEV_NOCOPY);
 	bench_synflood();
 	bench_parser();
 	return 0;

@@ -16,7 +16,8 @@ RXPATH_GEN := -std=gnu11 -O2 -g -ffreestanding -mgeneral-regs-only -mno-red-zone
 	-fno-stack-protector -fno-strict-aliasing -fno-omit-frame-pointer -fcf-protection=none -MMD -MP
 RXPATH_CFLAGS := $(RXPATH_GEN) -Ibench/rxpath/shim -Ibench/rxpath -I. -Inet -I$(LWIP)/src/include
 RXPATH_OWN := bench/rxpath/rxpath.c drivers/virtio_net_rx.c drivers/virtio_net_tx.c drivers/virtqueue.c \
-	net/csum.c net/http/parser.c net/listen.c net/listen_size.c net/syncookie.c net/syncookie_tcp.c net/siphash.c
+	net/csum.c net/http/parser.c net/listen.c net/listen_size.c net/syncookie.c net/syncookie_tcp.c net/siphash.c \
+	net/netdev_rx.c net/rxq.c net/tcp_mem.c kernel/fault.c
 RXPATH_OBJS := $(patsubst %.c,$(RXPATH_B)/own/%.o,$(RXPATH_OWN)) \
 	$(RXPATH_B)/heap.o $(RXPATH_B)/string.o \
 	$(patsubst $(LWIP)/%.c,$(RXPATH_B)/lwip/%.o,$(filter-out %/lwiperf.c,$(LWIP_SRCS)))
@@ -28,6 +29,14 @@ $(RXPATH_B)/own/%.o: %.c | $(LWIP_STAMP)
 $(RXPATH_B)/lwip/%.o: $(LWIP)/%.c | $(LWIP_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(RXPATH_CFLAGS) $(LWIP_WARN) -c $< -o $@
+
+# The driver row hands frames to a counter of the bench's (bench_netdev_rx),
+# not to net/netdev_rx.c, which the netdev_rx rows measure.
+$(RXPATH_B)/own/drivers/virtio_net_rx.o: RXPATH_CFLAGS += -Dnetdev_rx=bench_netdev_rx \
+	-Dnetdev_rx_error=bench_netdev_rx_error
+
+# net/netdev_rx.c's copies come from the kernel heap, as in the kernel.
+$(RXPATH_B)/own/net/netdev_rx.o: RXPATH_CFLAGS += -Dmalloc=kheap_malloc -Dfree=kheap_free
 
 # The kernel heap as kheap_* (lwIP's mem_clib_* in arch/cc.h), beside glibc's.
 $(RXPATH_B)/heap.o: kernel/heap.c

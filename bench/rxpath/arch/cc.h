@@ -2,7 +2,8 @@
  * lwIP's port header (lwip/arch.h) for the rxpath benchmark on the host:
  * glibc's types and inttypes, diagnostics to stderr, assertions abort.
  * MEM_LIBC_MALLOC goes to the kernel's own heap (kernel/heap.c built with
- * its names prefixed kheap_), as in the kernel.  The kernel's port is
+ * its names prefixed kheap_) through the fault-injection check, as in the
+ * kernel.  The kernel's port is
  * net/arch/cc.h.
  */
 #ifndef BENCH_RXPATH_ARCH_CC_H
@@ -16,8 +17,11 @@
 void *kheap_malloc(size_t n);
 void *kheap_calloc(size_t n, size_t size);
 void kheap_free(void *p);
-#define mem_clib_malloc kheap_malloc
-#define mem_clib_calloc kheap_calloc
+/* As in the kernel: through debug.fail_lwip_alloc's check (net/net.c). */
+void *net_lwip_malloc(size_t n);
+void *net_lwip_calloc(size_t n, size_t size);
+#define mem_clib_malloc net_lwip_malloc
+#define mem_clib_calloc net_lwip_calloc
 #define mem_clib_free kheap_free
 
 uint32_t rxpath_rand(void);
