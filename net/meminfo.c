@@ -39,6 +39,8 @@ void net_meminfo(void)
 	con_printf("\nlwIP heap: %lu bytes; receive queues %lu bytes; TCP %ld pages (tcp_mem %d %d %d)\n",
 		   (unsigned long)lwip_stats.mem.used, (unsigned long)rxq_bytes_total, tcp_mem_pages(),
 		   sysctl_tcp_mem[0], sysctl_tcp_mem[1], sysctl_tcp_mem[2]);
+	con_printf("RX copy slots kept: %d (%d bytes of the heap)\n", netdev_rx_slots_kept(),
+		   netdev_rx_slots_kept() * NETDEV_RX_SLOT);
 	for (int d = 0; d < netdev_count(); d++) {
 		struct netdev *dev = netdev_get(d);
 		con_printf("RX buffers %s:", dev->name);

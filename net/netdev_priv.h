@@ -14,6 +14,7 @@
 
 #define NETDEV_TXQUEUELEN 1000 /* Linux's default txqueuelen */
 #define NETDEV_RX_COPYBREAK 256 /* frames up to this many bytes are copied (Linux drivers' usual rx_copybreak) */
+#define NETDEV_RX_SLOT 384      /* bytes of a short frame's copy: its rxbuf header and the frame */
 #ifndef NETDEV_COPY_POOL_MAX
 #define NETDEV_COPY_POOL_MAX 1024 /* free copy slots kept (384 KiB); tests/glue keeps none, so ASan sees each */
 #endif
@@ -72,6 +73,8 @@ static inline struct netif *netdev_netif(struct netdev *dev)
 void netdev_rx_drain(struct netdev *dev);
 void netdev_rx_relieve(struct netdev *dev);
 int netdev_pbuf_lent(const struct pbuf *p);
+/* Free copy slots kept for the next short frames (each 384 bytes). */
+int netdev_rx_slots_kept(void);
 /* Transmit (net/netdev_tx.c).  The request for a frame: 0, -EMSGSIZE
  * (more pieces than NETDEV_TX_MAXFRAGS: nothing was written past the
  * table), -EAGAIN (TCP headers split over pieces, with offload), -EINVAL

@@ -60,7 +60,7 @@ static void rxbuf_free(struct pbuf *p)
 /* Short copies come from a free list of fixed slots (a pop and a push,
  * where the heap's malloc and free cost some 90 instructions a frame):
  * at most NETDEV_COPY_POOL_MAX slots are kept, more go back to the heap. */
-#define SLOT 384 /* bytes: the rxbuf header and a copybreak-sized frame */
+#define SLOT NETDEV_RX_SLOT
 _Static_assert(NETDEV_RX_COPYBREAK + 64 <= SLOT, "a short frame fits a slot");
 
 struct slot {
@@ -68,6 +68,11 @@ struct slot {
 };
 static struct slot *slots;
 static int nslots;
+
+int netdev_rx_slots_kept(void)
+{
+	return nslots;
+}
 
 static void copy_free(struct pbuf *p)
 {
