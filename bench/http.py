@@ -12,7 +12,11 @@ image sizes, three back-to-back Connection: close runs, and the smallest
 guest RAM each serves wrk -c32 in.  Needs root.  Pin like the notes say:
 QEMU_CPUS=1 WRK_CPUS=0 (the default here).
 
-Usage: bench/http.py [-n 3] [--record] [--quick]"""
+--before KERNEL adds a third system in every round: that kernel.elf (an
+older build of nagare), so a change's cost is measured before and after in
+the same run; its ratios to nginx are printed beside the current ones.
+
+Usage: bench/http.py [-n 3] [--record] [--quick] [--before KERNEL]"""
 import argparse
 import json
 import os
@@ -121,8 +125,8 @@ def parse_wrk(out):
             "requests": int(total.group(1)) if total else 0, "raw": out}
 
 
-def boot_nagare(ns, boot="pvh", mem=256):
-    g = ns.guest(boot=boot, mem=mem, cpus=QEMU_CPUS).start()
+def boot_nagare(ns, boot="pvh", mem=256, kernel=nagare.KERNEL):
+    g = ns.guest(boot=boot, mem=mem, cpus=QEMU_CPUS, kernel=kernel, panic_on_warn=False).start()
     t = first_200(ns, g.t_start, 180 if boot == "uefi" else 60)
     return g, t
 
@@ -136,7 +140,7 @@ def boot_peer(ns, mem=256):
 def run_rows(ns, which, server):
     res = {}
     for key, label, mine, theirs, conns, extra in ROWS:
-        res[key] = wrk(ns, mine if which == "nagare" else theirs, conns, extra)
+        res[key] = wrk(ns, theirs if which == "nginx" else mine, conns, extra)
         print("  %-7s %-40s %9.0f req/s  p99 %s ms  errors %d" % (
             which, label, res[key]["rps"], res[key]["p99"], res[key]["errors"]), flush=True)
     return res
@@ -241,6 +245,7 @@ def main():
     ap.add_argument("-n", type=int, default=3, help="rounds per system")
     ap.add_argument("--record", action="store_true", help="write docs/benchmarks.md and the plot")
     ap.add_argument("--quick", action="store_true", help="one round, skip RAM and sustain tests")
+    ap.add_argument("--before", metavar="KERNEL", help="also an older kernel.elf, alternated in each round")
     a = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench/http.py needs root (network namespaces)")
@@ -249,26 +254,42 @@ def main():
         env = dict(os.environ, PEER_BUILD=PEER_BUILD)
         subprocess.run(["bash", os.path.join(PEER_DIR, "build.sh")], check=True, env=env)
     rounds = {"nagare": [], "nginx": []}
-    boots = {"pvh": [], "uefi": [], "nginx": []}
+    boots = {"pvh": [], "uefi": [], "nginx": [], "before": []}
+    systems = ("nagare", "nginx")
+    if a.before:
+        rounds["before"] = []
+        systems = ("before", "nagare", "nginx")
     n = 1 if a.quick else a.n
     for i in range(n):
-        for which in ("nagare", "nginx"):
+        for which in systems:
             with nagare.Netns() as ns:
-                obj, t = boot_nagare(ns) if which == "nagare" else boot_peer(ns)
+                if which == "nginx":
+                    obj, t = boot_peer(ns)
+                else:
+                    obj, t = boot_nagare(ns, kernel=a.before if which == "before" else nagare.KERNEL)
                 try:
-                    boots["pvh" if which == "nagare" else "nginx"].append(t)
+                    boots["pvh" if which == "nagare" else which].append(t)
                     print("round %d %s: first HTTP 200 after %.3f s" % (i + 1, which, t or -1), flush=True)
                     rounds[which].append(run_rows(ns, which, obj))
-                    if which == "nagare" and i == n - 1:
+                    if which == "nagare" and i == n - 1 and not a.before:
                         counters = {c: obj.cmd(c) for c in ("http", "softnet", "ethtool -S eth0", "free")}
                         bd = breakdown(ns, obj)
                         many = many_connections(ns, obj)
                 finally:
                     obj.kill()
+        if a.before:
+            continue  # a before/after comparison: the HTTP rows only
         with nagare.Netns() as ns:
             g, t = boot_nagare(ns, "uefi")
             boots["uefi"].append(t)
             g.kill()
+    if a.before:
+        print("\nbefore (%s) and after, medians of %d rounds, each against nginx in the same round:" % (a.before, n))
+        for key, label, _, _, _, _ in ROWS:
+            b, x, y = (median(rounds[w], key, "rps") for w in ("before", "nagare", "nginx"))
+            print("  %-40s before %8.0f (%5.1fx)  after %8.0f (%5.1fx)  nginx %8.0f  after/before %.3f" % (
+                label, b, b / y, x, x / y, y, x / b))
+        return
 
     sustain = {}
     if not a.quick:

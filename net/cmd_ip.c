@@ -78,9 +78,11 @@ static void show_link(struct netdev *dev, int stats, int addr_mode)
 		   s->tx_dropped, 0, 0);
 }
 
-static int link_show(int argc, char **argv, int stats)
+/* "[dev] DEV" and nothing more, as iproute2 takes it: 0 and *dev (NULL if
+ * no device was named), or 1 after the error is printed. */
+static int dev_arg(int argc, char **argv, struct netdev **dev)
 {
-	struct netdev *only = NULL;
+	*dev = NULL;
 	for (int i = 0; i < argc; i++) {
 		const char *name = argv[i];
 		if (!strcmp(name, "dev")) {
@@ -90,11 +92,19 @@ static int link_show(int argc, char **argv, int stats)
 			}
 			name = argv[i];
 		}
-		if (only)
+		if (*dev)
 			return garbage(argv[i]);
-		if (!(only = find_dev(name)))
+		if (!(*dev = find_dev(name)))
 			return 1;
 	}
+	return 0;
+}
+
+static int link_show(int argc, char **argv, int stats)
+{
+	struct netdev *only;
+	if (dev_arg(argc, argv, &only))
+		return 1;
 	for (int i = 0; i < netdev_count(); i++) {
 		if (!only || netdev_get(i) == only)
 			show_link(netdev_get(i), stats, 0);
@@ -430,21 +440,9 @@ static int cmd_route(int argc, char **argv)
 /* "flush [dev] DEV": a word more is an error, and nothing is flushed. */
 static int neigh_flush(int argc, char **argv)
 {
-	struct netdev *dev = NULL;
-	for (int i = 0; i < argc; i++) {
-		const char *name = argv[i];
-		if (!strcmp(name, "dev")) {
-			if (++i == argc) {
-				con_printf("Command line is not complete. Try option \"help\"\n");
-				return 1;
-			}
-			name = argv[i];
-		}
-		if (dev)
-			return garbage(argv[i]);
-		if (!(dev = find_dev(name)))
-			return 1;
-	}
+	struct netdev *dev;
+	if (dev_arg(argc, argv, &dev))
+		return 1;
 	if (!dev) {
 		con_printf("Flush requires arguments.\n");
 		return 1;

@@ -26,6 +26,7 @@
 #include "lwip/timeouts.h"
 #include "net/net.h"
 #include "tests/glue/glue.h"
+#include "tests/glue/wire.h"
 
 #define RXBUF_SIZE 2048
 #define TX_RING 256
@@ -168,17 +169,6 @@ static void rx_release(struct netdev *dev, void *buf)
 
 /* ---- transmit ------------------------------------------------------------- */
 
-static uint16_t csum_fold(const uint8_t *b, size_t n, uint32_t s)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)b[i] << 8 | b[i + 1];
-	if (n & 1)
-		s += (uint32_t)b[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
 static int xmit(struct netdev *dev, const struct netdev_txreq *req)
 {
 	(void)dev;
@@ -204,7 +194,7 @@ static int xmit(struct netdev *dev, const struct netdev_txreq *req)
 	if (req->needs_csum) { /* virtio 1.1 5.1.6.2: sum from csum_start, store at +csum_offset */
 		if ((size_t)req->csum_start + req->csum_offset + 2 > n)
 			abort();
-		uint16_t s = csum_fold(f + req->csum_start, n - req->csum_start, 0);
+		uint16_t s = wire_sum(f + req->csum_start, n - req->csum_start, 0);
 		s = (uint16_t)~s;
 		f[req->csum_start + req->csum_offset] = s >> 8;
 		f[req->csum_start + req->csum_offset + 1] = s & 0xff;

@@ -274,14 +274,7 @@ void glue_restore_disarm(void)
 
 static uint16_t csum(const uint8_t *b, size_t n)
 {
-	uint32_t s = 0;
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)b[i] << 8 | b[i + 1];
-	if (n & 1)
-		s += (uint32_t)b[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
+	return (uint16_t)~wire_sum(b, n, 0);
 }
 
 /* A frame from the peer, in RX buffers of at most 1536 bytes each (a

@@ -28,15 +28,8 @@ START_TEST(http_accept_without_memory)
 	wire_peer_read(&p);
 	ck_assert(p.rst);
 	glue_alloc_fail(0, 0);
-	struct wire_peer q = { 0 };
-	ck_assert_int_eq(wire_peer_connect(&q, 42001, 80), 0);
-	const char *req = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
-	wire_peer_send(&q, WIRE_PSH, req, strlen(req));
-	glue_poll();
-	wire_peer_read(&q);
-	ck_assert(q.rx_len > 17 && !memcmp(q.rx, "HTTP/1.1 200 OK\r\n", 17));
+	ck_assert(wire_http_get(42001, "/", 0));
 	wire_peer_free(&p);
-	wire_peer_free(&q);
 	glue_quiesce();
 }
 END_TEST
@@ -120,16 +113,9 @@ START_TEST(tcp_memory_costs_the_peers_that_fill_it)
 	ck_assert_uint_gt(netstat_ext.tcp_rcvq_drop, drops);
 	ck_assert_uint_gt(netstat_ext.tcp_abort_on_memory, aborts);
 	ck_assert_int_le(tcp_mem_pages(), 32 + 8);
-	struct wire_peer q = { 0 };
-	ck_assert_int_eq(wire_peer_connect(&q, 42300, 80), 0);
-	const char *req = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
-	wire_peer_send(&q, WIRE_PSH, req, strlen(req));
-	glue_advance(50);
-	wire_peer_read(&q);
-	ck_assert(q.rx_len > 17 && !memcmp(q.rx, "HTTP/1.1 200 OK\r\n", 17));
+	ck_assert(wire_http_get(42300, "/", 50));
 	for (int c = 0; c < N; c++)
 		wire_peer_free(&p[c]);
-	wire_peer_free(&q);
 	ck_assert_int_eq(sysctl_set(sysctl_find("net.ipv4.tcp_mem"), saved), 0);
 	glue_quiesce();
 }

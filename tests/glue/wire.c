@@ -1,6 +1,7 @@
 /*
  * Building and reading frames for the glue tests (tests/glue/wire.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,11 @@ static uint16_t fold(uint32_t s)
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return (uint16_t)s;
+}
+
+uint16_t wire_sum(const uint8_t *b, size_t n, uint32_t s)
+{
+	return fold(sum(b, n, s));
 }
 
 size_t wire_ip(uint8_t *out, uint32_t saddr, uint32_t daddr, uint8_t proto, uint16_t id, uint16_t frag,
@@ -275,4 +281,19 @@ void wire_peer_free(struct wire_peer *p)
 	free(p->rx);
 	p->rx = NULL;
 	p->rx_len = p->rx_cap = 0;
+}
+
+int wire_http_get(uint16_t sport, const char *path, uint64_t ms)
+{
+	struct wire_peer p = { 0 };
+	if (wire_peer_connect(&p, sport, 80))
+		return 0;
+	char req[160];
+	int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", path);
+	wire_peer_send(&p, WIRE_PSH, req, (size_t)n);
+	glue_advance(ms);
+	wire_peer_read(&p);
+	int ok = p.rx_len > 17 && !memcmp(p.rx, "HTTP/1.1 200 OK\r\n", 17);
+	wire_peer_free(&p);
+	return ok;
 }

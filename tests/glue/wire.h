@@ -32,6 +32,10 @@ struct wire_tcp {
 	size_t len;
 };
 
+/* RFC 1071's one's-complement sum of n bytes added to s, folded to 16
+ * bits, not inverted (a checksum field holds ~ of it). */
+uint16_t wire_sum(const uint8_t *b, size_t n, uint32_t s);
+
 /* Writes Ethernet (peer -> us) + IPv4 + payload into out; returns the
  * frame's length.  frag is the IPv4 flags/fragment-offset field (host
  * order: 0x4000 DF, 0x2000 MF, offset in 8-byte units). */
@@ -89,5 +93,8 @@ void wire_peer_send(struct wire_peer *p, uint8_t flags, const void *data, size_t
  * rx, FIN and RST noted.  Returns how many frames were for us. */
 int wire_peer_read(struct wire_peer *p);
 void wire_peer_free(struct wire_peer *p);
+/* A fresh client from port sport: GET path, ms of clock for the answer;
+ * 1 if it began "HTTP/1.1 200 OK". */
+int wire_http_get(uint16_t sport, const char *path, uint64_t ms);
 
 #endif

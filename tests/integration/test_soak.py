@@ -8,9 +8,11 @@ figures (`free`), the console and HTTP answer and dmesg has no fault.
 Then 10% of lwIP's allocations, receive buffer allocations and transmit
 handovers fail on purpose (debug.fail_*): HTTP still completes (TCP
 retransmits), nothing crashes, and at 0 everything is back without a
-reboot.  All traffic stays in the namespace; spoofed sources are unused
-addresses of its subnet."""
+reboot.  And an 8 MiB guest that 200 clients fill by sending and never
+reading still answers ping and HTTP (net.ipv4.tcp_mem).  All traffic stays
+in the namespace; spoofed sources are unused addresses of its subnet."""
 import re
+import subprocess
 import time
 
 import pytest
@@ -231,3 +233,57 @@ print("ok", ok, "in %.0f s" % (time.time() - t0))
     r = ns.run(["curl", "-s", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}", "http://%s/" % GUEST], timeout=30)
     assert r.stdout == "200"
     assert not re.search(r"panic|fault|exception", g.cmd("dmesg"), re.I)
+
+
+FILL_ECHO = r'''
+import socket, sys, time
+socks = []
+for i in range(int(sys.argv[1])):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)  # soon a zero window
+    s.settimeout(5)
+    s.connect(("10.0.2.15", 7))
+    s.setblocking(False)
+    socks.append(s)
+data = b"x" * 65536
+for rnd in range(8):
+    for s in socks:
+        try:
+            s.send(data)
+        except (BlockingIOError, OSError):
+            pass
+    time.sleep(0.5)
+print("filling", len(socks), flush=True)
+time.sleep(600)
+'''
+
+
+def test_small_guest_filled_by_non_readers_still_answers(tmp_path):
+    """An 8 MiB guest and 200 echo clients that send and never read: before
+    net.ipv4.tcp_mem it had no free page, answered no ping and no HTTP
+    (its receive ring starved); now the memory those clients hold is
+    capped, and everyone else is served."""
+    ns = nagare.Netns()
+    g = None
+    try:
+        g = ns.guest(boot="pvh", mem=8, log=str(tmp_path / "console.log")).start()
+        g.wait_prompt()
+        for _ in range(30):
+            if ns.run(["ping", "-c", "1", "-W", "1", GUEST], timeout=10).returncode == 0:
+                break
+        filler = ns.popen(["/usr/bin/python3", "-c", FILL_ECHO, "200"], stdout=subprocess.PIPE, text=True)
+        assert filler.stdout.readline().startswith("filling 200"), "the clients did not connect"
+        out = g.cmd("free")
+        free_pages = int(re.search(r"Pages:\s+\d+ total, \d+ used, (\d+) free", out).group(1))
+        assert free_pages > 100, out
+        assert re.search(r"TCPRcvQDrop: [1-9]", g.cmd("netstat -s"))
+        r = ns.run(["ping", "-c", "3", "-W", "2", GUEST], timeout=30)
+        assert r.returncode == 0, r.stdout
+        r = ns.run(["curl", "-s", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}", "http://%s/" % GUEST],
+                   timeout=30)
+        assert r.stdout == "200"
+        assert "RX buffers eth0:" in out and " posted 0 " not in out, out
+    finally:
+        if g:
+            g.kill()
+        ns.close()
