@@ -29,7 +29,7 @@ static struct pci_dev devs[PCI_MAX_DEVICES];
 static int ndevs;
 static uintptr_t ecam; /* mapped ECAM base for bus 0, 0: port I/O */
 
-extern const struct pci_driver __pci_drivers_start[], __pci_drivers_end[];
+extern const struct pci_driver __start_pci_drivers[], __stop_pci_drivers[];
 
 static uintptr_t ecam_addr(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off)
 {
@@ -240,7 +240,7 @@ void pci_msix_mask(struct pci_dev *d, int entry, int masked)
 
 static void probe(struct pci_dev *d)
 {
-	for (const struct pci_driver *drv = __pci_drivers_start; drv < __pci_drivers_end; drv++) {
+	for (const struct pci_driver *drv = __start_pci_drivers; drv < __stop_pci_drivers; drv++) {
 		if (drv->vendor != d->vendor)
 			continue;
 		for (const uint16_t *id = drv->devices; *id; id++) {

@@ -38,7 +38,7 @@ struct pci_driver {
 
 #define PCI_DRIVER(id, ...)                                                          \
 	static const struct pci_driver pci_driver_##id                              \
-		__attribute__((used, section(".pci_drivers"), aligned(8))) = { __VA_ARGS__ }
+		__attribute__((used, section("pci_drivers"), aligned(8))) = { __VA_ARGS__ }
 
 /* Finds every function (ECAM from the MCFG table, else ports 0xcf8/0xcfc)
  * and offers each to the drivers. */
