@@ -18,10 +18,10 @@
 
 struct virtio_dev {
 	struct pci_dev *pci;
-	volatile struct virtio_pci_common_cfg *common;
+	uintptr_t common;    /* struct virtio_pci_common_cfg, through mmio_* */
 	uintptr_t notify;    /* notification region */
 	uint32_t notify_mul; /* notify_off_multiplier */
-	volatile uint8_t *isr;
+	uintptr_t isr;       /* ISR status byte */
 	uintptr_t devcfg;    /* device-specific configuration */
 	uint64_t offered;    /* features the device offered */
 	uint64_t features;   /* features both sides agreed on */

@@ -4,6 +4,7 @@
  * notifications).  Callers: drivers/virtio_net.c, drivers/virtio_rng.c.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -12,6 +13,40 @@
 #include "kernel/pmm.h"
 #include "kernel/printk.h"
 #include "kernel/x86.h"
+
+/* The common configuration's registers (struct virtio_pci_common_cfg),
+ * each accessed with its own width (4.1.3.1). */
+#define CC(field) offsetof(struct virtio_pci_common_cfg, field)
+
+static uint8_t cc_read8(const struct virtio_dev *vd, size_t off)
+{
+	return mmio_read8(vd->common + off);
+}
+
+static uint16_t cc_read16(const struct virtio_dev *vd, size_t off)
+{
+	return mmio_read16(vd->common + off);
+}
+
+static uint32_t cc_read32(const struct virtio_dev *vd, size_t off)
+{
+	return mmio_read32(vd->common + off);
+}
+
+static void cc_write8(const struct virtio_dev *vd, size_t off, uint8_t v)
+{
+	mmio_write8(vd->common + off, v);
+}
+
+static void cc_write16(const struct virtio_dev *vd, size_t off, uint16_t v)
+{
+	mmio_write16(vd->common + off, v);
+}
+
+static void cc_write32(const struct virtio_dev *vd, size_t off, uint32_t v)
+{
+	mmio_write32(vd->common + off, v);
+}
 
 static uintptr_t cap_addr(struct pci_dev *d, uint8_t cap)
 {
@@ -32,7 +67,7 @@ int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d)
 		switch (type) {
 		case VIRTIO_PCI_CAP_COMMON_CFG:
 			if (!vd->common)
-				vd->common = (volatile void *)cap_addr(d, cap);
+				vd->common = cap_addr(d, cap);
 			break;
 		case VIRTIO_PCI_CAP_NOTIFY_CFG:
 			if (!vd->notify) {
@@ -42,7 +77,7 @@ int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d)
 			break;
 		case VIRTIO_PCI_CAP_ISR_CFG:
 			if (!vd->isr)
-				vd->isr = (volatile uint8_t *)cap_addr(d, cap);
+				vd->isr = cap_addr(d, cap);
 			break;
 		case VIRTIO_PCI_CAP_DEVICE_CFG:
 			if (!vd->devcfg)
@@ -55,21 +90,20 @@ int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d)
 		return -ENODEV;
 	}
 	pci_enable_master(d);
-	vd->common->device_status = 0; /* reset; reads 0 once done (4.1.4.3.2) */
-	for (int i = 0; i < 1000000 && vd->common->device_status; i++)
+	cc_write8(vd, CC(device_status), 0); /* reset; reads 0 once done (4.1.4.3.2) */
+	for (int i = 0; i < 1000000 && cc_read8(vd, CC(device_status)); i++)
 		cpu_relax();
-	vd->common->device_status = VIRTIO_CONFIG_S_ACKNOWLEDGE;
-	vd->common->device_status |= VIRTIO_CONFIG_S_DRIVER;
+	cc_write8(vd, CC(device_status), VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	cc_write8(vd, CC(device_status), VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
 	return 0;
 }
 
 int virtio_negotiate(struct virtio_dev *vd, uint64_t want, uint64_t need)
 {
-	volatile struct virtio_pci_common_cfg *c = vd->common;
-	c->device_feature_select = 0;
-	uint64_t offered = c->device_feature;
-	c->device_feature_select = 1;
-	offered |= (uint64_t)c->device_feature << 32;
+	cc_write32(vd, CC(device_feature_select), 0);
+	uint64_t offered = cc_read32(vd, CC(device_feature));
+	cc_write32(vd, CC(device_feature_select), 1);
+	offered |= (uint64_t)cc_read32(vd, CC(device_feature)) << 32;
 	vd->offered = offered;
 	if ((offered & need) != need) {
 		printk("virtio %02x:%02x.%x: device lacks required features 0x%lx (offers 0x%lx)\n",
@@ -78,12 +112,12 @@ int virtio_negotiate(struct virtio_dev *vd, uint64_t want, uint64_t need)
 		return -ENODEV;
 	}
 	vd->features = offered & (want | need);
-	c->guest_feature_select = 0;
-	c->guest_feature = (uint32_t)vd->features;
-	c->guest_feature_select = 1;
-	c->guest_feature = (uint32_t)(vd->features >> 32);
-	c->device_status |= VIRTIO_CONFIG_S_FEATURES_OK;
-	if (!(c->device_status & VIRTIO_CONFIG_S_FEATURES_OK)) {
+	cc_write32(vd, CC(guest_feature_select), 0);
+	cc_write32(vd, CC(guest_feature), (uint32_t)vd->features);
+	cc_write32(vd, CC(guest_feature_select), 1);
+	cc_write32(vd, CC(guest_feature), (uint32_t)(vd->features >> 32));
+	cc_write8(vd, CC(device_status), cc_read8(vd, CC(device_status)) | VIRTIO_CONFIG_S_FEATURES_OK);
+	if (!(cc_read8(vd, CC(device_status)) & VIRTIO_CONFIG_S_FEATURES_OK)) {
 		printk("virtio %02x:%02x.%x: device refused features 0x%lx\n", vd->pci->bus,
 		       vd->pci->dev, vd->pci->fn, vd->features);
 		virtio_fail(vd);
@@ -95,16 +129,15 @@ int virtio_negotiate(struct virtio_dev *vd, uint64_t want, uint64_t need)
 int virtio_queue_setup(struct virtio_dev *vd, int idx, struct virtqueue *vq, uint16_t max_size,
 		       uint16_t msix, uintptr_t *notify_addr)
 {
-	volatile struct virtio_pci_common_cfg *c = vd->common;
-	if (idx >= c->num_queues)
+	if (idx >= cc_read16(vd, CC(num_queues)))
 		return -ENOENT;
-	c->queue_select = idx;
-	uint16_t size = c->queue_size;
+	cc_write16(vd, CC(queue_select), (uint16_t)idx);
+	uint16_t size = cc_read16(vd, CC(queue_size));
 	if (!size)
 		return -ENOENT;
 	while (size > max_size)
 		size /= 2; /* sizes are powers of two */
-	c->queue_size = size;
+	cc_write16(vd, CC(queue_size), size);
 	size_t bytes = vq_ring_bytes(size);
 	uint64_t mem = pmm_alloc_pages(bytes / PAGE_SIZE);
 	void **cookies = (void **)pmm_alloc_pages((size * sizeof(void *) + PAGE_SIZE - 1) / PAGE_SIZE);
@@ -112,34 +145,34 @@ int virtio_queue_setup(struct virtio_dev *vd, int idx, struct virtqueue *vq, uin
 		return -ENOMEM;
 	vq_init(vq, size, (void *)mem, cookies, virtio_has(vd, VIRTIO_RING_F_EVENT_IDX));
 	uint64_t d = vq_desc_addr(vq), a = vq_avail_addr(vq), u = vq_used_addr(vq);
-	c->queue_desc_lo = (uint32_t)d;
-	c->queue_desc_hi = d >> 32;
-	c->queue_avail_lo = (uint32_t)a;
-	c->queue_avail_hi = a >> 32;
-	c->queue_used_lo = (uint32_t)u;
-	c->queue_used_hi = u >> 32;
-	c->queue_msix_vector = msix;
-	if (msix != VIRTIO_MSI_NO_VECTOR && c->queue_msix_vector != msix)
+	cc_write32(vd, CC(queue_desc_lo), (uint32_t)d);
+	cc_write32(vd, CC(queue_desc_hi), (uint32_t)(d >> 32));
+	cc_write32(vd, CC(queue_avail_lo), (uint32_t)a);
+	cc_write32(vd, CC(queue_avail_hi), (uint32_t)(a >> 32));
+	cc_write32(vd, CC(queue_used_lo), (uint32_t)u);
+	cc_write32(vd, CC(queue_used_hi), (uint32_t)(u >> 32));
+	cc_write16(vd, CC(queue_msix_vector), msix);
+	if (msix != VIRTIO_MSI_NO_VECTOR && cc_read16(vd, CC(queue_msix_vector)) != msix)
 		return -EIO; /* the device could not take the vector */
-	*notify_addr = vd->notify + (uintptr_t)c->queue_notify_off * vd->notify_mul;
-	c->queue_enable = 1;
+	*notify_addr = vd->notify + (uintptr_t)cc_read16(vd, CC(queue_notify_off)) * vd->notify_mul;
+	cc_write16(vd, CC(queue_enable), 1);
 	return 0;
 }
 
 int virtio_config_vector(struct virtio_dev *vd, uint16_t msix)
 {
-	vd->common->msix_config = msix;
-	return vd->common->msix_config == msix ? 0 : -EIO;
+	cc_write16(vd, CC(msix_config), msix);
+	return cc_read16(vd, CC(msix_config)) == msix ? 0 : -EIO;
 }
 
 void virtio_driver_ok(struct virtio_dev *vd)
 {
-	vd->common->device_status |= VIRTIO_CONFIG_S_DRIVER_OK;
+	cc_write8(vd, CC(device_status), cc_read8(vd, CC(device_status)) | VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
 void virtio_fail(struct virtio_dev *vd)
 {
-	vd->common->device_status |= VIRTIO_CONFIG_S_FAILED;
+	cc_write8(vd, CC(device_status), cc_read8(vd, CC(device_status)) | VIRTIO_CONFIG_S_FAILED);
 }
 
 void virtio_config_read(struct virtio_dev *vd, uint32_t off, void *buf, uint32_t len)
@@ -147,8 +180,8 @@ void virtio_config_read(struct virtio_dev *vd, uint32_t off, void *buf, uint32_t
 	uint8_t gen;
 	int tries = 0;
 	do {
-		gen = vd->common->config_generation;
+		gen = cc_read8(vd, CC(config_generation));
 		for (uint32_t i = 0; i < len; i++)
-			((uint8_t *)buf)[i] = *(volatile uint8_t *)(vd->devcfg + off + i);
-	} while (gen != vd->common->config_generation && ++tries < 16);
+			((uint8_t *)buf)[i] = mmio_read8(vd->devcfg + off + i);
+	} while (gen != cc_read8(vd, CC(config_generation)) && ++tries < 16);
 }
