@@ -49,7 +49,13 @@ static inline void virtio_notify(uintptr_t notify_addr, uint16_t idx)
 int virtio_config_vector(struct virtio_dev *vd, uint16_t msix);
 void virtio_driver_ok(struct virtio_dev *vd);
 void virtio_fail(struct virtio_dev *vd);
-/* Device config reads, retried while config_generation changes (4.1.4.3.1). */
-void virtio_config_read(struct virtio_dev *vd, uint32_t off, void *buf, uint32_t len);
+/* One device configuration field of `width` bytes (1, 2, 4 or 8) at off
+ * into *val, read with accesses of the field's own width (a 64-bit field
+ * as two 32-bit halves: 4.1.3.1) and again while config_generation moves
+ * (2.4.1).  0, -EINVAL (another width, or off not aligned to it), -EIO
+ * (the generation never settled). */
+int virtio_config_read(struct virtio_dev *vd, uint32_t off, void *val, uint32_t width);
+/* A byte-array field (virtio-net's mac): len one-byte reads, as above. */
+int virtio_config_read_bytes(struct virtio_dev *vd, uint32_t off, void *buf, uint32_t len);
 
 #endif

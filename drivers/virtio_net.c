@@ -58,7 +58,8 @@ void vnet_check_link(struct virtio_net *vn)
 	int up = 1;
 	if (virtio_has(&vn->vd, VIRTIO_NET_F_STATUS)) {
 		uint16_t status;
-		virtio_config_read(&vn->vd, offsetof(struct virtio_net_config, status), &status, 2);
+		if (virtio_config_read(&vn->vd, offsetof(struct virtio_net_config, status), &status, 2))
+			return; /* unreadable: the carrier stays as it was */
 		up = !!(status & VIRTIO_NET_S_LINK_UP);
 	}
 	if (up != vn->dev.link_up)
@@ -175,11 +176,11 @@ static int probe(struct pci_dev *d)
 	dev->max_mtu = VNET_MAX_MTU;
 	vn->hdr_len = sizeof(struct virtio_net_hdr_mrg_rxbuf);
 	if (virtio_has(&vn->vd, VIRTIO_NET_F_MAC))
-		virtio_config_read(&vn->vd, offsetof(struct virtio_net_config, mac), dev->mac, 6);
+		virtio_config_read_bytes(&vn->vd, offsetof(struct virtio_net_config, mac), dev->mac, 6);
 	if (virtio_has(&vn->vd, VIRTIO_NET_F_MTU)) {
 		uint16_t mtu;
-		virtio_config_read(&vn->vd, offsetof(struct virtio_net_config, mtu), &mtu, 2);
-		if (mtu >= 68 && mtu < dev->max_mtu)
+		if (!virtio_config_read(&vn->vd, offsetof(struct virtio_net_config, mtu), &mtu, 2) &&
+		    mtu >= 68 && mtu < dev->max_mtu)
 			dev->max_mtu = mtu;
 	}
 	dev->features = NETDEV_F_SG;

@@ -175,13 +175,43 @@ void virtio_fail(struct virtio_dev *vd)
 	cc_write8(vd, CC(device_status), cc_read8(vd, CC(device_status)) | VIRTIO_CONFIG_S_FAILED);
 }
 
-void virtio_config_read(struct virtio_dev *vd, uint32_t off, void *buf, uint32_t len)
+/* One field of `width` bytes at off, with accesses of its own width; a
+ * 64-bit field as two 32-bit halves (4.1.3.1). */
+static void read_field(const struct virtio_dev *vd, uint32_t off, void *val, uint32_t width)
 {
-	uint8_t gen;
-	int tries = 0;
-	do {
-		gen = cc_read8(vd, CC(config_generation));
-		for (uint32_t i = 0; i < len; i++)
-			((uint8_t *)buf)[i] = mmio_read8(vd->devcfg + off + i);
-	} while (gen != cc_read8(vd, CC(config_generation)) && ++tries < 16);
+	uintptr_t a = vd->devcfg + off;
+	uint64_t v;
+	switch (width) {
+	case 1: v = mmio_read8(a); break;
+	case 2: v = mmio_read16(a); break;
+	case 4: v = mmio_read32(a); break;
+	default: v = mmio_read32(a) | (uint64_t)mmio_read32(a + 4) << 32; break;
+	}
+	memcpy(val, &v, width); /* little-endian, as the device's fields */
+}
+
+/* len bytes as fields of `width`, again until config_generation reads the
+ * same before and after (2.4.1: the device may change them meanwhile). */
+static int stable_read(struct virtio_dev *vd, uint32_t off, void *buf, uint32_t len, uint32_t width)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		uint8_t gen = cc_read8(vd, CC(config_generation));
+		for (uint32_t i = 0; i < len; i += width)
+			read_field(vd, off + i, (uint8_t *)buf + i, width);
+		if (cc_read8(vd, CC(config_generation)) == gen)
+			return 0;
+	}
+	return -EIO;
+}
+
+int virtio_config_read(struct virtio_dev *vd, uint32_t off, void *val, uint32_t width)
+{
+	if ((width != 1 && width != 2 && width != 4 && width != 8) || off % (width < 4 ? width : 4))
+		return -EINVAL;
+	return stable_read(vd, off, val, width, width);
+}
+
+int virtio_config_read_bytes(struct virtio_dev *vd, uint32_t off, void *buf, uint32_t len)
+{
+	return stable_read(vd, off, buf, len, 1);
 }

@@ -7,7 +7,9 @@
  * frame against what the device sent and holds its buffers until the test
  * releases them), NAPI (net/napi.c is in this binary, so drivers/drivers.mk
  * renames the driver's napi_* calls to vnet_test_napi_*), the page
- * allocator (host pages, can fail) and the doorbell (a word we read).
+ * allocator (tests/unit/fakes.c: host pages, can fail), the carrier
+ * (fakes.c's netdev_link_change, called by virtio_net.c's link check) and
+ * the doorbell (a word we read).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 #include "drivers/virtio_net_priv.h"
 #include "kernel/pmm.h"
+#include "tests/unit/fakes.h"
 #include "tests/unit/unit.h"
 
 /* Millions of checks: test first, call Check only on failure. */
@@ -73,12 +76,9 @@ static int last_nfrags, frames;
 static unsigned last_flags;
 static void *held[8192];
 static int nheld, held_at_poll;
-static int rx_error_calls, tx_done_calls, link_checks, sched_calls, complete_calls;
+static int rx_error_calls, tx_done_calls, sched_calls, complete_calls;
 static void *last_tx_cookie;
 static void (*on_complete)(void);
-/* The page allocator. */
-static void *pages[MAXPAGES];
-static int npages, pmm_fail;
 
 static uint8_t pat(uint32_t s, uint32_t i)
 {
@@ -86,18 +86,6 @@ static uint8_t pat(uint32_t s, uint32_t i)
 }
 
 /* ---- fakes --------------------------------------------------------------- */
-
-uint64_t pmm_alloc_pages(size_t n)
-{
-	if (pmm_fail)
-		return 0;
-	EXPECT_OP(npages, <, MAXPAGES);
-	void *p = aligned_alloc(4096, n * 4096);
-	EXPECT(p != NULL);
-	memset(p, 0, n * 4096);
-	pages[npages++] = p;
-	return (uint64_t)(uintptr_t)p;
-}
 
 void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *f, int nfrags, unsigned flags)
 {
@@ -153,12 +141,6 @@ void netdev_tx_done(struct netdev *dev, void *cookie)
 	last_tx_cookie = cookie;
 }
 
-void vnet_check_link(struct virtio_net *vn)
-{
-	EXPECT(vn == &R.vn);
-	link_checks++;
-}
-
 void vnet_test_napi_schedule(struct napi *n)
 {
 	EXPECT(n == &R.vn.dev.napi);
@@ -209,7 +191,7 @@ static void census(void)
 	EXPECT_OP(n, ==, vn->rx_total);
 	EXPECT_OP(vn->rx_total, <=, vn->rx_cap);
 	static void *pg[MAXPAGES];
-	memcpy(pg, pages, sizeof(*pg) * npages);
+	int npages = fake_pmm_list(pg, MAXPAGES);
 	qsort(pg, npages, sizeof(*pg), cmp_ptr);
 	qsort(all, n, sizeof(*all), cmp_ptr);
 	for (int i = 0; i < n; i++) {
@@ -405,19 +387,19 @@ static void setup(void)
 {
 	memset(&R, 0, sizeof(R));
 	nsent = want_in = want_out = 0;
-	nheld = npages = pmm_fail = 0;
-	frames = last_nfrags = rx_error_calls = tx_done_calls = link_checks = 0;
+	nheld = 0;
+	fake_pmm_reset();
+	fake_netdev_reset();
+	frames = last_nfrags = rx_error_calls = tx_done_calls = 0;
 	sched_calls = complete_calls = 0;
 	on_complete = NULL;
 }
 
 static void teardown(void)
 {
-	for (int i = 0; i < npages; i++)
-		free(pages[i]);
+	fake_pmm_reset();
 	free(R.rx_mem);
 	free(R.tx_mem);
-	npages = 0;
 }
 
 static int poll(int budget)
@@ -720,9 +702,10 @@ START_TEST(poll_reclaims_tx_and_checks_link)
 	EXPECT_OP(poll(64), ==, 0);
 	EXPECT_OP(tx_done_calls, ==, 1);
 	EXPECT(last_tx_cookie == &cookie);
-	EXPECT_OP(link_checks, ==, 1);
+	EXPECT_OP(fake_link_changes, ==, 1); /* no STATUS feature: the link is up */
+	EXPECT(R.vn.dev.link_up);
 	EXPECT_OP(poll(64), ==, 0);
-	EXPECT_OP(link_checks + tx_done_calls, ==, 2);
+	EXPECT_OP(fake_link_changes + tx_done_calls, ==, 2);
 }
 END_TEST
 
@@ -784,7 +767,7 @@ START_TEST(refill_failure_retried)
 {
 	const uint16_t size = 16;
 	rig(size, MRG, _i);
-	pmm_fail = 1;
+	fake_pmm_fail = 1;
 	for (int k = 0; k < size; k++) {
 		frame(60, 0);
 		dev_publish(-1);
@@ -810,7 +793,7 @@ START_TEST(refill_failure_retried)
 	EXPECT_OP(R.vn.rx_posted, ==, size);
 
 	/* Pages come back: the ring grows the pool up to rx_cap, no further. */
-	pmm_fail = 0;
+	fake_pmm_fail = 0;
 	for (int k = 0; k < 6 * size; k++) {
 		while (dev_avail() == 0) {
 			EXPECT_OP(R.vn.rx_total, ==, R.vn.rx_cap);
@@ -911,7 +894,7 @@ START_TEST(soak)
 			break;
 		default:
 			if (rnd(16) == 0)
-				pmm_fail = rnd(3) == 0;
+				fake_pmm_fail = rnd(3) == 0;
 			break;
 		}
 		steps++;

@@ -1,0 +1,127 @@
+/*
+ * drivers/virtio_pci.c (the virtio 1.x PCI transport) against the fake
+ * PCI function of tests/unit/vdev.c: device configuration reads with
+ * each field's own width (virtio 1.1 4.1.3.1) and the generation check
+ * (2.4.1).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <linux/virtio_net.h>
+
+#include "drivers/virtio.h"
+#include "tests/unit/fakes.h"
+#include "tests/unit/unit.h"
+#include "tests/unit/vdev.h"
+
+#define NET_FEATURES                                                                                 \
+	((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | \
+	 (1ULL << VIRTIO_NET_F_MTU))
+#define NETCFG(field) offsetof(struct virtio_net_config, field)
+
+static struct virtio_dev vd;
+
+static void setup(void)
+{
+	vdev_init(NET_FEATURES);
+	fake_pmm_reset();
+	con_reset();
+	memset(&vd, 0, sizeof(vd));
+}
+
+static void teardown(void)
+{
+	vdev_exit();
+	fake_pmm_reset();
+}
+
+/* The device configuration of a virtio-net with this MAC, status, MTU. */
+static void netcfg(const uint8_t mac[6], uint16_t status, uint16_t mtu)
+{
+	uint8_t *c = vdev.bar + VDEV_DEVCFG;
+	memcpy(c + NETCFG(mac), mac, 6);
+	memcpy(c + NETCFG(status), &status, 2);
+	memcpy(c + NETCFG(mtu), &mtu, 2);
+}
+
+/* 4.1.3.1: "the driver MUST access each field using the natural access
+ * method": a 16-bit field is one 16-bit read, not two byte reads (vdev.c
+ * fails the test on any other width). */
+START_TEST(config_read_natural_width)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+	ck_assert_int_eq(virtio_pci_init(&vd, &vdev.pci), 0);
+	netcfg(mac, VIRTIO_NET_S_LINK_UP, 1400);
+	vdev_log_clear();
+	uint16_t status = 0, mtu = 0;
+	ck_assert_int_eq(virtio_config_read(&vd, NETCFG(status), &status, 2), 0);
+	ck_assert_int_eq(status, VIRTIO_NET_S_LINK_UP);
+	ck_assert_int_eq(vdev_count(VDEV_DEVCFG + NETCFG(status), 2, 0), 1);
+	ck_assert_int_eq(vdev.nlog, 1);
+	ck_assert_int_eq(virtio_config_read(&vd, NETCFG(mtu), &mtu, 2), 0);
+	ck_assert_int_eq(mtu, 1400);
+	ck_assert_int_eq(vdev_count(VDEV_DEVCFG + NETCFG(mtu), 2, 0), 1);
+	ck_assert_int_eq(vdev.nlog, 2);
+	/* The MAC is six 8-bit fields: six byte reads. */
+	uint8_t got[6];
+	vdev_log_clear();
+	ck_assert_int_eq(virtio_config_read_bytes(&vd, NETCFG(mac), got, 6), 0);
+	ck_assert_mem_eq(got, mac, 6);
+	for (int i = 0; i < 6; i++)
+		ck_assert_int_eq(vdev_count(VDEV_DEVCFG + NETCFG(mac) + i, 1, 0), 1);
+	ck_assert_int_eq(vdev.nlog, 6);
+	/* A 32-bit field (speed) is one 32-bit read. */
+	uint32_t speed = 0;
+	memcpy(vdev.bar + VDEV_DEVCFG + NETCFG(speed), &(uint32_t){ 10000 }, 4);
+	vdev_log_clear();
+	ck_assert_int_eq(virtio_config_read(&vd, NETCFG(speed), &speed, 4), 0);
+	ck_assert_int_eq(speed, 10000);
+	ck_assert_int_eq(vdev_count(VDEV_DEVCFG + NETCFG(speed), 4, 0), 1);
+}
+END_TEST
+
+/* No width but 1, 2, 4, 8 and no field off its alignment: refused, no access. */
+START_TEST(config_read_bad_width)
+{
+	ck_assert_int_eq(virtio_pci_init(&vd, &vdev.pci), 0);
+	vdev_log_clear();
+	uint8_t buf[8];
+	ck_assert_int_eq(virtio_config_read(&vd, NETCFG(mac), buf, 6), -EINVAL);
+	ck_assert_int_eq(virtio_config_read(&vd, NETCFG(mac), buf, 3), -EINVAL);
+	ck_assert_int_eq(virtio_config_read(&vd, NETCFG(status) + 1, buf, 2), -EINVAL);
+	ck_assert_int_eq(virtio_config_read(&vd, NETCFG(mtu), buf, 4), -EINVAL);
+	ck_assert_int_eq(virtio_config_read(&vd, 2, buf, 8), -EINVAL);
+	ck_assert_int_eq(vdev.nlog, 0);
+}
+END_TEST
+
+/* 2.4.1: read again while config_generation moves; give up (-EIO) on a
+ * device whose generation never settles instead of returning torn data
+ * as good. */
+START_TEST(config_read_generation)
+{
+	ck_assert_int_eq(virtio_pci_init(&vd, &vdev.pci), 0);
+	netcfg((const uint8_t[6]){ 0 }, 0, 1500);
+	vdev.gen_bump = 3; /* the next three generation reads each see a new one */
+	vdev_log_clear();
+	uint16_t mtu = 0;
+	ck_assert_int_eq(virtio_config_read(&vd, NETCFG(mtu), &mtu, 2), 0);
+	ck_assert_int_eq(mtu, 1500);
+	ck_assert_int_eq(vdev_count(VDEV_DEVCFG + NETCFG(mtu), 2, 0), 2);
+	vdev.gen_bump = -1; /* for ever */
+	ck_assert_int_eq(virtio_config_read(&vd, NETCFG(mtu), &mtu, 2), -EIO);
+}
+END_TEST
+
+Suite *virtio_pci_suite(void)
+{
+	Suite *s = suite_create("virtio_pci");
+	TCase *tc = tcase_create("config");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, config_read_natural_width);
+	tcase_add_test(tc, config_read_bad_width);
+	tcase_add_test(tc, config_read_generation);
+	suite_add_tcase(s, tc);
+	return s;
+}
