@@ -8,3 +8,5 @@ $(B)/host/pure/drivers/virtio_net_rx.o: HOST_CFLAGS += -Dnapi_schedule=vnet_test
 # virtio_pci.c reaches its device through mmio_*: tests/unit/shim's kernel/x86.h
 # (searched first for quoted includes) makes them calls into tests/unit/vdev.c.
 $(B)/host/pure/drivers/virtio_pci.o: HOST_CFLAGS += -iquote tests/unit/shim
+# virtio_net.c's one heap allocation goes through tests/unit/test_virtio_net_probe.c's counter.
+$(B)/host/pure/drivers/virtio_net.o: HOST_CFLAGS += -Dcalloc=vnet_test_calloc -Dfree=vnet_test_free

@@ -20,15 +20,19 @@ struct virtio_dev {
 	struct pci_dev *pci;
 	uintptr_t common;    /* struct virtio_pci_common_cfg, through mmio_* */
 	uintptr_t notify;    /* notification region */
+	uint32_t notify_len; /* bytes */
 	uint32_t notify_mul; /* notify_off_multiplier */
 	uintptr_t isr;       /* ISR status byte */
-	uintptr_t devcfg;    /* device-specific configuration */
+	uintptr_t devcfg;    /* device-specific configuration; 0: the device has none */
+	uint32_t devcfg_len; /* bytes */
 	uint64_t offered;    /* features the device offered */
 	uint64_t features;   /* features both sides agreed on */
 };
 
-/* Finds the virtio capabilities, maps them, resets the device and sets
- * ACKNOWLEDGE | DRIVER.  0 or -ENODEV. */
+/* Finds the virtio capabilities (each inside its BAR, or ignored), maps
+ * them, resets the device and sets ACKNOWLEDGE | DRIVER.  0 or -ENODEV
+ * (no common, notify or ISR structure).  A device without a device
+ * configuration leaves devcfg 0: drivers that need one check it. */
 int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d);
 /* Offers want & offered; fails (-ENODEV, device marked FAILED) if the
  * device lacks a `need` feature or refuses FEATURES_OK (3.1.1 step 6). */
@@ -39,7 +43,9 @@ static inline int virtio_has(const struct virtio_dev *vd, int bit)
 }
 /* Sets up queue idx with at most max_size entries: ring memory from the
  * page allocator, MSI-X entry msix (or VIRTIO_MSI_NO_VECTOR).  Fills vq
- * and *notify_addr.  0, -ENOENT (no such queue), -ENOMEM, -EIO. */
+ * and *notify_addr.  0, -ENOENT (no such queue), -ENOMEM, -EIO (the
+ * device refused the vector, or its doorbell is outside the notification
+ * structure). */
 int virtio_queue_setup(struct virtio_dev *vd, int idx, struct virtqueue *vq, uint16_t max_size,
 		       uint16_t msix, uintptr_t *notify_addr);
 static inline void virtio_notify(uintptr_t notify_addr, uint16_t idx)
@@ -52,8 +58,9 @@ void virtio_fail(struct virtio_dev *vd);
 /* One device configuration field of `width` bytes (1, 2, 4 or 8) at off
  * into *val, read with accesses of the field's own width (a 64-bit field
  * as two 32-bit halves: 4.1.3.1) and again while config_generation moves
- * (2.4.1).  0, -EINVAL (another width, or off not aligned to it), -EIO
- * (the generation never settled). */
+ * (2.4.1).  0, -ENODEV (the device has no device configuration), -EINVAL
+ * (another width, off not aligned to it, or past the configuration's
+ * length), -EIO (the generation never settled). */
 int virtio_config_read(struct virtio_dev *vd, uint32_t off, void *val, uint32_t width);
 /* A byte-array field (virtio-net's mac): len one-byte reads, as above. */
 int virtio_config_read_bytes(struct virtio_dev *vd, uint32_t off, void *buf, uint32_t len);

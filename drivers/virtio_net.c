@@ -28,6 +28,8 @@
 	      (1ULL << VIRTIO_NET_F_GUEST_CSUM) | (1ULL << VIRTIO_RING_F_EVENT_IDX) |   \
 	      (1ULL << VIRTIO_NET_F_MTU) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC))
 #define NEED (1ULL << VIRTIO_F_VERSION_1)
+/* Features whose data is in the device configuration (5.1.4). */
+#define NEEDS_CFG ((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_MTU))
 
 static void rx_irq(void *arg)
 {
@@ -128,6 +130,18 @@ static const struct netdev_ops virtio_net_ops = {
 	.info = info,
 };
 
+/* A device that offers MAC, STATUS or MTU but has no device configuration
+ * to read them from (4.1.4.6) is refused. */
+static int check_config(struct virtio_net *vn)
+{
+	struct pci_dev *d = vn->vd.pci;
+	if (vn->vd.devcfg || !(vn->vd.features & NEEDS_CFG))
+		return 0;
+	printk("virtio-net %02x:%02x.%x: no device configuration (needed for MAC, STATUS, MTU)\n", d->bus,
+	       d->dev, d->fn);
+	return -ENODEV;
+}
+
 static int setup_irqs(struct virtio_net *vn)
 {
 	struct pci_dev *d = vn->vd.pci;
@@ -155,6 +169,8 @@ static int probe(struct pci_dev *d)
 	int err = virtio_pci_init(&vn->vd, d);
 	if (!err)
 		err = virtio_negotiate(&vn->vd, WANT, NEED);
+	if (!err)
+		err = check_config(vn);
 	if (!err)
 		err = setup_irqs(vn);
 	if (!err)

@@ -48,43 +48,48 @@ static void cc_write32(const struct virtio_dev *vd, size_t off, uint32_t v)
 	mmio_write32(vd->common + off, v);
 }
 
-static uintptr_t cap_addr(struct pci_dev *d, uint8_t cap)
+/* Where a capability's structure is mapped, or 0 unless it lies inside a
+ * memory BAR with at least `min` bytes: a device does not get to point us
+ * past what we mapped (4.1.4: offset and length within the BAR). */
+static uintptr_t cap_addr(struct pci_dev *d, uint8_t cap, uint32_t min, uint32_t *len)
 {
 	uint8_t bar = pci_read8(d, cap + VIRTIO_PCI_CAP_BAR);
 	uint32_t off = pci_read32(d, cap + VIRTIO_PCI_CAP_OFFSET);
-	if (bar > 5)
+	uint32_t n = pci_read32(d, cap + VIRTIO_PCI_CAP_LENGTH);
+	if (bar > 5 || n < min || (uint64_t)off + n > d->bar[bar].size)
 		return 0;
 	uintptr_t base = pci_map_bar(d, bar);
-	return base ? base + off : 0;
+	if (!base)
+		return 0;
+	if (len)
+		*len = n;
+	return base + off;
+}
+
+/* The first usable capability of each type (4.1.4: the driver uses the
+ * first one it can). */
+static void find_caps(struct virtio_dev *vd, struct pci_dev *d)
+{
+	for (uint8_t cap = pci_find_cap(d, PCI_CAP_VENDOR, 0); cap; cap = pci_find_cap(d, PCI_CAP_VENDOR, cap)) {
+		uint8_t type = pci_read8(d, cap + VIRTIO_PCI_CAP_CFG_TYPE);
+		if (type == VIRTIO_PCI_CAP_COMMON_CFG && !vd->common) {
+			vd->common = cap_addr(d, cap, sizeof(struct virtio_pci_common_cfg), NULL);
+		} else if (type == VIRTIO_PCI_CAP_NOTIFY_CFG && !vd->notify) {
+			vd->notify = cap_addr(d, cap, 2, &vd->notify_len);
+			vd->notify_mul = pci_read32(d, cap + sizeof(struct virtio_pci_cap));
+		} else if (type == VIRTIO_PCI_CAP_ISR_CFG && !vd->isr) {
+			vd->isr = cap_addr(d, cap, 1, NULL);
+		} else if (type == VIRTIO_PCI_CAP_DEVICE_CFG && !vd->devcfg) {
+			vd->devcfg = cap_addr(d, cap, 1, &vd->devcfg_len);
+		}
+	}
 }
 
 int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d)
 {
 	memset(vd, 0, sizeof(*vd));
 	vd->pci = d;
-	for (uint8_t cap = pci_find_cap(d, PCI_CAP_VENDOR, 0); cap; cap = pci_find_cap(d, PCI_CAP_VENDOR, cap)) {
-		uint8_t type = pci_read8(d, cap + VIRTIO_PCI_CAP_CFG_TYPE);
-		switch (type) {
-		case VIRTIO_PCI_CAP_COMMON_CFG:
-			if (!vd->common)
-				vd->common = cap_addr(d, cap);
-			break;
-		case VIRTIO_PCI_CAP_NOTIFY_CFG:
-			if (!vd->notify) {
-				vd->notify = cap_addr(d, cap);
-				vd->notify_mul = pci_read32(d, cap + sizeof(struct virtio_pci_cap));
-			}
-			break;
-		case VIRTIO_PCI_CAP_ISR_CFG:
-			if (!vd->isr)
-				vd->isr = cap_addr(d, cap);
-			break;
-		case VIRTIO_PCI_CAP_DEVICE_CFG:
-			if (!vd->devcfg)
-				vd->devcfg = cap_addr(d, cap);
-			break;
-		}
-	}
+	find_caps(vd, d);
 	if (!vd->common || !vd->notify || !vd->isr) {
 		printk("virtio %02x:%02x.%x: no modern (virtio 1.x) interface\n", d->bus, d->dev, d->fn);
 		return -ENODEV;
@@ -132,6 +137,11 @@ int virtio_queue_setup(struct virtio_dev *vd, int idx, struct virtqueue *vq, uin
 	if (idx >= cc_read16(vd, CC(num_queues)))
 		return -ENOENT;
 	cc_write16(vd, CC(queue_select), (uint16_t)idx);
+	/* 4.1.4.4: the doorbell is 2 bytes at queue_notify_off * multiplier,
+	 * inside the notification structure. */
+	uint64_t doorbell = (uint64_t)cc_read16(vd, CC(queue_notify_off)) * vd->notify_mul;
+	if (doorbell + 2 > vd->notify_len)
+		return -EIO;
 	uint16_t size = cc_read16(vd, CC(queue_size));
 	if (!size)
 		return -ENOENT;
@@ -154,7 +164,7 @@ int virtio_queue_setup(struct virtio_dev *vd, int idx, struct virtqueue *vq, uin
 	cc_write16(vd, CC(queue_msix_vector), msix);
 	if (msix != VIRTIO_MSI_NO_VECTOR && cc_read16(vd, CC(queue_msix_vector)) != msix)
 		return -EIO; /* the device could not take the vector */
-	*notify_addr = vd->notify + (uintptr_t)cc_read16(vd, CC(queue_notify_off)) * vd->notify_mul;
+	*notify_addr = vd->notify + (uintptr_t)doorbell;
 	cc_write16(vd, CC(queue_enable), 1);
 	return 0;
 }
@@ -194,6 +204,10 @@ static void read_field(const struct virtio_dev *vd, uint32_t off, void *val, uin
  * same before and after (2.4.1: the device may change them meanwhile). */
 static int stable_read(struct virtio_dev *vd, uint32_t off, void *buf, uint32_t len, uint32_t width)
 {
+	if (!vd->devcfg)
+		return -ENODEV; /* no DEVICE_CFG capability (4.1.4.6) */
+	if ((uint64_t)off + len > vd->devcfg_len)
+		return -EINVAL;
 	for (int tries = 0; tries < 16; tries++) {
 		uint8_t gen = cc_read8(vd, CC(config_generation));
 		for (uint32_t i = 0; i < len; i += width)

@@ -114,6 +114,81 @@ START_TEST(config_read_generation)
 }
 END_TEST
 
+/* Only these capabilities, in this order. */
+static void caps(int common, int isr, int devcfg, int notify)
+{
+	vdev_clear_caps();
+	if (common)
+		vdev_add_cap(VIRTIO_PCI_CAP_COMMON_CFG, VDEV_BAR, VDEV_COMMON, 0x1000);
+	if (isr)
+		vdev_add_cap(VIRTIO_PCI_CAP_ISR_CFG, VDEV_BAR, VDEV_ISR, 0x1000);
+	if (devcfg)
+		vdev_add_cap(VIRTIO_PCI_CAP_DEVICE_CFG, VDEV_BAR, VDEV_DEVCFG, 0x1000);
+	if (notify)
+		vdev_add_cap(VIRTIO_PCI_CAP_NOTIFY_CFG, VDEV_BAR, VDEV_NOTIFY, 0x1000);
+}
+
+/* No DEVICE_CFG capability: nothing to read, and no read near address 0. */
+START_TEST(config_read_without_device_config)
+{
+	caps(1, 1, 0, 1);
+	ck_assert_int_eq(virtio_pci_init(&vd, &vdev.pci), 0);
+	ck_assert_uint_eq(vd.devcfg, 0);
+	uint16_t status = 0xbeef;
+	uint8_t mac[6];
+	ck_assert_int_eq(virtio_config_read(&vd, NETCFG(status), &status, 2), -ENODEV);
+	ck_assert_int_eq(virtio_config_read_bytes(&vd, NETCFG(mac), mac, 6), -ENODEV);
+	ck_assert_int_eq(status, 0xbeef);
+}
+END_TEST
+
+/* A capability is only taken if its structure lies inside its BAR: the
+ * device does not get to point us past what we mapped.  And a field past
+ * the device configuration's length is not read. */
+START_TEST(capabilities_inside_bar)
+{
+	caps(1, 1, 0, 1);
+	vdev_add_cap(VIRTIO_PCI_CAP_DEVICE_CFG, VDEV_BAR, VDEV_BAR_SIZE - 8, 0x100);
+	ck_assert_int_eq(virtio_pci_init(&vd, &vdev.pci), 0);
+	ck_assert_uint_eq(vd.devcfg, 0);
+	uint16_t v;
+	ck_assert_int_eq(virtio_config_read(&vd, NETCFG(mtu), &v, 2), -ENODEV);
+	/* offset + length wrapping 32 bits */
+	caps(1, 1, 0, 1);
+	vdev_add_cap(VIRTIO_PCI_CAP_DEVICE_CFG, VDEV_BAR, 0xfffffff0u, 0x20);
+	ck_assert_int_eq(virtio_pci_init(&vd, &vdev.pci), 0);
+	ck_assert_uint_eq(vd.devcfg, 0);
+	/* 8 bytes: mac and status, no MTU */
+	caps(1, 1, 0, 1);
+	vdev_add_cap(VIRTIO_PCI_CAP_DEVICE_CFG, VDEV_BAR, VDEV_DEVCFG, 8);
+	ck_assert_int_eq(virtio_pci_init(&vd, &vdev.pci), 0);
+	ck_assert_int_eq(virtio_config_read(&vd, NETCFG(status), &v, 2), 0);
+	ck_assert_int_eq(virtio_config_read(&vd, NETCFG(mtu), &v, 2), -EINVAL);
+	/* The common configuration past the BAR, or shorter than its registers:
+	 * no modern interface. */
+	vdev_clear_caps();
+	vdev_add_cap(VIRTIO_PCI_CAP_COMMON_CFG, VDEV_BAR, VDEV_BAR_SIZE - 0x20, 0x1000);
+	vdev_add_cap(VIRTIO_PCI_CAP_ISR_CFG, VDEV_BAR, VDEV_ISR, 1);
+	vdev_add_cap(VIRTIO_PCI_CAP_NOTIFY_CFG, VDEV_BAR, VDEV_NOTIFY, 0x1000);
+	ck_assert_int_eq(virtio_pci_init(&vd, &vdev.pci), -ENODEV);
+	vdev_clear_caps();
+	vdev_add_cap(VIRTIO_PCI_CAP_COMMON_CFG, VDEV_BAR, VDEV_COMMON, 0x20);
+	vdev_add_cap(VIRTIO_PCI_CAP_ISR_CFG, VDEV_BAR, VDEV_ISR, 1);
+	vdev_add_cap(VIRTIO_PCI_CAP_NOTIFY_CFG, VDEV_BAR, VDEV_NOTIFY, 0x1000);
+	ck_assert_int_eq(virtio_pci_init(&vd, &vdev.pci), -ENODEV);
+	/* A doorbell (queue_notify_off * multiplier, 2 bytes) past the
+	 * notification structure: that queue is refused. */
+	caps(1, 1, 1, 0);
+	vdev_add_cap(VIRTIO_PCI_CAP_NOTIFY_CFG, VDEV_BAR, VDEV_NOTIFY, 4);
+	ck_assert_int_eq(virtio_pci_init(&vd, &vdev.pci), 0);
+	struct virtqueue q0, q1;
+	uintptr_t bell0, bell1;
+	ck_assert_int_eq(virtio_queue_setup(&vd, 0, &q0, 256, VIRTIO_MSI_NO_VECTOR, &bell0), 0);
+	ck_assert_uint_eq(bell0, (uintptr_t)vdev.bar + VDEV_NOTIFY);
+	ck_assert_int_eq(virtio_queue_setup(&vd, 1, &q1, 256, VIRTIO_MSI_NO_VECTOR, &bell1), -EIO);
+}
+END_TEST
+
 Suite *virtio_pci_suite(void)
 {
 	Suite *s = suite_create("virtio_pci");
@@ -122,6 +197,8 @@ Suite *virtio_pci_suite(void)
 	tcase_add_test(tc, config_read_natural_width);
 	tcase_add_test(tc, config_read_bad_width);
 	tcase_add_test(tc, config_read_generation);
+	tcase_add_test(tc, config_read_without_device_config);
+	tcase_add_test(tc, capabilities_inside_bar);
 	suite_add_tcase(s, tc);
 	return s;
 }
