@@ -41,7 +41,8 @@ static inline int virtio_has(const struct virtio_dev *vd, int bit)
 {
 	return (vd->features >> bit) & 1;
 }
-/* Sets up queue idx with at most max_size entries: ring memory from the
+/* Sets up queue idx with the largest power of two of entries within the
+ * device's maximum and max_size (vq_pick_size): ring memory from the
  * page allocator, MSI-X entry msix (or VIRTIO_MSI_NO_VECTOR).  Fills vq
  * and *notify_addr.  0, -ENOENT (no such queue), -ENOMEM, -EIO (the
  * device refused the vector, or its doorbell is outside the notification

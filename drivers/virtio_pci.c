@@ -142,11 +142,9 @@ int virtio_queue_setup(struct virtio_dev *vd, int idx, struct virtqueue *vq, uin
 	uint64_t doorbell = (uint64_t)cc_read16(vd, CC(queue_notify_off)) * vd->notify_mul;
 	if (doorbell + 2 > vd->notify_len)
 		return -EIO;
-	uint16_t size = cc_read16(vd, CC(queue_size));
+	uint16_t size = vq_pick_size(cc_read16(vd, CC(queue_size)), max_size);
 	if (!size)
-		return -ENOENT;
-	while (size > max_size)
-		size /= 2; /* sizes are powers of two */
+		return -ENOENT; /* 4.1.4.3: a queue_size of 0 means the queue is unavailable */
 	cc_write16(vd, CC(queue_size), size);
 	size_t bytes = vq_ring_bytes(size);
 	uint64_t mem = pmm_alloc_pages(bytes / PAGE_SIZE);

@@ -189,6 +189,39 @@ START_TEST(capabilities_inside_bar)
 }
 END_TEST
 
+/* Split virtqueue sizes are powers of two (2.6): the largest one within
+ * both the device's maximum and ours; a queue of size 0 does not exist. */
+START_TEST(queue_size_power_of_two)
+{
+	static const struct {
+		uint16_t dev_max, our_max, want;
+	} cases[] = {
+		{ 300, 256, 256 }, { 300, 1024, 256 }, { 256, 256, 256 }, { 1024, 256, 256 },
+		{ 5, 256, 4 },     { 1, 256, 1 },      { 255, 256, 128 }, { 256, 300, 256 },
+		{ 65535, 65535, 32768 }, { 8, 8, 8 },  { 1000, 8, 8 },
+	};
+	ck_assert_int_eq(virtio_pci_init(&vd, &vdev.pci), 0);
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct virtqueue vq;
+		uintptr_t bell;
+		vdev.q[0].max_size = vdev.q[0].size = cases[i].dev_max;
+		ck_assert_int_eq(virtio_queue_setup(&vd, 0, &vq, cases[i].our_max, VIRTIO_MSI_NO_VECTOR, &bell), 0);
+		ck_assert_msg(vdev.q[0].size == cases[i].want && vq.size == cases[i].want,
+			      "device max %u, ours %u: queue_size %u, ring %u (want %u)", cases[i].dev_max,
+			      cases[i].our_max, vdev.q[0].size, vq.size, cases[i].want);
+		fake_pmm_reset();
+	}
+	struct virtqueue vq;
+	uintptr_t bell;
+	vdev.q[0].max_size = vdev.q[0].size = 0;
+	ck_assert_int_eq(virtio_queue_setup(&vd, 0, &vq, 256, VIRTIO_MSI_NO_VECTOR, &bell), -ENOENT);
+	vdev.q[0].max_size = vdev.q[0].size = 256;
+	ck_assert_int_eq(virtio_queue_setup(&vd, 0, &vq, 0, VIRTIO_MSI_NO_VECTOR, &bell), -ENOENT);
+	ck_assert_int_eq(virtio_queue_setup(&vd, 2, &vq, 256, VIRTIO_MSI_NO_VECTOR, &bell), -ENOENT);
+	ck_assert_uint_eq(fake_pmm_out(), 0);
+}
+END_TEST
+
 Suite *virtio_pci_suite(void)
 {
 	Suite *s = suite_create("virtio_pci");
@@ -199,6 +232,10 @@ Suite *virtio_pci_suite(void)
 	tcase_add_test(tc, config_read_generation);
 	tcase_add_test(tc, config_read_without_device_config);
 	tcase_add_test(tc, capabilities_inside_bar);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("queue");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, queue_size_power_of_two);
 	suite_add_tcase(s, tc);
 	return s;
 }
