@@ -30,9 +30,10 @@ struct virtio_dev {
 };
 
 /* Finds the virtio capabilities (each inside its BAR, or ignored), maps
- * them, resets the device and sets ACKNOWLEDGE | DRIVER.  0 or -ENODEV
- * (no common, notify or ISR structure).  A device without a device
- * configuration leaves devcfg 0: drivers that need one check it. */
+ * them, resets the device and sets ACKNOWLEDGE | DRIVER.  0, -ENODEV (no
+ * common, notify or ISR structure) or -EIO (it does not reset).  A device
+ * without a device configuration leaves devcfg 0: drivers that need one
+ * check it. */
 int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d);
 /* Offers want & offered; fails (-ENODEV, device marked FAILED) if the
  * device lacks a `need` feature or refuses FEATURES_OK (3.1.1 step 6). */
@@ -46,9 +47,14 @@ static inline int virtio_has(const struct virtio_dev *vd, int bit)
  * page allocator, MSI-X entry msix (or VIRTIO_MSI_NO_VECTOR).  Fills vq
  * and *notify_addr.  0, -ENOENT (no such queue), -ENOMEM, -EIO (the
  * device refused the vector, or its doorbell is outside the notification
- * structure). */
+ * structure).  On failure the device was given no memory and nothing is
+ * kept; on success virtio_queue_teardown undoes it. */
 int virtio_queue_setup(struct virtio_dev *vd, int idx, struct virtqueue *vq, uint16_t max_size,
 		       uint16_t msix, uintptr_t *notify_addr);
+/* After virtio_reset: gives back a queue's ring and cookie pages (the
+ * caller first takes back the buffers its cookies name).  A queue never
+ * set up is left alone. */
+void virtio_queue_teardown(struct virtqueue *vq);
 static inline void virtio_notify(uintptr_t notify_addr, uint16_t idx)
 {
 	*(volatile uint16_t *)notify_addr = idx;
@@ -56,6 +62,11 @@ static inline void virtio_notify(uintptr_t notify_addr, uint16_t idx)
 int virtio_config_vector(struct virtio_dev *vd, uint16_t msix);
 void virtio_driver_ok(struct virtio_dev *vd);
 void virtio_fail(struct virtio_dev *vd);
+/* Writes 0 to device_status and waits for it to read 0 (4.1.4.3.2): the
+ * device then forgets its queues and writes to none of our memory.  0, or
+ * -EIO if it never reads 0 (its bus mastering is then turned off, so that
+ * memory it was given can still be reused). */
+int virtio_reset(struct virtio_dev *vd);
 /* One device configuration field of `width` bytes (1, 2, 4 or 8) at off
  * into *val, read with accesses of the field's own width (a 64-bit field
  * as two 32-bit halves: 4.1.3.1) and again while config_generation moves

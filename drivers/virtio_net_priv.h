@@ -55,6 +55,7 @@ struct virtio_net {
 };
 
 int vnet_rx_init(struct virtio_net *vn);
+void vnet_rx_teardown(struct virtio_net *vn);
 void vnet_rx_refill(struct virtio_net *vn);
 int vnet_poll(struct netdev *dev, int budget);
 int vnet_rx_pending(struct netdev *dev);
@@ -62,6 +63,7 @@ int vnet_rx_pending(struct netdev *dev);
 int vnet_rx_lent(const struct virtio_net *vn);
 void vnet_rx_release(struct netdev *dev, void *buf);
 int vnet_tx_init(struct virtio_net *vn);
+void vnet_tx_teardown(struct virtio_net *vn);
 int vnet_xmit(struct netdev *dev, const struct netdev_txreq *req);
 void vnet_kick(struct netdev *dev);
 void vnet_tx_reclaim(struct virtio_net *vn);

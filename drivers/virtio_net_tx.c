@@ -14,20 +14,38 @@
 #include "kernel/param.h"
 #include "kernel/pmm.h"
 
+static size_t hdr_pages(const struct virtio_net *vn)
+{
+	return (vn->txq.size * sizeof(*vn->tx_hdr) + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+static size_t ind_pages(const struct virtio_net *vn)
+{
+	return (vn->txq.size * (1 + NETDEV_TX_MAXFRAGS) * sizeof(struct vring_desc) + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
 int vnet_tx_init(struct virtio_net *vn)
 {
-	size_t bytes = vn->txq.size * sizeof(*vn->tx_hdr);
-	vn->tx_hdr = (void *)pmm_alloc_pages((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+	vn->tx_hdr = (void *)pmm_alloc_pages(hdr_pages(vn));
 	if (!vn->tx_hdr)
 		return -ENOMEM;
-	if (virtio_has(&vn->vd, VIRTIO_RING_F_INDIRECT_DESC)) {
-		/* One ring slot per frame however many fragments: 256 frames in
-		 * flight instead of about 85 (header + 2 fragments each). */
-		bytes = vn->txq.size * (1 + NETDEV_TX_MAXFRAGS) * sizeof(struct vring_desc);
-		vn->tx_ind = (void *)pmm_alloc_pages((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
-	}
+	/* One ring slot per frame however many fragments: 256 frames in
+	 * flight instead of about 85 (header + 2 fragments each).  Without
+	 * the pages, frames take plain chains. */
+	if (virtio_has(&vn->vd, VIRTIO_RING_F_INDIRECT_DESC))
+		vn->tx_ind = (void *)pmm_alloc_pages(ind_pages(vn));
 	vq_disable_cb(&vn->txq);
 	return 0;
+}
+
+void vnet_tx_teardown(struct virtio_net *vn)
+{
+	if (vn->tx_ind)
+		pmm_free_pages((uint64_t)(uintptr_t)vn->tx_ind, ind_pages(vn));
+	if (vn->tx_hdr)
+		pmm_free_pages((uint64_t)(uintptr_t)vn->tx_hdr, hdr_pages(vn));
+	vn->tx_ind = NULL;
+	vn->tx_hdr = NULL;
 }
 
 void vnet_tx_reclaim(struct virtio_net *vn)

@@ -1,7 +1,8 @@
 /*
  * virtio PCI modern transport (virtio 1.1: 4.1.4 capabilities, 3.1.1
- * device initialisation, 4.1.5.1.3 virtqueue configuration, 4.1.4.4
- * notifications).  Callers: drivers/virtio_net.c, drivers/virtio_rng.c.
+ * device initialisation, 4.1.4.3.2 reset, 4.1.5.1.3 virtqueue
+ * configuration, 4.1.4.4 notifications).  Callers: drivers/virtio_net.c,
+ * drivers/virtio_rng.c.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -13,6 +14,8 @@
 #include "kernel/pmm.h"
 #include "kernel/printk.h"
 #include "kernel/x86.h"
+
+#define VIRTIO_RESET_POLLS 1000000 /* device_status reads before a reset counts as failed */
 
 /* The common configuration's registers (struct virtio_pci_common_cfg),
  * each accessed with its own width (4.1.3.1). */
@@ -95,9 +98,9 @@ int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d)
 		return -ENODEV;
 	}
 	pci_enable_master(d);
-	cc_write8(vd, CC(device_status), 0); /* reset; reads 0 once done (4.1.4.3.2) */
-	for (int i = 0; i < 1000000 && cc_read8(vd, CC(device_status)); i++)
-		cpu_relax();
+	int err = virtio_reset(vd);
+	if (err)
+		return err;
 	cc_write8(vd, CC(device_status), VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	cc_write8(vd, CC(device_status), VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
 	return 0;
@@ -131,27 +134,64 @@ int virtio_negotiate(struct virtio_dev *vd, uint64_t want, uint64_t need)
 	return 0;
 }
 
-int virtio_queue_setup(struct virtio_dev *vd, int idx, struct virtqueue *vq, uint16_t max_size,
-		       uint16_t msix, uintptr_t *notify_addr)
+int virtio_reset(struct virtio_dev *vd)
+{
+	cc_write8(vd, CC(device_status), 0);
+	for (int i = 0; i < VIRTIO_RESET_POLLS; i++) {
+		if (!cc_read8(vd, CC(device_status)))
+			return 0; /* 4.1.4.3.2: reset is done when device_status reads 0 */
+		cpu_relax();
+	}
+	pci_disable_master(vd->pci); /* it may still be writing: it can no longer reach memory */
+	return -EIO;
+}
+
+static size_t cookie_pages(uint16_t size)
+{
+	return (size * sizeof(void *) + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+/* 4.1.5.1.3 steps 1-3 and 5, before the device learns of any memory of
+ * ours: select the queue, find its doorbell, pick its size, give it its
+ * vector.  Returns the size, or -ENOENT / -EIO. */
+static int queue_prepare(struct virtio_dev *vd, int idx, uint16_t max_size, uint16_t msix,
+			 uint64_t *doorbell)
 {
 	if (idx >= cc_read16(vd, CC(num_queues)))
 		return -ENOENT;
 	cc_write16(vd, CC(queue_select), (uint16_t)idx);
 	/* 4.1.4.4: the doorbell is 2 bytes at queue_notify_off * multiplier,
 	 * inside the notification structure. */
-	uint64_t doorbell = (uint64_t)cc_read16(vd, CC(queue_notify_off)) * vd->notify_mul;
-	if (doorbell + 2 > vd->notify_len)
+	*doorbell = (uint64_t)cc_read16(vd, CC(queue_notify_off)) * vd->notify_mul;
+	if (*doorbell + 2 > vd->notify_len)
 		return -EIO;
 	uint16_t size = vq_pick_size(cc_read16(vd, CC(queue_size)), max_size);
 	if (!size)
 		return -ENOENT; /* 4.1.4.3: a queue_size of 0 means the queue is unavailable */
 	cc_write16(vd, CC(queue_size), size);
-	size_t bytes = vq_ring_bytes(size);
-	uint64_t mem = pmm_alloc_pages(bytes / PAGE_SIZE);
-	void **cookies = (void **)pmm_alloc_pages((size * sizeof(void *) + PAGE_SIZE - 1) / PAGE_SIZE);
-	if (!mem || !cookies)
+	cc_write16(vd, CC(queue_msix_vector), msix);
+	if (msix != VIRTIO_MSI_NO_VECTOR && cc_read16(vd, CC(queue_msix_vector)) != msix)
+		return -EIO; /* the device could not take the vector */
+	return size;
+}
+
+int virtio_queue_setup(struct virtio_dev *vd, int idx, struct virtqueue *vq, uint16_t max_size,
+		       uint16_t msix, uintptr_t *notify_addr)
+{
+	uint64_t doorbell;
+	int size = queue_prepare(vd, idx, max_size, msix, &doorbell);
+	if (size < 0)
+		return size;
+	uint64_t mem = pmm_alloc_pages(vq_ring_bytes((uint16_t)size) / PAGE_SIZE);
+	if (!mem)
 		return -ENOMEM;
-	vq_init(vq, size, (void *)mem, cookies, virtio_has(vd, VIRTIO_RING_F_EVENT_IDX));
+	void **cookies = (void **)pmm_alloc_pages(cookie_pages((uint16_t)size));
+	if (!cookies) {
+		pmm_free_pages(mem, vq_ring_bytes((uint16_t)size) / PAGE_SIZE);
+		return -ENOMEM;
+	}
+	vq_init(vq, (uint16_t)size, (void *)mem, cookies, virtio_has(vd, VIRTIO_RING_F_EVENT_IDX));
+	/* Steps 6-7: from here the device knows where the ring is. */
 	uint64_t d = vq_desc_addr(vq), a = vq_avail_addr(vq), u = vq_used_addr(vq);
 	cc_write32(vd, CC(queue_desc_lo), (uint32_t)d);
 	cc_write32(vd, CC(queue_desc_hi), (uint32_t)(d >> 32));
@@ -159,12 +199,18 @@ int virtio_queue_setup(struct virtio_dev *vd, int idx, struct virtqueue *vq, uin
 	cc_write32(vd, CC(queue_avail_hi), (uint32_t)(a >> 32));
 	cc_write32(vd, CC(queue_used_lo), (uint32_t)u);
 	cc_write32(vd, CC(queue_used_hi), (uint32_t)(u >> 32));
-	cc_write16(vd, CC(queue_msix_vector), msix);
-	if (msix != VIRTIO_MSI_NO_VECTOR && cc_read16(vd, CC(queue_msix_vector)) != msix)
-		return -EIO; /* the device could not take the vector */
 	*notify_addr = vd->notify + (uintptr_t)doorbell;
 	cc_write16(vd, CC(queue_enable), 1);
 	return 0;
+}
+
+void virtio_queue_teardown(struct virtqueue *vq)
+{
+	if (!vq->desc)
+		return;
+	pmm_free_pages(vq_desc_addr(vq), vq_ring_bytes(vq->size) / PAGE_SIZE);
+	pmm_free_pages((uint64_t)(uintptr_t)vq->cookie, cookie_pages(vq->size));
+	memset(vq, 0, sizeof(*vq));
 }
 
 int virtio_config_vector(struct virtio_dev *vd, uint16_t msix)

@@ -246,9 +246,12 @@ void fake_irq_reset(void)
 
 int fake_netdev_err, fake_link_changes;
 struct netdev *fake_netdev_registered;
+void (*fake_netdev_on_register)(struct netdev *dev);
 
 int netdev_register(struct netdev *dev)
 {
+	if (fake_netdev_on_register)
+		fake_netdev_on_register(dev);
 	if (fake_netdev_err)
 		return fake_netdev_err;
 	if (fake_fail_now())
@@ -270,5 +273,6 @@ void fake_netdev_reset(void)
 {
 	fake_netdev_err = fake_link_changes = 0;
 	fake_netdev_registered = NULL;
+	fake_netdev_on_register = NULL;
 	fake_fail_at = fake_calls = 0;
 }

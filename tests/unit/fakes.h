@@ -48,6 +48,7 @@ void fake_irq_reset(void);
  * injection), else names the device eth0 and records it. */
 extern int fake_netdev_err, fake_link_changes;
 extern struct netdev *fake_netdev_registered;
+extern void (*fake_netdev_on_register)(struct netdev *dev); /* sees each call first */
 void fake_netdev_reset(void);
 
 #endif

@@ -13,11 +13,19 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
 #include <linux/virtio_pci.h>
+#include <linux/virtio_ring.h>
 
 #include "tests/unit/shim/kernel/x86.h"
 #include "tests/unit/vdev.h"
 
 #define CC(field) offsetof(struct virtio_pci_common_cfg, field)
+/* Every register access comes through here: test first, call Check only
+ * on failure (each ck_assert is a write to Check's pipe). */
+#define CHECK(c, ...)                          \
+	do {                                   \
+		if (!(c))                      \
+			ck_abort_msg(__VA_ARGS__); \
+	} while (0)
 #define NO_VECTOR VIRTIO_MSI_NO_VECTOR
 
 struct vdev vdev;
@@ -125,6 +133,31 @@ int vdev_count(uint32_t off, int width, int write)
 	return n;
 }
 
+static int overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return alen && blen && a < b + blen && b < a + alen;
+}
+
+int vdev_reaches(uint64_t pa, uint64_t len)
+{
+	for (int i = 0; i < VDEV_QUEUES; i++) {
+		const struct vdev_queue *q = &vdev.q[i];
+		uint64_t desc = q->addr[0] | (uint64_t)q->addr[1] << 32;
+		uint64_t avail = q->addr[2] | (uint64_t)q->addr[3] << 32;
+		uint64_t used = q->addr[4] | (uint64_t)q->addr[5] << 32;
+		if (!desc && !avail && !used)
+			continue;
+		if (overlap(desc, 16ULL * q->size, pa, len) || overlap(avail, 6 + 2ULL * q->size, pa, len) ||
+		    overlap(used, 6 + 8ULL * q->size, pa, len))
+			return 1;
+		const struct vring_desc *d = (const struct vring_desc *)(uintptr_t)desc;
+		for (int k = 0; d && k < q->size; k++)
+			if (overlap(d[k].addr, d[k].len, pa, len))
+				return 1;
+	}
+	return 0;
+}
+
 void vdev_log_clear(void)
 {
 	vdev.nlog = 0;
@@ -196,6 +229,12 @@ void pci_enable_master(const struct pci_dev *d)
 	vdev.master = 1;
 }
 
+void pci_disable_master(const struct pci_dev *d)
+{
+	is_ours(d);
+	vdev.master = 0;
+}
+
 int pci_msix_enable(struct pci_dev *d)
 {
 	is_ours(d);
@@ -207,13 +246,21 @@ int pci_msix_enable(struct pci_dev *d)
 	return vdev.msix_entries;
 }
 
+void pci_msix_disable(struct pci_dev *d)
+{
+	is_ours(d);
+	vdev.msix_enabled = 0;
+	for (int i = 0; i < 8; i++)
+		vdev.msix_masked[i] = 1;
+}
+
+/* As drivers/pci.c: the entry stays masked. */
 int pci_msix_route(struct pci_dev *d, int entry, int vec)
 {
 	is_ours(d);
 	ck_assert(vdev.msix_enabled);
 	ck_assert_int_lt(entry, vdev.msix_entries);
 	vdev.msix_vec[entry] = vec;
-	vdev.msix_masked[entry] = 0;
 	return 0;
 }
 
@@ -243,9 +290,8 @@ static void natural(uint32_t off, int width)
 {
 	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
 		if (regs[i].off == off) {
-			ck_assert_msg(regs[i].width == width,
-				      "common config offset %#x accessed with width %d (field width %d)", off,
-				      width, regs[i].width);
+			CHECK(regs[i].width == width, "common config offset %#x accessed with width %d (field width %d)",
+			      off, width, regs[i].width);
 			return;
 		}
 	}
@@ -356,9 +402,8 @@ static void note(uint32_t off, int width, int write)
 		vdev.log[vdev.nlog++] = (struct vdev_access){ off, (uint8_t)width, (uint8_t)write };
 	if (off >= VDEV_DEVCFG && off < VDEV_NOTIFY) {
 		uint32_t f = off - VDEV_DEVCFG;
-		ck_assert_msg(devcfg_width(f) == width,
-			      "device config offset %u accessed with width %d (field width %d)", f, width,
-			      devcfg_width(f));
+		CHECK(devcfg_width(f) == width, "device config offset %u accessed with width %d (field width %d)", f,
+		      width, devcfg_width(f));
 	}
 }
 
@@ -369,7 +414,7 @@ static int in_bar(uintptr_t a, int width, uint32_t *off)
 	uintptr_t base = (uintptr_t)vdev.bar;
 	if (!vdev.bar || a < base || a >= base + VDEV_BAR_SIZE)
 		return 0;
-	ck_assert_msg(a + width <= base + VDEV_BAR_SIZE, "access past the BAR's end");
+	CHECK(a + width <= base + VDEV_BAR_SIZE, "access past the BAR's end");
 	*off = (uint32_t)(a - base);
 	return 1;
 }

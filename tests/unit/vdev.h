@@ -77,6 +77,10 @@ void vdev_init(uint64_t offered);
 void vdev_clear_caps(void);
 void vdev_add_cap(uint8_t type, uint8_t bar, uint32_t off, uint32_t len);
 void vdev_exit(void);
+/* Nonzero if the device can reach [pa, pa + len) now: a queue's rings it
+ * was given, or a buffer one of their descriptors points to.  Nothing
+ * after a reset, which makes it forget its queues. */
+int vdev_reaches(uint64_t pa, uint64_t len);
 /* Log entries at BAR offset off of this width (0: any) and direction. */
 int vdev_count(uint32_t off, int width, int write);
 void vdev_log_clear(void);
