@@ -100,6 +100,7 @@ static void stats(struct netdev *dev, void (*emit)(const char *name, uint64_t v)
 	emit("tx_queue_0_kicks_suppressed", s->tx_kicks_suppressed);
 	emit("tx_queue_0_ring_full", s->tx_ring_full);
 	emit("tx_queue_0_reclaimed", s->tx_reclaimed);
+	emit("tx_queue_0_tx_timeouts", s->tx_timeouts);
 	emit("rx_irqs", s->rx_irqs);
 	emit("rx_missed_irqs", s->rx_missed_irqs);
 	emit("tx_irqs", s->tx_irqs);

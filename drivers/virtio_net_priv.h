@@ -26,6 +26,7 @@ struct vnet_stats {
 	uint64_t rx_mergeable, rx_csum_valid, rx_csum_partial, rx_csum_none, rx_errors;
 	uint64_t refill_failures, refill_notifies;
 	uint64_t tx_kicks, tx_kicks_suppressed, tx_ring_full, tx_reclaimed;
+	uint64_t tx_timeouts;      /* watchdog notifications: two wakeups without TX progress */
 	uint64_t poll_hist[VNET_HIST];
 };
 
@@ -51,6 +52,8 @@ struct virtio_net {
 	struct virtio_net_hdr_mrg_rxbuf *tx_hdr;
 	struct vring_desc *tx_ind;        /* with INDIRECT_DESC: 1 + NETDEV_TX_MAXFRAGS per slot */
 	int tx_dirty;                     /* frames added since the last kick */
+	int tx_wd_armed;                  /* watchdog: frames were in flight at the last wakeup */
+	uint16_t tx_wd_used;              /*   and txq.last_used was this */
 	struct vnet_stats st;
 };
 

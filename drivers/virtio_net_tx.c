@@ -4,7 +4,8 @@
  * offload (VIRTIO_NET_F_CSUM), one notify per batch (vnet_kick) and
  * completions reclaimed from poll and before each transmit.  TX
  * interrupts stay off until the ring fills, then come back delayed
- * (EVENT_IDX) so the stack can restart its queue.
+ * (EVENT_IDX) so the stack can restart its queue.  A watchdog at the
+ * stack's timer wakeups notifies again a device that stopped consuming.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -58,9 +59,30 @@ void vnet_tx_reclaim(struct virtio_net *vn)
 	}
 }
 
+/* Linux's dev_watchdog / ndo_tx_timeout for a notification the device
+ * missed: under QEMU's TCG with one vCPU a guest fence is no host fence,
+ * so the EVENT_IDX handshake (we publish avail->idx, then read
+ * avail_event) can lose a kick, and frames wait in the ring until the
+ * next transmit.  Frames in flight at this timer wakeup and at the
+ * previous one, with the used index where it was: notify again. */
+static void tx_watchdog(struct virtio_net *vn)
+{
+	const struct virtqueue *q = &vn->txq;
+	int in_flight = vq_num_free(q) < q->size;
+	if (in_flight && vn->tx_wd_armed && q->last_used == vn->tx_wd_used) {
+		virtio_notify(vn->tx_notify, 1);
+		vn->st.tx_timeouts++;
+	}
+	vn->tx_wd_armed = in_flight;
+	vn->tx_wd_used = q->last_used;
+}
+
+/* The stack calls this once at each timer wakeup (drivers/netdev.h): it
+ * is the watchdog's tick as well. */
 void vnet_tx_reclaim_op(struct netdev *dev)
 {
 	vnet_tx_reclaim(dev->priv);
+	tx_watchdog(dev->priv);
 }
 
 int vnet_xmit(struct netdev *dev, const struct netdev_txreq *req)

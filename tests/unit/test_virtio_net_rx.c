@@ -709,6 +709,104 @@ START_TEST(poll_reclaims_tx_and_checks_link)
 }
 END_TEST
 
+/* ---- the TX watchdog ----------------------------------------------------------- */
+
+static struct vring tvr;          /* the device's view of the TX rings */
+static uint16_t tx_avail, tx_used; /* next avail entry it takes, next used entry it writes */
+static int tx_frames;
+
+static int tx_rung(void)
+{
+	int r = R.tx_doorbell != 0xffff;
+	R.tx_doorbell = 0xffff;
+	return r;
+}
+
+/* The stack sends n frames and kicks; whether that rang is forgotten. */
+static void tx_send(int n)
+{
+	static uint8_t frame[60];
+	for (int i = 0; i < n; i++) {
+		struct netdev_txreq req = { .nfrags = 1, .len = sizeof(frame), .cookie = &tx_frames };
+		req.frag[0].data = frame;
+		req.frag[0].len = sizeof(frame);
+		EXPECT_OP(vnet_xmit(&R.vn.dev, &req), ==, 0);
+		tx_frames++;
+	}
+	vnet_kick(&R.vn.dev);
+	tx_rung();
+}
+
+/* The device completes up to n of the frames made available to it. */
+static void tx_complete(int n)
+{
+	while (n-- && tvr.avail->idx != tx_avail) {
+		uint16_t head = tvr.avail->ring[tx_avail++ % tvr.num];
+		tvr.used->ring[tx_used++ % tvr.num] = (struct vring_used_elem){ head, 0 };
+	}
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	tvr.used->idx = tx_used;
+}
+
+/* A timer wakeup: the stack calls tx_reclaim (net/netdev.c, net_poll). */
+static void wakeup(void)
+{
+	R.vn.dev.ops->tx_reclaim(&R.vn.dev);
+}
+
+/* Linux's dev_watchdog for a lost TX notification (under TCG a guest fence
+ * is no host fence): frames in flight and the used index where it was at
+ * the previous timer wakeup make the driver notify the device again; one
+ * wakeup is not enough, and nothing happens with nothing in flight or
+ * while the device makes progress. */
+START_TEST(tx_watchdog)
+{
+	static const struct netdev_ops ops = { .poll = vnet_poll, .rx_release = vnet_rx_release,
+					       .xmit = vnet_xmit, .kick = vnet_kick,
+					       .tx_reclaim = vnet_tx_reclaim_op };
+	rig(VNET_QUEUE_MAX, MRG | (1ULL << VIRTIO_RING_F_INDIRECT_DESC), _i);
+	R.vn.dev.ops = &ops;
+	EXPECT_OP(vnet_tx_init(&R.vn), ==, 0);
+	vring_init(&tvr, R.vn.txq.size, R.tx_mem, 4);
+	tx_avail = tx_used = 0;
+	tx_frames = 0;
+	R.tx_doorbell = 0xffff;
+	for (int k = 0; k < 5; k++) /* nothing in flight */
+		wakeup();
+	EXPECT(!tx_rung());
+	for (int k = 0; k < 5; k++) { /* the device keeps up */
+		tx_send(2);
+		tx_complete(2);
+		wakeup();
+	}
+	EXPECT(!tx_rung());
+	tx_send(4); /* in flight, and the device moves a little each interval */
+	for (int k = 0; k < 4; k++) {
+		wakeup();
+		tx_complete(1);
+	}
+	wakeup();
+	EXPECT(!tx_rung());
+	/* It stops with frames in flight: the first wakeup only notes it. */
+	tx_send(3);
+	wakeup();
+	EXPECT(!tx_rung());
+	wakeup();
+	EXPECT(tx_rung());
+	EXPECT_OP(R.vn.st.tx_timeouts, ==, 1);
+	wakeup(); /* still stuck: again, once per wakeup */
+	EXPECT(tx_rung());
+	EXPECT_OP(R.vn.st.tx_timeouts, ==, 2);
+	tx_complete(100); /* it resumes and finishes */
+	wakeup();
+	wakeup();
+	EXPECT(!tx_rung());
+	EXPECT_OP(R.vn.st.tx_timeouts, ==, 2);
+	EXPECT_OP(tx_done_calls, ==, tx_frames);
+	vnet_tx_teardown(&R.vn);
+}
+END_TEST
+
 /* ---- refill ---------------------------------------------------------------- */
 
 /* No refill while at least half the ring is posted; below that, one batch
@@ -937,6 +1035,10 @@ Suite *virtio_net_rx_suite(void)
 	tcase_add_loop_test(tc, napi_race, 0, 2);
 	tcase_add_loop_test(tc, lost_interrupt_found_before_sleep, 0, 2);
 	tcase_add_loop_test(tc, poll_reclaims_tx_and_checks_link, 0, 2);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("tx");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, tx_watchdog, 0, 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("refill");
 	tcase_add_checked_fixture(tc, setup, teardown);
