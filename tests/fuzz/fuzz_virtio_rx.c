@@ -384,9 +384,24 @@ static void tx_read(uint16_t head)
 	FAIL("a TX chain that does not end");
 }
 
+/* Publishes the TX used entries written, with the interrupt the driver
+ * asked for (virtio_net.c's tx_irq) unless it is lost. */
+static void dev_tx_publish(int lost)
+{
+	uint16_t old = tvr.used->idx;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	tvr.used->idx = t_used;
+	int irq = vn.txq.event_idx ? vring_need_event(vring_used_event(&tvr), t_used, old)
+				   : !(tvr.avail->flags & VRING_AVAIL_F_NO_INTERRUPT);
+	if (irq && !lost && old != t_used) {
+		vq_disable_cb(&vn.txq);
+		napi_schedule(&vn.dev.napi);
+	}
+}
+
 /* Takes the transmissions made available, completing n of them (all when
  * draining) with their ids or the input's. */
-static void dev_tx_complete(int n, int lie)
+static void dev_tx_complete(int n, int lie, int lost)
 {
 	while (n-- > 0 && t_avail != tvr.avail->idx) {
 		uint16_t h = tvr.avail->ring[t_avail++ % tvr.num];
@@ -398,8 +413,7 @@ static void dev_tx_complete(int n, int lie)
 		tvr.used->ring[t_used % tvr.num] = (struct vring_used_elem){ m & 1 ? u16() : h, m & 2 ? u32() : 0 };
 		t_used++;
 	}
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	tvr.used->idx = t_used;
+	dev_tx_publish(lost);
 }
 
 /* ---- the stack's view of the ops ------------------------------------------------------ */
@@ -422,12 +436,11 @@ static int fz_poll(struct netdev *dev, int budget)
  * never returned (the driver still has it in flight). */
 static void dev_tx_finish(void)
 {
-	dev_tx_complete(1 << 16, 0);
+	dev_tx_complete(1 << 16, 0, 0);
 	for (uint16_t h = 0; h < tvr.num; h++)
 		if (vn.txq.cookie[h])
 			tvr.used->ring[t_used++ % tvr.num] = (struct vring_used_elem){ h, 0 };
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	tvr.used->idx = t_used;
+	dev_tx_publish(0);
 }
 
 static void fz_tx_reclaim(struct netdev *dev)
@@ -583,7 +596,11 @@ static void step(uint8_t op)
 	case 4: dev_publish(); break;
 	case 5: case 6: glue_poll(); break;
 	case 7: glue_advance(1 + u8() * 10u); break;
-	case 8: dev_tx_complete(u8() % 8, 1); break;
+	case 8: {
+		uint8_t how = u8();
+		dev_tx_complete(how % 8, 1, how & 0x80);
+		break;
+	}
 	case 9: { /* used->idx where the device likes */
 		uint16_t v = u16();
 		r_pub = rvr.used->idx = (uint16_t)(r_pub + (v & 0x8000 ? v : v % (4 * rvr.num)));
