@@ -65,8 +65,10 @@ struct netdev_ops {
 	/* NAPI poll: receive up to budget frames, reclaim TX; returns frames received. */
 	int (*poll)(struct netdev *dev, int budget);
 	/* Hand finished transmissions back now (netdev_tx_done): the stack
-	 * calls it before its timers, so a retransmission never finds its
-	 * segment still owned by the ring. */
+	 * calls it once at each timer wakeup, before its timers, so a
+	 * retransmission never finds its segment still owned by the ring.
+	 * Drivers may count these calls: virtio-net's TX watchdog notifies a
+	 * device again after two calls without transmit progress. */
 	void (*tx_reclaim)(struct netdev *dev);
 	/* Optional, called before the CPU sleeps: nonzero if received frames
 	 * wait that no interrupt announced.  Under QEMU's TCG with one vCPU a

@@ -29,7 +29,7 @@ static struct pci_dev devs[PCI_MAX_DEVICES];
 static int ndevs;
 static uintptr_t ecam; /* mapped ECAM base for bus 0, 0: port I/O */
 
-extern const struct pci_driver __pci_drivers_start[], __pci_drivers_end[];
+extern const struct pci_driver __start_pci_drivers[], __stop_pci_drivers[];
 
 static uintptr_t ecam_addr(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off)
 {
@@ -200,12 +200,21 @@ void pci_enable_master(const struct pci_dev *d)
 	pci_write16(d, 0x04, pci_read16(d, 0x04) | CMD_MEM | CMD_MASTER | CMD_INTX_OFF);
 }
 
+void pci_disable_master(const struct pci_dev *d)
+{
+	pci_write16(d, 0x04, pci_read16(d, 0x04) & ~CMD_MASTER);
+}
+
 int pci_msix_enable(struct pci_dev *d)
 {
 	if (!d->msix_cap)
 		return -ENODEV;
 	uint32_t tab = pci_read32(d, d->msix_cap + 4);
-	uintptr_t base = pci_map_bar(d, tab & 7);
+	int bir = tab & 7;
+	/* The table (16 bytes an entry) lies inside its BAR, or we do not use it. */
+	if (bir > 5 || (uint64_t)(tab & ~7u) + 16ULL * d->msix_entries > d->bar[bir].size)
+		return -ENODEV;
+	uintptr_t base = pci_map_bar(d, bir);
 	if (!base)
 		return -ENODEV;
 	d->msix_table = base + (tab & ~7u);
@@ -228,8 +237,18 @@ int pci_msix_route(struct pci_dev *d, int entry, int vec)
 	mmio_write32(e + 0, (uint32_t)addr);
 	mmio_write32(e + 4, (uint32_t)(addr >> 32));
 	mmio_write32(e + 8, data);
-	mmio_write32(e + 12, 0);
 	return 0;
+}
+
+void pci_msix_disable(struct pci_dev *d)
+{
+	if (!d->msix_table)
+		return;
+	for (int i = 0; i < d->msix_entries; i++)
+		mmio_write32(d->msix_table + 16 * i + 12, 1);
+	uint16_t ctl = pci_read16(d, d->msix_cap + 2);
+	pci_write16(d, d->msix_cap + 2, ctl & ~(MSIX_ENABLE | MSIX_FMASK));
+	d->msix_table = 0;
 }
 
 void pci_msix_mask(struct pci_dev *d, int entry, int masked)
@@ -240,7 +259,7 @@ void pci_msix_mask(struct pci_dev *d, int entry, int masked)
 
 static void probe(struct pci_dev *d)
 {
-	for (const struct pci_driver *drv = __pci_drivers_start; drv < __pci_drivers_end; drv++) {
+	for (const struct pci_driver *drv = __start_pci_drivers; drv < __stop_pci_drivers; drv++) {
 		if (drv->vendor != d->vendor)
 			continue;
 		for (const uint16_t *id = drv->devices; *id; id++) {

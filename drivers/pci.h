@@ -38,7 +38,7 @@ struct pci_driver {
 
 #define PCI_DRIVER(id, ...)                                                          \
 	static const struct pci_driver pci_driver_##id                              \
-		__attribute__((used, section(".pci_drivers"), aligned(8))) = { __VA_ARGS__ }
+		__attribute__((used, section("pci_drivers"), aligned(8))) = { __VA_ARGS__ }
 
 /* Finds every function (ECAM from the MCFG table, else ports 0xcf8/0xcfc)
  * and offers each to the drivers. */
@@ -58,10 +58,15 @@ uint8_t pci_find_cap(const struct pci_dev *d, uint8_t id, uint8_t from);
 /* Maps a memory BAR uncached; returns its virtual address or 0. */
 uintptr_t pci_map_bar(struct pci_dev *d, int bar);
 void pci_enable_master(const struct pci_dev *d);
+/* Bus mastering off: the function can no longer write to memory. */
+void pci_disable_master(const struct pci_dev *d);
 /* MSI-X: map the table, mask every entry, enable the function.  Returns
- * the number of entries, or -ENODEV. */
+ * the number of entries, or -ENODEV (none, or a table outside its BAR). */
 int pci_msix_enable(struct pci_dev *d);
-/* Points entry at vector vec on this CPU and unmasks it. */
+/* Masks every entry and turns MSI-X off again. */
+void pci_msix_disable(struct pci_dev *d);
+/* Points entry at vector vec on this CPU; the entry stays masked until
+ * pci_msix_mask(d, entry, 0). */
 int pci_msix_route(struct pci_dev *d, int entry, int vec);
 void pci_msix_mask(struct pci_dev *d, int entry, int masked);
 

@@ -1,8 +1,9 @@
 /*
  * virtio-net (virtio 1.1 section 5.1) over the modern PCI transport:
- * probe, feature negotiation, queues with their own MSI-X vectors
- * (config 0, RX 1, TX 2), interrupt handlers that only mask and schedule
- * NAPI, link status, ethtool data, and the netdev_ops table.  QEMU:
+ * probe (undone in reverse on failure), feature negotiation, queues with
+ * their own MSI-X vectors (config 0, RX 1, TX 2), interrupt handlers that
+ * only mask and schedule NAPI, link status, ethtool data, and the
+ * netdev_ops table.  QEMU:
  * -device virtio-net-pci,disable-legacy=on,romfile=
  * Receive and transmit are in virtio_net_rx.c and virtio_net_tx.c.
  */
@@ -28,6 +29,8 @@
 	      (1ULL << VIRTIO_NET_F_GUEST_CSUM) | (1ULL << VIRTIO_RING_F_EVENT_IDX) |   \
 	      (1ULL << VIRTIO_NET_F_MTU) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC))
 #define NEED (1ULL << VIRTIO_F_VERSION_1)
+/* Features whose data is in the device configuration (5.1.4). */
+#define NEEDS_CFG ((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_MTU))
 
 static void rx_irq(void *arg)
 {
@@ -58,7 +61,8 @@ void vnet_check_link(struct virtio_net *vn)
 	int up = 1;
 	if (virtio_has(&vn->vd, VIRTIO_NET_F_STATUS)) {
 		uint16_t status;
-		virtio_config_read(&vn->vd, offsetof(struct virtio_net_config, status), &status, 2);
+		if (virtio_config_read(&vn->vd, offsetof(struct virtio_net_config, status), &status, 2))
+			return; /* unreadable: the carrier stays as it was */
 		up = !!(status & VIRTIO_NET_S_LINK_UP);
 	}
 	if (up != vn->dev.link_up)
@@ -96,6 +100,7 @@ static void stats(struct netdev *dev, void (*emit)(const char *name, uint64_t v)
 	emit("tx_queue_0_kicks_suppressed", s->tx_kicks_suppressed);
 	emit("tx_queue_0_ring_full", s->tx_ring_full);
 	emit("tx_queue_0_reclaimed", s->tx_reclaimed);
+	emit("tx_queue_0_tx_timeouts", s->tx_timeouts);
 	emit("rx_irqs", s->rx_irqs);
 	emit("rx_missed_irqs", s->rx_missed_irqs);
 	emit("tx_irqs", s->tx_irqs);
@@ -127,79 +132,156 @@ static const struct netdev_ops virtio_net_ops = {
 	.info = info,
 };
 
-static int setup_irqs(struct virtio_net *vn)
+/* MAC and MTU from the device configuration (5.1.4).  A device that offers
+ * MAC, STATUS or MTU without a device configuration to read them from
+ * (4.1.4.6), or whose MAC cannot be read, is refused. */
+static int read_config(struct virtio_net *vn)
 {
 	struct pci_dev *d = vn->vd.pci;
-	if (pci_msix_enable(d) < 3) {
-		printk("virtio-net %02x:%02x.%x: needs 3 MSI-X vectors (QEMU: vectors=3 or more)\n",
+	struct netdev *dev = &vn->dev;
+	if (!vn->vd.devcfg && (vn->vd.features & NEEDS_CFG)) {
+		printk("virtio-net %02x:%02x.%x: no device configuration (needed for MAC, STATUS, MTU)\n",
 		       d->bus, d->dev, d->fn);
 		return -ENODEV;
 	}
-	vn->vec_cfg = irq_alloc_vector(cfg_irq, vn, "virtio-net-config");
-	vn->vec_rx = irq_alloc_vector(rx_irq, vn, "virtio-net-rx");
-	vn->vec_tx = irq_alloc_vector(tx_irq, vn, "virtio-net-tx");
-	if (vn->vec_cfg < 0 || vn->vec_rx < 0 || vn->vec_tx < 0)
-		return -ENOSPC;
-	pci_msix_route(d, MSIX_CFG, vn->vec_cfg);
-	pci_msix_route(d, MSIX_RX, vn->vec_rx);
-	pci_msix_route(d, MSIX_TX, vn->vec_tx);
+	if (virtio_has(&vn->vd, VIRTIO_NET_F_MAC)) {
+		int err = virtio_config_read_bytes(&vn->vd, offsetof(struct virtio_net_config, mac), dev->mac, 6);
+		if (err)
+			return err;
+	}
+	dev->max_mtu = VNET_MAX_MTU;
+	if (virtio_has(&vn->vd, VIRTIO_NET_F_MTU)) {
+		uint16_t mtu;
+		if (!virtio_config_read(&vn->vd, offsetof(struct virtio_net_config, mtu), &mtu, 2) &&
+		    mtu >= 68 && mtu < dev->max_mtu)
+			dev->max_mtu = mtu;
+	}
 	return 0;
 }
 
-static int probe(struct pci_dev *d)
+static void init_netdev(struct virtio_net *vn)
 {
-	struct virtio_net *vn = calloc(1, sizeof(*vn));
-	if (!vn)
-		return -ENOMEM;
-	int err = virtio_pci_init(&vn->vd, d);
-	if (!err)
-		err = virtio_negotiate(&vn->vd, WANT, NEED);
-	if (!err)
-		err = setup_irqs(vn);
-	if (!err)
-		err = virtio_config_vector(&vn->vd, MSIX_CFG);
-	if (!err)
-		err = virtio_queue_setup(&vn->vd, 0, &vn->rxq, VNET_QUEUE_MAX, MSIX_RX, &vn->rx_notify);
-	if (!err)
-		err = virtio_queue_setup(&vn->vd, 1, &vn->txq, VNET_QUEUE_MAX, MSIX_TX, &vn->tx_notify);
-	if (err) {
-		if (vn->vd.common)
-			virtio_fail(&vn->vd);
-		free(vn); /* its vectors and ring pages stay allocated: a boot-time loss */
-		return err;
-	}
 	struct netdev *dev = &vn->dev;
 	dev->ops = &virtio_net_ops;
 	dev->priv = vn;
 	dev->mtu = 1500;
-	dev->max_mtu = VNET_MAX_MTU;
 	vn->hdr_len = sizeof(struct virtio_net_hdr_mrg_rxbuf);
-	if (virtio_has(&vn->vd, VIRTIO_NET_F_MAC))
-		virtio_config_read(&vn->vd, offsetof(struct virtio_net_config, mac), dev->mac, 6);
-	if (virtio_has(&vn->vd, VIRTIO_NET_F_MTU)) {
-		uint16_t mtu;
-		virtio_config_read(&vn->vd, offsetof(struct virtio_net_config, mtu), &mtu, 2);
-		if (mtu >= 68 && mtu < dev->max_mtu)
-			dev->max_mtu = mtu;
-	}
 	dev->features = NETDEV_F_SG;
 	if (virtio_has(&vn->vd, VIRTIO_NET_F_GUEST_CSUM))
 		dev->features |= NETDEV_F_RXCSUM;
 	if (virtio_has(&vn->vd, VIRTIO_NET_F_CSUM))
 		dev->features |= NETDEV_F_TXCSUM;
 	dev->napi.weight = 64;
-	if ((err = vnet_tx_init(vn)) || (err = vnet_rx_init(vn))) {
-		virtio_fail(&vn->vd);
-		return err;
+}
+
+/* MSI-X with a vector each for config, RX and TX, routed but masked until
+ * the stack has the device (irqs_on): an interrupt before that would
+ * schedule a NAPI poll of a device that may yet be freed. */
+static int setup_irqs(struct virtio_net *vn)
+{
+	struct pci_dev *d = vn->vd.pci;
+	int n = pci_msix_enable(d), err = -ENODEV;
+	if (n < 3) {
+		printk("virtio-net %02x:%02x.%x: needs 3 MSI-X vectors (QEMU: vectors=3 or more)\n",
+		       d->bus, d->dev, d->fn);
+		if (n < 0)
+			return err;
+		goto err_msix;
 	}
+	if ((err = vn->vec_cfg = irq_alloc_vector(cfg_irq, vn, "virtio-net-config")) < 0)
+		goto err_msix;
+	if ((err = vn->vec_rx = irq_alloc_vector(rx_irq, vn, "virtio-net-rx")) < 0)
+		goto err_cfg;
+	if ((err = vn->vec_tx = irq_alloc_vector(tx_irq, vn, "virtio-net-tx")) < 0)
+		goto err_rx;
+	pci_msix_route(d, MSIX_CFG, vn->vec_cfg);
+	pci_msix_route(d, MSIX_RX, vn->vec_rx);
+	pci_msix_route(d, MSIX_TX, vn->vec_tx);
+	return 0;
+
+err_rx:
+	irq_free_vector(vn->vec_rx);
+err_cfg:
+	irq_free_vector(vn->vec_cfg);
+err_msix:
+	pci_msix_disable(d);
+	return err;
+}
+
+static void irqs_on(struct virtio_net *vn)
+{
+	for (int e = MSIX_CFG; e <= MSIX_TX; e++)
+		pci_msix_mask(vn->vd.pci, e, 0);
+}
+
+static void free_irqs(struct virtio_net *vn)
+{
+	irq_free_vector(vn->vec_tx);
+	irq_free_vector(vn->vec_rx);
+	irq_free_vector(vn->vec_cfg);
+	pci_msix_disable(vn->vd.pci);
+}
+
+/* The rings, the TX headers and RX buffers: the memory the device writes
+ * to.  On failure what was made stays for probe to release after the
+ * device's reset (each teardown skips what is not there). */
+static int setup_queues(struct virtio_net *vn)
+{
+	int err = virtio_queue_setup(&vn->vd, 0, &vn->rxq, VNET_QUEUE_MAX, MSIX_RX, &vn->rx_notify);
+	if (!err)
+		err = virtio_queue_setup(&vn->vd, 1, &vn->txq, VNET_QUEUE_MAX, MSIX_TX, &vn->tx_notify);
+	if (!err)
+		err = vnet_tx_init(vn);
+	if (!err)
+		err = vnet_rx_init(vn);
+	return err;
+}
+
+/* Linux virtnet_probe's shape: each step's undoing is under the label
+ * below it, and the device is reset before anything it could write to
+ * is freed (3.1.1, 4.1.4.3.2). */
+static int probe(struct pci_dev *d)
+{
+	struct virtio_net *vn = calloc(1, sizeof(*vn));
+	if (!vn)
+		return -ENOMEM;
+	int err = virtio_pci_init(&vn->vd, d);
+	if (err)
+		goto err_free;
+	if ((err = virtio_negotiate(&vn->vd, WANT, NEED)) || (err = read_config(vn)))
+		goto err_reset;
+	init_netdev(vn);
+	if ((err = setup_irqs(vn)))
+		goto err_reset;
+	if ((err = virtio_config_vector(&vn->vd, MSIX_CFG)))
+		goto err_irqs;
+	if ((err = setup_queues(vn)))
+		goto err_queues;
 	virtio_driver_ok(&vn->vd);
-	if ((err = netdev_register(dev)) != 0)
-		return err;
+	if ((err = netdev_register(&vn->dev)))
+		goto err_queues;
+	irqs_on(vn);
 	vnet_check_link(vn);
 	printk("%s: virtio-net at %02x:%02x.%x, MAC %02x:%02x:%02x:%02x:%02x:%02x, features 0x%lx, "
-	       "rings %u/%u\n", dev->name, d->bus, d->dev, d->fn, dev->mac[0], dev->mac[1], dev->mac[2],
-	       dev->mac[3], dev->mac[4], dev->mac[5], vn->vd.features, vn->rxq.size, vn->txq.size);
+	       "rings %u/%u\n", vn->dev.name, d->bus, d->dev, d->fn, vn->dev.mac[0], vn->dev.mac[1],
+	       vn->dev.mac[2], vn->dev.mac[3], vn->dev.mac[4], vn->dev.mac[5], vn->vd.features,
+	       vn->rxq.size, vn->txq.size);
 	return 0;
+
+err_queues:
+	virtio_reset(&vn->vd); /* first: until then it may write to the rings and buffers */
+	vnet_rx_teardown(vn);
+	vnet_tx_teardown(vn);
+	virtio_queue_teardown(&vn->txq);
+	virtio_queue_teardown(&vn->rxq);
+err_irqs:
+	free_irqs(vn);
+err_reset:
+	virtio_reset(&vn->vd);
+	virtio_fail(&vn->vd); /* 3.1.1: the driver gave up on it */
+err_free:
+	free(vn);
+	return err;
 }
 
 static const uint16_t ids[] = { 0x1041, 0x1000, 0 }; /* modern, transitional */

@@ -26,6 +26,7 @@ struct vnet_stats {
 	uint64_t rx_mergeable, rx_csum_valid, rx_csum_partial, rx_csum_none, rx_errors;
 	uint64_t refill_failures, refill_notifies;
 	uint64_t tx_kicks, tx_kicks_suppressed, tx_ring_full, tx_reclaimed;
+	uint64_t tx_timeouts;      /* watchdog notifications: two wakeups without TX progress */
 	uint64_t poll_hist[VNET_HIST];
 };
 
@@ -51,10 +52,13 @@ struct virtio_net {
 	struct virtio_net_hdr_mrg_rxbuf *tx_hdr;
 	struct vring_desc *tx_ind;        /* with INDIRECT_DESC: 1 + NETDEV_TX_MAXFRAGS per slot */
 	int tx_dirty;                     /* frames added since the last kick */
+	int tx_wd_armed;                  /* watchdog: frames were in flight at the last wakeup */
+	uint16_t tx_wd_used;              /*   and txq.last_used was this */
 	struct vnet_stats st;
 };
 
 int vnet_rx_init(struct virtio_net *vn);
+void vnet_rx_teardown(struct virtio_net *vn);
 void vnet_rx_refill(struct virtio_net *vn);
 int vnet_poll(struct netdev *dev, int budget);
 int vnet_rx_pending(struct netdev *dev);
@@ -62,6 +66,7 @@ int vnet_rx_pending(struct netdev *dev);
 int vnet_rx_lent(const struct virtio_net *vn);
 void vnet_rx_release(struct netdev *dev, void *buf);
 int vnet_tx_init(struct virtio_net *vn);
+void vnet_tx_teardown(struct virtio_net *vn);
 int vnet_xmit(struct netdev *dev, const struct netdev_txreq *req);
 void vnet_kick(struct netdev *dev);
 void vnet_tx_reclaim(struct virtio_net *vn);

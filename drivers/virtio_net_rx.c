@@ -18,16 +18,45 @@
 #include "kernel/param.h"
 #include "kernel/pmm.h"
 
+/* Pages of the free stack: one pointer for every buffer the ring may have. */
+static size_t stack_pages(int cap)
+{
+	return (cap * sizeof(void *) + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
 int vnet_rx_init(struct virtio_net *vn)
 {
 	vn->rx_cap = vn->rxq.size * VNET_RXBUF_PER_RING;
 	vn->rx_lowmark = vn->rx_cap / 2;
-	size_t bytes = vn->rx_cap * sizeof(void *);
-	vn->rx_free = (void **)pmm_alloc_pages((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+	vn->rx_free = (void **)pmm_alloc_pages(stack_pages(vn->rx_cap));
 	if (!vn->rx_free)
 		return -ENOMEM;
 	vnet_rx_refill(vn);
 	return vn->rx_posted ? 0 : -ENOMEM;
+}
+
+/* Probe's unwinding, after the device was reset and before the stack ever
+ * had a buffer: each buffer is in the ring or on the free stack.  A page
+ * (two buffers) goes back through its first buffer, and only when every
+ * buffer is here; otherwise the pages stay allocated. */
+void vnet_rx_teardown(struct virtio_net *vn)
+{
+	if (!vn->rx_free)
+		return;
+	for (int i = 0; i < vn->rxq.size; i++) {
+		if (vn->rxq.cookie[i]) {
+			vn->rx_free[vn->rx_nfree++] = vn->rxq.cookie[i];
+			vn->rxq.cookie[i] = NULL;
+		}
+	}
+	vn->rx_posted = 0;
+	if (vn->rx_nfree == vn->rx_total)
+		for (int i = 0; i < vn->rx_nfree; i++)
+			if ((uintptr_t)vn->rx_free[i] % PAGE_SIZE == 0)
+				pmm_free_pages((uint64_t)(uintptr_t)vn->rx_free[i], 1);
+	pmm_free_pages((uint64_t)(uintptr_t)vn->rx_free, stack_pages(vn->rx_cap));
+	vn->rx_free = NULL;
+	vn->rx_nfree = vn->rx_total = vn->rx_cap = 0;
 }
 
 /* A buffer from the free stack, or two new ones from a fresh page. */

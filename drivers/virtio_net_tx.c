@@ -4,7 +4,8 @@
  * offload (VIRTIO_NET_F_CSUM), one notify per batch (vnet_kick) and
  * completions reclaimed from poll and before each transmit.  TX
  * interrupts stay off until the ring fills, then come back delayed
- * (EVENT_IDX) so the stack can restart its queue.
+ * (EVENT_IDX) so the stack can restart its queue.  A watchdog at the
+ * stack's timer wakeups notifies again a device that stopped consuming.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -14,20 +15,38 @@
 #include "kernel/param.h"
 #include "kernel/pmm.h"
 
+static size_t hdr_pages(const struct virtio_net *vn)
+{
+	return (vn->txq.size * sizeof(*vn->tx_hdr) + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+static size_t ind_pages(const struct virtio_net *vn)
+{
+	return (vn->txq.size * (1 + NETDEV_TX_MAXFRAGS) * sizeof(struct vring_desc) + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
 int vnet_tx_init(struct virtio_net *vn)
 {
-	size_t bytes = vn->txq.size * sizeof(*vn->tx_hdr);
-	vn->tx_hdr = (void *)pmm_alloc_pages((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+	vn->tx_hdr = (void *)pmm_alloc_pages(hdr_pages(vn));
 	if (!vn->tx_hdr)
 		return -ENOMEM;
-	if (virtio_has(&vn->vd, VIRTIO_RING_F_INDIRECT_DESC)) {
-		/* One ring slot per frame however many fragments: 256 frames in
-		 * flight instead of about 85 (header + 2 fragments each). */
-		bytes = vn->txq.size * (1 + NETDEV_TX_MAXFRAGS) * sizeof(struct vring_desc);
-		vn->tx_ind = (void *)pmm_alloc_pages((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
-	}
+	/* One ring slot per frame however many fragments: 256 frames in
+	 * flight instead of about 85 (header + 2 fragments each).  Without
+	 * the pages, frames take plain chains. */
+	if (virtio_has(&vn->vd, VIRTIO_RING_F_INDIRECT_DESC))
+		vn->tx_ind = (void *)pmm_alloc_pages(ind_pages(vn));
 	vq_disable_cb(&vn->txq);
 	return 0;
+}
+
+void vnet_tx_teardown(struct virtio_net *vn)
+{
+	if (vn->tx_ind)
+		pmm_free_pages((uint64_t)(uintptr_t)vn->tx_ind, ind_pages(vn));
+	if (vn->tx_hdr)
+		pmm_free_pages((uint64_t)(uintptr_t)vn->tx_hdr, hdr_pages(vn));
+	vn->tx_ind = NULL;
+	vn->tx_hdr = NULL;
 }
 
 void vnet_tx_reclaim(struct virtio_net *vn)
@@ -40,9 +59,30 @@ void vnet_tx_reclaim(struct virtio_net *vn)
 	}
 }
 
+/* Linux's dev_watchdog / ndo_tx_timeout for a notification the device
+ * missed: under QEMU's TCG with one vCPU a guest fence is no host fence,
+ * so the EVENT_IDX handshake (we publish avail->idx, then read
+ * avail_event) can lose a kick, and frames wait in the ring until the
+ * next transmit.  Frames in flight at this timer wakeup and at the
+ * previous one, with the used index where it was: notify again. */
+static void tx_watchdog(struct virtio_net *vn)
+{
+	const struct virtqueue *q = &vn->txq;
+	int in_flight = vq_num_free(q) < q->size;
+	if (in_flight && vn->tx_wd_armed && q->last_used == vn->tx_wd_used) {
+		virtio_notify(vn->tx_notify, 1);
+		vn->st.tx_timeouts++;
+	}
+	vn->tx_wd_armed = in_flight;
+	vn->tx_wd_used = q->last_used;
+}
+
+/* The stack calls this once at each timer wakeup (drivers/netdev.h): it
+ * is the watchdog's tick as well. */
 void vnet_tx_reclaim_op(struct netdev *dev)
 {
 	vnet_tx_reclaim(dev->priv);
+	tx_watchdog(dev->priv);
 }
 
 int vnet_xmit(struct netdev *dev, const struct netdev_txreq *req)

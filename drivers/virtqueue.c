@@ -65,6 +65,17 @@ size_t vq_ring_bytes(uint16_t size)
 	return (end + PAGE_BYTES - 1) & ~(size_t)(PAGE_BYTES - 1);
 }
 
+uint16_t vq_pick_size(uint16_t dev_max, uint16_t our_max)
+{
+	uint32_t limit = dev_max < our_max ? dev_max : our_max;
+	if (!limit)
+		return 0;
+	uint32_t size = 1;
+	while (size * 2 <= limit && size * 2 <= 32768)
+		size *= 2;
+	return (uint16_t)size;
+}
+
 void vq_init(struct virtqueue *vq, uint16_t size, void *mem, void **cookies, int event_idx)
 {
 	memset(vq, 0, sizeof(*vq));

@@ -38,6 +38,10 @@ struct virtqueue {
 	uint64_t bad_used;         /* used entries skipped: id >= size or no head made available */
 };
 
+/* The ring size for a queue: the largest power of two within both the
+ * device's maximum (queue_size) and ours, and at most 32768 (2.6: split
+ * virtqueue sizes are powers of two, up to 32768).  0 if either is 0. */
+uint16_t vq_pick_size(uint16_t dev_max, uint16_t our_max);
 /* Bytes of ring memory for `size` entries: descriptor table (16-byte
  * aligned), avail ring with used_event, then the used ring with
  * avail_event at a 4-byte boundary.  One zeroed allocation of this size

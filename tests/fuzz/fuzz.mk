@@ -3,6 +3,14 @@
 # links every object of the glue world (tests/glue/glue.mk), built with
 # AddressSanitizer, UndefinedBehaviorSanitizer and coverage.
 #
+# A target that needs code the glue world does not have (a driver) names
+# it, after this header:
+#   FUZZ_SRCS_NAME := drivers/x.c ...   built for NAME alone with the glue's
+#                                       flags into $(B)/fuzz/obj/NAME/, and
+#                                       linked into NAME only
+#   FUZZ_CFLAGS_NAME := -D...           added for those sources only (e.g. to
+#                                       rename a call the target intercepts)
+#
 #   make fuzz                 every target for FUZZ_SECONDS (60) each, from its
 #                             seeds; what it finds new goes to $(B)/fuzz/corpus/NAME
 #   make fuzz-NAME            one target (FUZZ_SECONDS, FUZZ_JOBS as libFuzzer's -jobs;
@@ -25,8 +33,22 @@ $(B)/fuzz/%.o: tests/fuzz/fuzz_%.c | $(LWIP_STAMP) $(SYSINC)
 	@mkdir -p $(dir $@)
 	$(GLUE_CC) $(GLUE_CFLAGS) $(GLUE_OWN_WARN) -c $< -o $@
 
-$(B)/fuzz/%: $(B)/fuzz/%.o $(GLUE_OBJS)
-	$(GLUE_CC) $(GLUE_SAN) -fsanitize=fuzzer -o $@ $^
+# virtio_rx: the virtio-net receive and transmit paths over the real
+# virtqueue against a hostile device; netdev_rx goes through the target's
+# checks on its way to the real stack (tests/fuzz/fuzz_virtio_rx.c).
+FUZZ_SRCS_virtio_rx := drivers/virtio_net_rx.c drivers/virtio_net_tx.c drivers/virtqueue.c
+FUZZ_CFLAGS_virtio_rx := -Dnetdev_rx=fuzz_netdev_rx
+
+# Each target's own objects, and its binary: the target, those, the glue.
+define fuzz_target
+$(B)/fuzz/obj/$(1)/%.o: %.c | $$(LWIP_STAMP) $$(SYSINC)
+	@mkdir -p $$(dir $$@)
+	$$(GLUE_CC) $$(GLUE_CFLAGS) $$(FUZZ_CFLAGS_$(1)) $$(GLUE_OWN_WARN) -c $$< -o $$@
+
+$(B)/fuzz/$(1): $(B)/fuzz/$(1).o $(patsubst %.c,$(B)/fuzz/obj/$(1)/%.o,$(FUZZ_SRCS_$(1))) $$(GLUE_OBJS)
+	$$(GLUE_CC) $$(GLUE_SAN) -fsanitize=fuzzer -o $$@ $$^
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
 
 # -runs=0: run the inputs given, once each, and stop.
 check-fuzz: $(FUZZ_BINS)
@@ -53,4 +75,4 @@ fuzz-%: $(B)/fuzz/%
 		$(if $(call fuzz_dict,$*),-dict=$(abspath $(call fuzz_dict,$*))) \
 		../../corpus/$* $(abspath tests/fuzz/corpus/$*) 2>&1 | tail -25
 
--include $(B)/fuzz/*.d
+-include $(B)/fuzz/*.d $(foreach t,$(FUZZ_TARGETS),$(patsubst %.c,$(B)/fuzz/obj/$(t)/%.d,$(FUZZ_SRCS_$(t))))

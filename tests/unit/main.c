@@ -23,6 +23,8 @@ int main(void)
 	srunner_add_suite(sr, siphash_suite());
 	srunner_add_suite(sr, tcp_isn_suite());
 	srunner_add_suite(sr, virtio_net_rx_suite());
+	srunner_add_suite(sr, virtio_pci_suite());
+	srunner_add_suite(sr, virtio_net_probe_suite());
 	srunner_add_suite(sr, http_parser_suite());
 	srunner_add_suite(sr, syncookie_suite());
 	srunner_add_suite(sr, listen_size_suite());

@@ -7,7 +7,9 @@
  * frame against what the device sent and holds its buffers until the test
  * releases them), NAPI (net/napi.c is in this binary, so drivers/drivers.mk
  * renames the driver's napi_* calls to vnet_test_napi_*), the page
- * allocator (host pages, can fail) and the doorbell (a word we read).
+ * allocator (tests/unit/fakes.c: host pages, can fail), the carrier
+ * (fakes.c's netdev_link_change, called by virtio_net.c's link check) and
+ * the doorbell (a word we read).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 #include "drivers/virtio_net_priv.h"
 #include "kernel/pmm.h"
+#include "tests/unit/fakes.h"
 #include "tests/unit/unit.h"
 
 /* Millions of checks: test first, call Check only on failure. */
@@ -73,12 +76,9 @@ static int last_nfrags, frames;
 static unsigned last_flags;
 static void *held[8192];
 static int nheld, held_at_poll;
-static int rx_error_calls, tx_done_calls, link_checks, sched_calls, complete_calls;
+static int rx_error_calls, tx_done_calls, sched_calls, complete_calls;
 static void *last_tx_cookie;
 static void (*on_complete)(void);
-/* The page allocator. */
-static void *pages[MAXPAGES];
-static int npages, pmm_fail;
 
 static uint8_t pat(uint32_t s, uint32_t i)
 {
@@ -86,18 +86,6 @@ static uint8_t pat(uint32_t s, uint32_t i)
 }
 
 /* ---- fakes --------------------------------------------------------------- */
-
-uint64_t pmm_alloc_pages(size_t n)
-{
-	if (pmm_fail)
-		return 0;
-	EXPECT_OP(npages, <, MAXPAGES);
-	void *p = aligned_alloc(4096, n * 4096);
-	EXPECT(p != NULL);
-	memset(p, 0, n * 4096);
-	pages[npages++] = p;
-	return (uint64_t)(uintptr_t)p;
-}
 
 void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *f, int nfrags, unsigned flags)
 {
@@ -153,12 +141,6 @@ void netdev_tx_done(struct netdev *dev, void *cookie)
 	last_tx_cookie = cookie;
 }
 
-void vnet_check_link(struct virtio_net *vn)
-{
-	EXPECT(vn == &R.vn);
-	link_checks++;
-}
-
 void vnet_test_napi_schedule(struct napi *n)
 {
 	EXPECT(n == &R.vn.dev.napi);
@@ -209,7 +191,7 @@ static void census(void)
 	EXPECT_OP(n, ==, vn->rx_total);
 	EXPECT_OP(vn->rx_total, <=, vn->rx_cap);
 	static void *pg[MAXPAGES];
-	memcpy(pg, pages, sizeof(*pg) * npages);
+	int npages = fake_pmm_list(pg, MAXPAGES);
 	qsort(pg, npages, sizeof(*pg), cmp_ptr);
 	qsort(all, n, sizeof(*all), cmp_ptr);
 	for (int i = 0; i < n; i++) {
@@ -405,19 +387,19 @@ static void setup(void)
 {
 	memset(&R, 0, sizeof(R));
 	nsent = want_in = want_out = 0;
-	nheld = npages = pmm_fail = 0;
-	frames = last_nfrags = rx_error_calls = tx_done_calls = link_checks = 0;
+	nheld = 0;
+	fake_pmm_reset();
+	fake_netdev_reset();
+	frames = last_nfrags = rx_error_calls = tx_done_calls = 0;
 	sched_calls = complete_calls = 0;
 	on_complete = NULL;
 }
 
 static void teardown(void)
 {
-	for (int i = 0; i < npages; i++)
-		free(pages[i]);
+	fake_pmm_reset();
 	free(R.rx_mem);
 	free(R.tx_mem);
-	npages = 0;
 }
 
 static int poll(int budget)
@@ -720,9 +702,108 @@ START_TEST(poll_reclaims_tx_and_checks_link)
 	EXPECT_OP(poll(64), ==, 0);
 	EXPECT_OP(tx_done_calls, ==, 1);
 	EXPECT(last_tx_cookie == &cookie);
-	EXPECT_OP(link_checks, ==, 1);
+	EXPECT_OP(fake_link_changes, ==, 1); /* no STATUS feature: the link is up */
+	EXPECT(R.vn.dev.link_up);
 	EXPECT_OP(poll(64), ==, 0);
-	EXPECT_OP(link_checks + tx_done_calls, ==, 2);
+	EXPECT_OP(fake_link_changes + tx_done_calls, ==, 2);
+}
+END_TEST
+
+/* ---- the TX watchdog ----------------------------------------------------------- */
+
+static struct vring tvr;          /* the device's view of the TX rings */
+static uint16_t tx_avail, tx_used; /* next avail entry it takes, next used entry it writes */
+static int tx_frames;
+
+static int tx_rung(void)
+{
+	int r = R.tx_doorbell != 0xffff;
+	R.tx_doorbell = 0xffff;
+	return r;
+}
+
+/* The stack sends n frames and kicks; whether that rang is forgotten. */
+static void tx_send(int n)
+{
+	static uint8_t frame[60];
+	for (int i = 0; i < n; i++) {
+		struct netdev_txreq req = { .nfrags = 1, .len = sizeof(frame), .cookie = &tx_frames };
+		req.frag[0].data = frame;
+		req.frag[0].len = sizeof(frame);
+		EXPECT_OP(vnet_xmit(&R.vn.dev, &req), ==, 0);
+		tx_frames++;
+	}
+	vnet_kick(&R.vn.dev);
+	tx_rung();
+}
+
+/* The device completes up to n of the frames made available to it. */
+static void tx_complete(int n)
+{
+	while (n-- && tvr.avail->idx != tx_avail) {
+		uint16_t head = tvr.avail->ring[tx_avail++ % tvr.num];
+		tvr.used->ring[tx_used++ % tvr.num] = (struct vring_used_elem){ head, 0 };
+	}
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	tvr.used->idx = tx_used;
+}
+
+/* A timer wakeup: the stack calls tx_reclaim (net/netdev.c, net_poll). */
+static void wakeup(void)
+{
+	R.vn.dev.ops->tx_reclaim(&R.vn.dev);
+}
+
+/* Linux's dev_watchdog for a lost TX notification (under TCG a guest fence
+ * is no host fence): frames in flight and the used index where it was at
+ * the previous timer wakeup make the driver notify the device again; one
+ * wakeup is not enough, and nothing happens with nothing in flight or
+ * while the device makes progress. */
+START_TEST(tx_watchdog)
+{
+	static const struct netdev_ops ops = { .poll = vnet_poll, .rx_release = vnet_rx_release,
+					       .xmit = vnet_xmit, .kick = vnet_kick,
+					       .tx_reclaim = vnet_tx_reclaim_op };
+	rig(VNET_QUEUE_MAX, MRG | (1ULL << VIRTIO_RING_F_INDIRECT_DESC), _i);
+	R.vn.dev.ops = &ops;
+	EXPECT_OP(vnet_tx_init(&R.vn), ==, 0);
+	vring_init(&tvr, R.vn.txq.size, R.tx_mem, 4);
+	tx_avail = tx_used = 0;
+	tx_frames = 0;
+	R.tx_doorbell = 0xffff;
+	for (int k = 0; k < 5; k++) /* nothing in flight */
+		wakeup();
+	EXPECT(!tx_rung());
+	for (int k = 0; k < 5; k++) { /* the device keeps up */
+		tx_send(2);
+		tx_complete(2);
+		wakeup();
+	}
+	EXPECT(!tx_rung());
+	tx_send(4); /* in flight, and the device moves a little each interval */
+	for (int k = 0; k < 4; k++) {
+		wakeup();
+		tx_complete(1);
+	}
+	wakeup();
+	EXPECT(!tx_rung());
+	/* It stops with frames in flight: the first wakeup only notes it. */
+	tx_send(3);
+	wakeup();
+	EXPECT(!tx_rung());
+	wakeup();
+	EXPECT(tx_rung());
+	EXPECT_OP(R.vn.st.tx_timeouts, ==, 1);
+	wakeup(); /* still stuck: again, once per wakeup */
+	EXPECT(tx_rung());
+	EXPECT_OP(R.vn.st.tx_timeouts, ==, 2);
+	tx_complete(100); /* it resumes and finishes */
+	wakeup();
+	wakeup();
+	EXPECT(!tx_rung());
+	EXPECT_OP(R.vn.st.tx_timeouts, ==, 2);
+	EXPECT_OP(tx_done_calls, ==, tx_frames);
+	vnet_tx_teardown(&R.vn);
 }
 END_TEST
 
@@ -784,7 +865,7 @@ START_TEST(refill_failure_retried)
 {
 	const uint16_t size = 16;
 	rig(size, MRG, _i);
-	pmm_fail = 1;
+	fake_pmm_fail = 1;
 	for (int k = 0; k < size; k++) {
 		frame(60, 0);
 		dev_publish(-1);
@@ -810,7 +891,7 @@ START_TEST(refill_failure_retried)
 	EXPECT_OP(R.vn.rx_posted, ==, size);
 
 	/* Pages come back: the ring grows the pool up to rx_cap, no further. */
-	pmm_fail = 0;
+	fake_pmm_fail = 0;
 	for (int k = 0; k < 6 * size; k++) {
 		while (dev_avail() == 0) {
 			EXPECT_OP(R.vn.rx_total, ==, R.vn.rx_cap);
@@ -911,7 +992,7 @@ START_TEST(soak)
 			break;
 		default:
 			if (rnd(16) == 0)
-				pmm_fail = rnd(3) == 0;
+				fake_pmm_fail = rnd(3) == 0;
 			break;
 		}
 		steps++;
@@ -954,6 +1035,10 @@ Suite *virtio_net_rx_suite(void)
 	tcase_add_loop_test(tc, napi_race, 0, 2);
 	tcase_add_loop_test(tc, lost_interrupt_found_before_sleep, 0, 2);
 	tcase_add_loop_test(tc, poll_reclaims_tx_and_checks_link, 0, 2);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("tx");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, tx_watchdog, 0, 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("refill");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -254,6 +254,28 @@ START_TEST(ring_layout)
 }
 END_TEST
 
+/* Every pair of maxima: a power of two, within both and 32768, and the
+ * largest such; 0 only when a maximum is 0. */
+START_TEST(pick_size)
+{
+	for (uint32_t dev = 0; dev <= 65535; dev += dev < 1100 ? 1 : 97) {
+		for (uint32_t ours = 0; ours <= 65535; ours += ours < 600 ? 7 : 4099) {
+			uint32_t lim = dev < ours ? dev : ours, size = vq_pick_size((uint16_t)dev, (uint16_t)ours);
+			if (!lim) {
+				EXPECT_OP(size, ==, 0);
+				continue;
+			}
+			EXPECT_MSG(size && !(size & (size - 1)) && size <= lim && size <= 32768 &&
+					   (2 * size > lim || size == 32768),
+				   "vq_pick_size(%u, %u) = %u", dev, ours, size);
+		}
+	}
+	EXPECT_OP(vq_pick_size(300, 256), ==, 256);
+	EXPECT_OP(vq_pick_size(300, 1024), ==, 256);
+	EXPECT_OP(vq_pick_size(65535, 65535), ==, 32768);
+}
+END_TEST
+
 START_TEST(chains_exact)
 {
 	struct rig *r = rig_new(64, 0);
@@ -1129,6 +1151,7 @@ Suite *virtqueue_suite(void)
 	Suite *s = suite_create("virtqueue");
 	TCase *tc = tcase_create("rings");
 	tcase_add_test(tc, ring_layout);
+	tcase_add_test(tc, pick_size);
 	tcase_add_test(tc, indirect_chains);
 	tcase_add_test(tc, chains_exact);
 	tcase_add_test(tc, out_of_order);

@@ -21,6 +21,8 @@ Suite *virtqueue_suite(void);
 Suite *siphash_suite(void);
 Suite *tcp_isn_suite(void);
 Suite *virtio_net_rx_suite(void);
+Suite *virtio_pci_suite(void);
+Suite *virtio_net_probe_suite(void);
 Suite *http_parser_suite(void);
 Suite *syncookie_suite(void);
 Suite *listen_size_suite(void);
