@@ -28,8 +28,12 @@ void glue_boot(void);
  * command line (sysctl.kernel.panic_on_warn=1, as the tests boot). */
 void glue_sysctl_defaults(void);
 /* Runs the event loop until no hook reports work (bounded: aborts past
- * 100000 rounds, which would be a hang). */
+ * 100000 rounds, which would be a hang; see glue_watchdog for one round
+ * that never ends). */
 void glue_poll(void);
+/* Aborts the process when one event-loop round runs for 30 s (a hang):
+ * the glue tests arm it; fuzz targets have libFuzzer's -timeout. */
+void glue_watchdog(void);
 /* Moves the clock forward ms milliseconds in steps of at most 10 ms,
  * polling at each (lwIP's timers run as they come due). */
 void glue_advance(uint64_t ms);

@@ -12,6 +12,7 @@ int main(void)
 {
 	setenv("CK_FORK", "no", 0);
 	glue_boot();
+	glue_watchdog();
 	SRunner *sr = srunner_create(basic_suite());
 	srunner_add_suite(sr, remote_suite());
 	srunner_add_suite(sr, memory_suite());
