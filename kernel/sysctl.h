@@ -63,6 +63,8 @@ extern int sysctl_busy_poll;
 extern int sysctl_max_syn_backlog;
 extern int sysctl_tcp_syncookies;
 extern int sysctl_tcp_abort_on_overflow;
+extern int sysctl_tcp_synack_retries;
+extern int sysctl_tcp_synq_sizing;
 extern int sysctl_tcp_fin_timeout;
 extern int sysctl_tcp_max_tw_buckets;
 extern int sysctl_icmp_echo_ignore_all;

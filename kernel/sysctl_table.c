@@ -18,6 +18,8 @@ int sysctl_busy_poll;
 int sysctl_max_syn_backlog;
 int sysctl_tcp_syncookies;
 int sysctl_tcp_abort_on_overflow;
+int sysctl_tcp_synack_retries;
+int sysctl_tcp_synq_sizing;
 int sysctl_tcp_fin_timeout;
 int sysctl_tcp_max_tw_buckets;
 int sysctl_icmp_echo_ignore_all;
@@ -75,14 +77,18 @@ const struct sysctl sysctl_table[] = {
 	INT("net.ipv4.tcp_fin_timeout", sysctl_tcp_fin_timeout, 0, INT_MAX / 1000, 60,
 	    "Seconds a connection closed by us stays in FIN-WAIT-2 waiting for the peer's FIN."),
 	INT("net.ipv4.tcp_max_syn_backlog", sysctl_max_syn_backlog, 0, INT_MAX, 128,
-	    "Sizes a listener's SYN queue at listen(): clamp(backlog, 8, this) + 1, rounded up to a power of two. Linux scales the default with memory (128 on small machines); docs/architecture.md compares newer Linux."),
+	    "Without SYN cookies (tcp_syncookies=0), SYNs are dropped once fewer than a quarter of this many half-open connections remain free on a listener (Linux keeps that quarter for peers proven alive; nagare proves none). With net.ipv4.tcp_synq_sizing=1 it also sizes the SYN queue at listen(): min(min(backlog, somaxconn), this), at least 8, plus one, rounded up to a power of two. Linux scales the default with memory (128 on small machines)."),
 	INT("net.ipv4.tcp_max_tw_buckets", sysctl_tcp_max_tw_buckets, 0, INT_MAX, 4096,
 	    "Most connections in TIME-WAIT (60 s); past it a connection closes without one. Linux derives its default from memory."),
 	INTVEC("net.ipv4.tcp_mem", sysctl_tcp_mem, 1, INT_MAX, sysctl_tcp_mem_default,
 	       "from memory at boot, as Linux",
 	       "Pages TCP may hold in all connections' send, receive and out-of-order queues: low, pressure, high. Past pressure a connection holding more than 4 KiB each way takes no more (incoming data is dropped, TCPRcvQDrop) and out-of-order queues are dropped (OfoPruned), until TCP holds less than low; past high no connection takes more; the rest of memory stays for everything else. Linux's defaults: 3/4, 1 and 3/2 of a sixteenth of free memory at boot (at least 128 pages)."),
+	INT("net.ipv4.tcp_synack_retries", sysctl_tcp_synack_retries, 0, 255, 5,
+	    "SYN-ACK retransmissions for a half-open connection before it is dropped: the first after 1 s, then doubling (5: resent at 1, 3, 7, 15 and 31 s, dropped at 63 s); fewer, down to 2, for old requests while more than half of the listener's limit is half-open."),
 	INT("net.ipv4.tcp_syncookies", sysctl_tcp_syncookies, 0, 2, 1,
-	    "SYN cookies (RFC 4987): 0 never (a full SYN queue drops SYNs), 1 when the SYN queue is full, 2 for every SYN."),
+	    "SYN cookies (RFC 4987): 0 never (SYNs past the half-open limit are dropped), 1 when a listener has more than min(backlog, somaxconn) half-open connections, 2 for every SYN."),
+	INT("net.ipv4.tcp_synq_sizing", sysctl_tcp_synq_sizing, 0, 1, 0,
+	    "(nagare only) The half-open limit of a listener, taken at listen(): 0 as Linux 4.4 and later, more than min(backlog, somaxconn) half-open connections is full; 1 as Linux before 4.4 and the design notes, a SYN queue of tcp_max_syn_backlog-bounded size (see tcp_max_syn_backlog). Only the sizing changes; every other listen rule stays Linux 6.x's."),
 };
 
 const size_t sysctl_table_len = sizeof(sysctl_table) / sizeof(sysctl_table[0]);

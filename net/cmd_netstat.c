@@ -186,6 +186,8 @@ static void show_ext(void)
 	opt(x->syncookies_sent, "SYN cookies sent");
 	opt(x->syncookies_recv, "SYN cookies received");
 	opt(x->syncookies_failed, "invalid SYN cookies received");
+	num(x->embryonic_rsts, "resets received for embryonic SYN_RECV sockets");
+	opt(x->tcp_timeouts, "other TCP timeouts");
 	num(x->listen_overflows, "times the listen queue of a socket overflowed");
 	num(x->listen_drops, "SYNs to LISTEN sockets dropped");
 	opt(x->ofo_pruned, "packets dropped from out-of-order queue because of socket buffer overrun");
@@ -193,6 +195,7 @@ static void show_ext(void)
 	named(tcp_tw_overflows, "TCPTimeWaitOverflow");
 	named(x->tcp_req_qfull_do_cookies, "TCPReqQFullDoCookies");
 	named(x->tcp_req_qfull_drop, "TCPReqQFullDrop");
+	named(x->tcp_syn_retrans, "TCPSynRetrans");
 	named(x->tcp_rcvq_drop, "TCPRcvQDrop");
 	named(x->tcp_memory_pressures, "TCPMemoryPressures");
 	opt(x->tcp_abort_on_memory, "connections aborted due to memory pressure");

@@ -2,7 +2,10 @@
  * `ss`: sockets in iproute2's ss output shapes.  -l listening sockets
  * with Recv-Q = connections waiting on the accept queue and Send-Q = its
  * limit (Linux's meaning for LISTEN), -t TCP, -a all, -n numeric (always),
- * -s totals.  Connections come from lwIP's PCB lists.
+ * -s totals; `state NAME` (repeatable: iproute2's names and its
+ * all/connected/synchronized groups) shows only those states, without
+ * the State column when it names one.  Connections come from lwIP's PCB
+ * lists.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +27,35 @@ static const char *state_name(enum tcp_state s)
 	return (unsigned)s < sizeof(n) / sizeof(n[0]) && n[s] ? n[s] : "UNKNOWN";
 }
 
+/* iproute2's state names (ss(8) STATE-FILTER) as lwIP states. */
+#define BIT(s) (1u << (s))
+#define CONNECTED (BIT(SYN_SENT) | BIT(SYN_RCVD) | BIT(ESTABLISHED) | BIT(FIN_WAIT_1) | BIT(FIN_WAIT_2) | \
+		   BIT(CLOSE_WAIT) | BIT(CLOSING) | BIT(LAST_ACK))
+static const struct {
+	const char *name;
+	unsigned mask;
+} state_names[] = {
+	{ "established", BIT(ESTABLISHED) }, { "syn-sent", BIT(SYN_SENT) },
+	{ "syn-recv", BIT(SYN_RCVD) },       { "fin-wait-1", BIT(FIN_WAIT_1) },
+	{ "fin-wait-2", BIT(FIN_WAIT_2) },   { "time-wait", BIT(TIME_WAIT) },
+	{ "closed", BIT(CLOSED) },           { "close-wait", BIT(CLOSE_WAIT) },
+	{ "last-ack", BIT(LAST_ACK) },       { "listening", BIT(LISTEN) },
+	{ "listen", BIT(LISTEN) },           { "closing", BIT(CLOSING) },
+	{ "all", ~0u },                      { "connected", CONNECTED },
+	{ "synchronized", CONNECTED & ~BIT(SYN_SENT) },
+};
+
+static int state_mask(const char *name, unsigned *mask)
+{
+	for (size_t i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++) {
+		if (!strcmp(name, state_names[i].name)) {
+			*mask |= state_names[i].mask;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static void endpoint(char *buf, size_t n, const ip_addr_t *a, u16_t port, int any_port)
 {
 	char ip[16];
@@ -34,10 +66,15 @@ static void endpoint(char *buf, size_t n, const ip_addr_t *a, u16_t port, int an
 		snprintf(buf, n, "%s:%u", ip, port);
 }
 
+static int no_state_column; /* a state filter that names one state */
+
 static void row(const char *state, unsigned long recvq, unsigned long sendq, const char *local,
 		const char *peer)
 {
-	con_printf("%-10s %-6lu %-6lu %20s %20s\n", state, recvq, sendq, local, peer);
+	if (no_state_column)
+		con_printf("%-6lu %-6lu %20s %20s\n", recvq, sendq, local, peer);
+	else
+		con_printf("%-10s %-6lu %-6lu %20s %20s\n", state, recvq, sendq, local, peer);
 }
 
 static void show_listen(void)
@@ -52,11 +89,12 @@ static void show_listen(void)
 	}
 }
 
-/* Without -a, ss leaves out TIME-WAIT and SYN-RECV (its SS_CONN filter). */
-static void show_list(struct tcp_pcb *list, int all)
+/* The states shown (Without -a, ss leaves out TIME-WAIT and SYN-RECV:
+ * its SS_CONN filter). */
+static void show_list(struct tcp_pcb *list, unsigned mask)
 {
 	for (struct tcp_pcb *p = list; p; p = p->next) {
-		if (!all && (p->state == TIME_WAIT || p->state == SYN_RCVD))
+		if (!(mask & BIT(p->state)))
 			continue;
 		char a[32], b[32];
 		endpoint(a, sizeof(a), &p->local_ip, p->local_port, 0);
@@ -94,7 +132,20 @@ static void summary(void)
 static int cmd_ss(int argc, char **argv)
 {
 	int listening = 0, all = 0, sum = 0;
+	unsigned states = 0, named = 0;
 	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "state")) {
+			if (++i == argc) {
+				con_printf("ss: missing state name after \"state\"\n");
+				return 1;
+			}
+			if (state_mask(argv[i], &states)) {
+				con_printf("ss: wrong state name: %s\n", argv[i]);
+				return 1;
+			}
+			named++;
+			continue;
+		}
 		if (argv[i][0] != '-' || !argv[i][1]) {
 			con_printf("ss: filters are not supported: \"%s\"\n", argv[i]);
 			return 1;
@@ -115,14 +166,20 @@ static int cmd_ss(int argc, char **argv)
 		summary();
 		return 0;
 	}
-	con_printf("%-10s %-6s %-6s %20s %20s\n", "State", "Recv-Q", "Send-Q", "Local Address:Port",
-		   "Peer Address:Port");
-	if (listening || all)
+	if (!named) /* -a all, -l listening only, else connections but SYN-RECV and TIME-WAIT */
+		states = all ? ~0u : listening ? BIT(LISTEN) : CONNECTED & ~BIT(SYN_RCVD);
+	/* one state named (a group is more): iproute2 leaves the column out */
+	no_state_column = named == 1 && (states & (states - 1)) == 0;
+	if (no_state_column)
+		con_printf("%-6s %-6s %20s %20s\n", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port");
+	else
+		con_printf("%-10s %-6s %-6s %20s %20s\n", "State", "Recv-Q", "Send-Q", "Local Address:Port",
+			   "Peer Address:Port");
+	if (states & BIT(LISTEN))
 		show_listen();
-	if (!listening || all) {
-		show_list(tcp_active_pcbs, all);
-		show_list(tcp_tw_pcbs, all);
-	}
+	show_list(tcp_active_pcbs, states & ~BIT(LISTEN));
+	show_list(tcp_tw_pcbs, states & ~BIT(LISTEN));
 	return 0;
 }
-CONSOLE_CMD(ss, "ss", cmd_ss, "ss [-lntas]", "sockets: listeners with their queues, connections, totals");
+CONSOLE_CMD(ss, "ss", cmd_ss, "ss [-lntas] [state NAME]...",
+	    "sockets: listeners with their queues, connections, totals");

@@ -1,30 +1,40 @@
 /*
- * Listen queues over lwIP (Linux semantics: net/ipv4/tcp_input.c
- * tcp_conn_request, tcp_minisocks.c tcp_check_req).  A SYN is admitted by
- * LWIP_HOOK_TCP_INPACKET_PCB: accept queue full -> dropped (ListenOverflows,
- * ListenDrops); SYN queue full or tcp_syncookies=2 -> a cookie SYN-ACK
- * (net/syncookie_tcp.c) or, with cookies off, dropped (TCPReqQFullDrop).
- * Half-open connections are counted through lwIP's ext-arg callbacks
- * (passive_open / destroy).  The final ACK meets LWIP_HOOK_TCP_SYNRCVD_ACK
- * (patch 0003): accept queue full -> drop it and stay half-open, or reset
- * with tcp_abort_on_overflow=1.  Established connections wait on the
- * accept queue, their data held (net/rxq.h), until listen_accept().  The
- * application hears of them from the event loop (listen_hook), never
- * inside lwIP's input: it may abort or close what it accepts.
+ * Listen queues over lwIP, with Linux 6.x's rules (net/listen_size.c
+ * decides; Linux: tcp_conn_request, cookie_v4_check, tcp_check_req,
+ * reqsk_timer_handler).  A SYN meets LWIP_HOOK_TCP_INPACKET_PCB: a
+ * half-open connection (lwIP makes it), a cookie SYN-ACK
+ * (net/syncookie_tcp.c) or silence.  An ACK at a listener is checked as a
+ * cookie only if this listener sent one in the last 120 s; otherwise, and
+ * when the cookie is wrong, lwIP answers with a reset (patch 0012's, as
+ * Linux's).  Half-open connections are counted through lwIP's ext-arg
+ * callbacks (passive_open / destroy).  Their final ACK meets
+ * LWIP_HOOK_TCP_SYNRCVD_ACK (patch 0003): accept queue full -> drop it and
+ * stay half-open, or reset with tcp_abort_on_overflow=1.  Their SYN-ACK
+ * timer is LWIP_HOOK_TCP_SYNRCVD_TIMER (patch 0012).  Established
+ * connections wait on the accept queue, their data held (net/rxq.h),
+ * until listen_accept().  The application hears of them from the event
+ * loop (listen_hook), never inside lwIP's input: it may abort or close
+ * what it accepts.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel/loop.h"
+#include "kernel/printk.h"
 #include "kernel/sysctl.h"
+#include "kernel/time.h"
+#include "lwip/stats.h"
 #include "net/listen_priv.h"
 #include "net/listen_size.h"
 #include "net/lwip_hooks.h"
 #include "net/netstat.h"
 #include "net/tcp_mem.h"
 
-#define COOKIE_TAG 1UL /* ext-arg data: a cookie connection, not on the SYN queue */
+/* ext-arg data of a connection a listener made: the listener, tagged */
+#define COOKIE_TAG 1UL /* from a cookie: not on the SYN queue */
+#define YOUNG_TAG 2UL  /* half-open and its SYN-ACK never timed out */
+#define TAGS (COOKIE_TAG | YOUNG_TAG)
 
 static struct listener *listeners;
 static u8_t ext_id = 0xff;
@@ -35,14 +45,30 @@ static struct listener *of_listen(const struct tcp_pcb *lpcb)
 	return ext_id == 0xff ? NULL : tcp_ext_arg_get(lpcb, ext_id);
 }
 
+/* A child's listener and tags (0 and NULL for connections of no listener). */
+static struct listener *of_child(const struct tcp_pcb *pcb, uintptr_t *tags)
+{
+	uintptr_t d = ext_id == 0xff ? 0 : (uintptr_t)tcp_ext_arg_get(pcb, ext_id);
+	*tags = d & TAGS;
+	return (struct listener *)(d & ~TAGS);
+}
+
 /* ---- half-open accounting (lwIP ext args) ------------------------------- */
+
+static void forget_half_open(struct listener *l, uintptr_t tags)
+{
+	if (!l || (tags & COOKIE_TAG))
+		return;
+	l->synq_len--;
+	if (tags & YOUNG_TAG)
+		l->synq_young--;
+}
 
 static void half_open_gone(u8_t id, void *data)
 {
 	(void)id;
-	struct listener *l = data;
-	if (l && !((uintptr_t)l & COOKIE_TAG))
-		l->synq_len--;
+	uintptr_t d = (uintptr_t)data;
+	forget_half_open((struct listener *)(d & ~TAGS), d & TAGS);
 }
 
 static err_t passive_open(u8_t id, struct tcp_pcb_listen *lpcb, struct tcp_pcb *npcb);
@@ -55,32 +81,111 @@ static err_t passive_open(u8_t id, struct tcp_pcb_listen *lpcb, struct tcp_pcb *
 	if (!l)
 		return ERR_OK;
 	l->synq_len++;
+	l->synq_young++;
 	tcp_ext_arg_set_callbacks(npcb, id, &half_open_cb);
-	tcp_ext_arg_set(npcb, id, l);
+	tcp_ext_arg_set(npcb, id, (void *)((uintptr_t)l | YOUNG_TAG));
 	return ERR_OK;
 }
 
 /* The connection left the SYN queue: established, or reset. */
 static void leave_synq(struct tcp_pcb *pcb)
 {
-	struct listener *l = tcp_ext_arg_get(pcb, ext_id);
-	if (l && !((uintptr_t)l & COOKIE_TAG))
-		l->synq_len--;
+	uintptr_t tags;
+	struct listener *l = of_child(pcb, &tags);
+	forget_half_open(l, tags);
 	tcp_ext_arg_set(pcb, ext_id, NULL);
+}
+
+/* ---- decisions (net/listen_size.c) and their counters --------------------- */
+
+static void state_of(const struct listener *l, struct listen_state *s)
+{
+	*s = (struct listen_state){
+		.synq_len = l->synq_len,
+		.acceptq_len = l->acceptq_len,
+		.acceptq_max = l->acceptq_max,
+		.sizing = l->sizing,
+		.synq_size = l->synq_size,
+		.syncookies = sysctl_tcp_syncookies,
+		.max_syn_backlog = sysctl_max_syn_backlog,
+		.abort_on_overflow = sysctl_tcp_abort_on_overflow,
+	};
+}
+
+static void count(const struct listen_counts *c)
+{
+	netstat_ext.listen_overflows += c->listen_overflows;
+	netstat_ext.listen_drops += c->listen_drops;
+	netstat_ext.tcp_req_qfull_do_cookies += c->req_qfull_do_cookies;
+	netstat_ext.tcp_req_qfull_drop += c->req_qfull_drop;
+	netstat_ext.syncookies_recv += c->syncookies_recv;
+	netstat_ext.syncookies_failed += c->syncookies_failed;
+	netstat_ext.embryonic_rsts += c->embryonic_rsts;
+}
+
+/* Linux's tcp_syn_flood_action message, once per listener. */
+static void flood_warning(struct listener *l)
+{
+	if (l->flood_warned || sysctl_tcp_syncookies == 2)
+		return;
+	l->flood_warned = 1;
+	printk("TCP: request_sock_TCP: Possible SYN flooding on port 0.0.0.0:%u. %s.\n", l->port,
+	       sysctl_tcp_syncookies ? "Sending cookies" : "Dropping request");
+}
+
+/* A cookie this listener sent may still come back (TCP_SYNCOOKIE_VALID). */
+static int cookie_recent(const struct listener *l)
+{
+	return l->cookie_sent_ns && time_ns() - l->cookie_sent_ns < LISTEN_COOKIE_RECENT_MS * 1000000ULL;
 }
 
 /* ---- lwIP hooks ---------------------------------------------------------- */
 
-static int acceptq_full(const struct listener *l)
+static err_t on_syn(struct listener *l, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len, u8_t *opt2)
 {
-	return listen_acceptq_full(l->acceptq_len, l->acceptq_max);
+	struct listen_state s;
+	struct listen_counts c = { 0 };
+	state_of(l, &s);
+	enum listen_syn_verdict v = listen_syn(&s, &c);
+	count(&c);
+	if (c.req_qfull_do_cookies || c.req_qfull_drop)
+		flood_warning(l);
+	if (v == LISTEN_SYN_REQUEST)
+		return ERR_OK; /* lwIP makes the half-open connection */
+	if (v == LISTEN_SYN_COOKIE) {
+		struct tcp_seg_opts o;
+		listen_parse_opts(hdr, optlen, opt1len, opt2, &o);
+		if (syncookie_tcp_send(l->lpcb, hdr, &o) == 0)
+			l->cookie_sent_ns = time_ns();
+	}
+	return ERR_ABRT;
 }
 
-static void listen_drop(int overflow)
+static err_t on_ack(struct listener *l, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len, u8_t *opt2)
 {
-	if (overflow)
-		netstat_ext.listen_overflows++;
-	netstat_ext.listen_drops++;
+	struct listen_state s;
+	struct listen_counts c = { 0 };
+	state_of(l, &s);
+	int recent = cookie_recent(l), ok = 0;
+	struct tcp_seg_opts o;
+	struct syncookie_ack ck;
+	if (s.syncookies && recent) {
+		listen_parse_opts(hdr, optlen, opt1len, opt2, &o);
+		ok = syncookie_tcp_check(hdr, &o, &ck) == 0;
+	}
+	enum listen_ack_verdict v = listen_cookie_ack(&s, recent, ok, &c);
+	count(&c);
+	if (v == LISTEN_ACK_RESET)
+		return ERR_OK; /* lwIP resets an ACK in LISTEN (patch 0012: as Linux) */
+	if (v == LISTEN_ACK_DROP)
+		return ERR_ABRT;
+	struct tcp_pcb *npcb = syncookie_tcp_connect(l, hdr, &o, &ck);
+	if (!npcb)
+		return ERR_ABRT; /* no memory: dropped, the client retransmits */
+	tcp_ext_arg_set_callbacks(npcb, ext_id, &half_open_cb);
+	tcp_ext_arg_set(npcb, ext_id, (void *)((uintptr_t)l | COOKIE_TAG));
+	tcp_listen_handover = npcb;
+	return ERR_ABRT;
 }
 
 err_t net_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len,
@@ -92,58 +197,92 @@ err_t net_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u
 	struct listener *l = of_listen(pcb);
 	if (!l)
 		return ERR_OK;
-	u8_t flags = TCPH_FLAGS(hdr);
-	if (flags & TCP_RST)
-		return ERR_OK;
-	struct tcp_seg_opts o;
-	if ((flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
-		if (acceptq_full(l)) {
-			listen_drop(1); /* Linux: a SYN while the accept queue is full */
-			return ERR_ABRT;
-		}
-		int syn_full = l->synq_len >= l->synq_max;
-		if (sysctl_tcp_syncookies != 2 && !syn_full)
-			return ERR_OK; /* lwIP makes the half-open connection */
-		if (sysctl_tcp_syncookies == 0) {
-			netstat_ext.tcp_req_qfull_drop++;
-			listen_drop(0);
-			return ERR_ABRT;
-		}
-		if (syn_full && sysctl_tcp_syncookies == 1)
-			netstat_ext.tcp_req_qfull_do_cookies++;
-		listen_parse_opts(hdr, optlen, opt1len, opt2, &o);
-		syncookie_tcp_send(l->lpcb, hdr, &o);
-		return ERR_ABRT;
-	}
-	if ((flags & (TCP_SYN | TCP_ACK)) == TCP_ACK && sysctl_tcp_syncookies &&
-	    (sysctl_tcp_syncookies == 2 || syncookie_tcp_recent())) {
-		if (acceptq_full(l)) {
-			listen_drop(1);
-			return ERR_ABRT;
-		}
-		listen_parse_opts(hdr, optlen, opt1len, opt2, &o);
-		struct tcp_pcb *npcb = syncookie_tcp_ack(l, hdr, &o);
-		if (!npcb)
-			return ERR_ABRT; /* invalid: dropped, no state, no reset */
-		tcp_ext_arg_set_callbacks(npcb, ext_id, &half_open_cb);
-		tcp_ext_arg_set(npcb, ext_id, (void *)((uintptr_t)l | COOKIE_TAG));
-		tcp_listen_handover = npcb;
-		return ERR_ABRT;
-	}
+	u8_t flags = TCPH_FLAGS(hdr) & (TCP_SYN | TCP_ACK | TCP_RST);
+	if (flags == TCP_SYN)
+		return on_syn(l, hdr, optlen, opt1len, opt2);
+	if (flags == TCP_ACK)
+		return on_ack(l, hdr, optlen, opt1len, opt2);
 	return ERR_OK;
 }
 
 int net_tcp_synrcvd_ack(struct tcp_pcb *pcb)
 {
-	struct listener *l = of_listen(pcb);
-	l = (struct listener *)((uintptr_t)l & ~COOKIE_TAG);
+	uintptr_t tags;
+	struct listener *l = of_child(pcb, &tags);
 	if (!l || !pcb->listener)
 		return 0;
-	if (acceptq_full(l)) {
-		listen_drop(1);
-		return sysctl_tcp_abort_on_overflow ? 2 : 1;
+	if (tags & COOKIE_TAG) { /* the cookie's check made room for it */
+		leave_synq(pcb);
+		return 0;
 	}
+	struct listen_state s;
+	struct listen_counts c = { 0 };
+	state_of(l, &s);
+	enum listen_final_verdict v = listen_final_ack(&s, &c);
+	count(&c);
+	if (v == LISTEN_FINAL_DROP)
+		return 1;
+	if (v == LISTEN_FINAL_RESET)
+		return 2;
 	leave_synq(pcb);
+	return 0;
+}
+
+void net_tcp_synrcvd_rst(struct tcp_pcb *pcb)
+{
+	(void)pcb;
+	netstat_ext.embryonic_rsts++; /* tcp_check_req: a reset for a request */
+}
+
+/* The SYN-ACK again: counted as Linux's tcp_rtx_synack counts it. */
+static void synack_resend(struct tcp_pcb *pcb)
+{
+	if (tcp_rexmit_rto_prepare(pcb) != ERR_OK)
+		return; /* still in the device's ring: the next firing tries */
+	tcp_rexmit_rto_commit(pcb);
+	MIB2_STATS_INC(mib2.tcpretranssegs);
+	netstat_ext.tcp_syn_retrans++;
+}
+
+void net_tcp_synrcvd_dupsyn(struct tcp_pcb *pcb)
+{
+	/* tcp_check_req: a copy of the SYN gets the SYN-ACK again and
+	 * restarts the timer; it is not a timeout */
+	u8_t timeouts = pcb->nrtx;
+	synack_resend(pcb);
+	pcb->nrtx = timeouts;
+	pcb->rtime = 0;
+}
+
+int net_tcp_synrcvd_timer(struct tcp_pcb *pcb)
+{
+	/* rtime: slow-timer ticks since the SYN-ACK last went out, the first
+	 * one partial (a send from input restarts it at 0, one from here at
+	 * 1: a firing is on a tick), so the timer fires no earlier than its
+	 * timeout and at most a tick later; nrtx: the request's timeouts so
+	 * far (Linux's num_timeout) */
+	if (pcb->rtime < 0)
+		pcb->rtime = 0;
+	if (pcb->rtime < 0x7fff)
+		pcb->rtime++;
+	if ((uint32_t)pcb->rtime * TCP_SLOW_INTERVAL <= listen_synack_timeout_ms(pcb->nrtx))
+		return 0;
+	netstat_ext.tcp_timeouts++; /* tcp_syn_ack_timeout, at every firing */
+	uintptr_t tags;
+	struct listener *l = of_child(pcb, &tags);
+	int retries = sysctl_tcp_synack_retries;
+	if (l && !(tags & COOKIE_TAG))
+		retries = listen_synack_retries(l->synq_len, l->synq_young, l->acceptq_max, retries);
+	if (pcb->nrtx >= retries)
+		return 1; /* expired: lwIP removes it */
+	if (tags & YOUNG_TAG) {
+		l->synq_young--;
+		tcp_ext_arg_set(pcb, ext_id, (void *)((uintptr_t)l | (tags & ~YOUNG_TAG)));
+	}
+	u8_t timeouts = pcb->nrtx;
+	synack_resend(pcb);
+	pcb->nrtx = timeouts + 1;
+	pcb->rtime = 1;
 	return 0;
 }
 
@@ -294,7 +433,8 @@ int listen_open(uint16_t port, int backlog, listen_ready_fn ready, void *arg, st
 	l->port = port;
 	l->backlog = backlog;
 	l->acceptq_max = listen_acceptq_max(backlog, sysctl_somaxconn);
-	l->synq_max = listen_synq_size(backlog, sysctl_max_syn_backlog);
+	l->sizing = sysctl_tcp_synq_sizing;
+	l->synq_size = listen_synq_size(l->acceptq_max, sysctl_max_syn_backlog);
 	l->ready = ready;
 	l->arg = arg;
 	tcp_ext_arg_set_callbacks(lp, ext_id, &half_open_cb);
@@ -317,8 +457,8 @@ void listen_close(struct listener *l)
 	}
 	/* Half-open children keep a pointer to us: forget it. */
 	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next) {
-		uintptr_t d = (uintptr_t)tcp_ext_arg_get(pcb, ext_id);
-		if ((struct listener *)(d & ~COOKIE_TAG) == l)
+		uintptr_t tags;
+		if (of_child(pcb, &tags) == l)
 			tcp_ext_arg_set(pcb, ext_id, NULL);
 	}
 	struct listen_conn c;
@@ -335,8 +475,9 @@ int listen_info_of(const struct tcp_pcb *lpcb, struct listen_info *i)
 	const struct listener *l = of_listen(lpcb);
 	if (!l)
 		return -ENOENT;
-	*i = (struct listen_info){ l->port, l->backlog, l->acceptq_len, l->acceptq_max, l->synq_len,
-				   l->synq_max };
+	/* half-open connections that fit: the table, or more than acceptq_max is full */
+	int synq_max = l->sizing == LISTEN_SIZING_LINUX3 ? l->synq_size : l->acceptq_max + 1;
+	*i = (struct listen_info){ l->port, l->backlog, l->acceptq_len, l->acceptq_max, l->synq_len, synq_max };
 	return 0;
 }
 

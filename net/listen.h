@@ -31,7 +31,7 @@ struct listen_info {          /* for ss */
 	uint16_t port;
 	int backlog;              /* as asked */
 	int acceptq_len, acceptq_max;
-	int synq_len, synq_max;
+	int synq_len, synq_max;   /* half-open now, and how many fit */
 };
 
 /* listen(): 0 on success (*out set), or -EADDRINUSE / -ENOMEM. */

@@ -26,7 +26,12 @@ struct listener {
 	uint16_t port;
 	int backlog;
 	int acceptq_max, acceptq_len;
-	int synq_max, synq_len;
+	int sizing;                 /* net.ipv4.tcp_synq_sizing at listen time */
+	int synq_size;              /* LISTEN_SIZING_LINUX3: the SYN table's size */
+	int synq_len;               /* half-open connections (not those from cookies) */
+	int synq_young;             /* ... of them never timed out (Linux's young) */
+	uint64_t cookie_sent_ns;    /* a cookie SYN-ACK last went out (0: never) */
+	int flood_warned;           /* "Possible SYN flooding" said once */
 	struct queued *head, *tail;
 	listen_ready_fn ready;
 	void *arg;
@@ -44,14 +49,19 @@ struct tcp_seg_opts {
 
 void listen_parse_opts(const struct tcp_hdr *h, u16_t optlen, u16_t opt1len, const u8_t *opt2,
 		       struct tcp_seg_opts *o);
-/* Answers a SYN with a cookie SYN-ACK (no state kept). */
-void syncookie_tcp_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, const struct tcp_seg_opts *o);
-/* Rebuilds the connection an ACK's cookie describes: a SYN_RCVD PCB
- * registered active, or NULL (an invalid cookie is counted and answered
- * with a reset; no memory: dropped). */
-struct tcp_pcb *syncookie_tcp_ack(struct listener *l, const struct tcp_hdr *h, const struct tcp_seg_opts *o);
-/* Nonzero while cookies sent recently may still come back (so an ACK to a
- * listener is worth checking rather than resetting). */
-int syncookie_tcp_recent(void);
+/* Answers a SYN with a cookie SYN-ACK (no state kept); 0 if it went out. */
+int syncookie_tcp_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, const struct tcp_seg_opts *o);
+
+/* What a valid cookie in an ACK says. */
+struct syncookie_ack {
+	int mss_idx;
+	int wscale_ok, snd_wscale, sack_ok;
+};
+/* Checks the cookie an ACK to a listener carries: 0 and *ck, or -1. */
+int syncookie_tcp_check(const struct tcp_hdr *h, const struct tcp_seg_opts *o, struct syncookie_ack *ck);
+/* The connection a valid cookie describes: a SYN_RCVD PCB registered
+ * active, or NULL (no memory: the ACK is dropped). */
+struct tcp_pcb *syncookie_tcp_connect(struct listener *l, const struct tcp_hdr *h, const struct tcp_seg_opts *o,
+				      const struct syncookie_ack *ck);
 
 #endif

@@ -18,5 +18,10 @@ struct pbuf;
 err_t net_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len,
 		       u8_t *opt2, struct pbuf *p);
 int net_tcp_synrcvd_ack(struct tcp_pcb *pcb);
+/* Half-open connections (net/listen.c; patch 0012): a reset received, a
+ * copy of the SYN received, the slow timer's tick (nonzero: expired). */
+void net_tcp_synrcvd_rst(struct tcp_pcb *pcb);
+void net_tcp_synrcvd_dupsyn(struct tcp_pcb *pcb);
+int net_tcp_synrcvd_timer(struct tcp_pcb *pcb);
 
 #endif

@@ -108,5 +108,8 @@ extern int sysctl_tcp_fin_timeout, sysctl_tcp_max_tw_buckets;
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
 	net_tcp_inpacket(pcb, hdr, optlen, opt1len, opt2, p)
 #define LWIP_HOOK_TCP_SYNRCVD_ACK(pcb) net_tcp_synrcvd_ack(pcb)
+#define LWIP_HOOK_TCP_SYNRCVD_RST(pcb) net_tcp_synrcvd_rst(pcb)
+#define LWIP_HOOK_TCP_SYNRCVD_DUPSYN(pcb) net_tcp_synrcvd_dupsyn(pcb)
+#define LWIP_HOOK_TCP_SYNRCVD_TIMER(pcb) net_tcp_synrcvd_timer(pcb)
 
 #endif

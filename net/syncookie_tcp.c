@@ -6,8 +6,7 @@
  * and, from a valid ACK, the SYN_RCVD connection lwIP would have kept
  * (notes/lwip-extension-points.md 2: mss, snd_scale, TF_SACK, TF_TIMESTAMP
  * and ts_recent restored), handed to tcp_input through patch 0003.
- * An ACK whose cookie does not check out is answered with a reset, as
- * Linux answers it.  Keys: two 128-bit keys from the entropy sources, one
+ * What to do with an ACK (check it, reset, drop) is net/listen.c's.  Keys: two 128-bit keys from the entropy sources, one
  * per 64 s window, the older replaced as each window starts.
  */
 #include <string.h>
@@ -25,7 +24,6 @@
 static struct syncookie_keys keys;
 static uint32_t key_counter;   /* window the newest key belongs to */
 static int keys_ready;
-static uint64_t last_sent_ns;  /* when a cookie last went out */
 
 static uint32_t counter_now(void)
 {
@@ -47,11 +45,6 @@ static uint32_t current_counter(void)
 	return c;
 }
 
-int syncookie_tcp_recent(void)
-{
-	return last_sent_ns && time_ns() - last_sent_ns < 2ULL * SYNCOOKIE_WINDOW_SEC * 1000000000ULL;
-}
-
 static void tuple_of(const struct tcp_hdr *h, struct syncookie_tuple *t, uint32_t client_isn)
 {
 	t->saddr = ip4_addr_get_u32(ip4_current_src_addr());
@@ -68,10 +61,9 @@ static u8_t *put32(u8_t *p, u32_t v)
 }
 
 /* A segment answering h (to its sender, ports swapped) without any
- * connection state: the cookie SYN-ACK and the reset for a bad cookie.
- * reply_alloc gives the pbuf and where its optlen option bytes go;
- * reply_send fills in the header and sends it, counted as lwIP counts its
- * own (OutSegs, OutRsts). */
+ * connection state: the cookie SYN-ACK.  reply_alloc gives the pbuf and
+ * where its optlen option bytes go; reply_send fills in the header and
+ * sends it, counted as lwIP counts its own (OutSegs, OutRsts). */
 static struct pbuf *reply_alloc(u16_t optlen, u8_t **opts)
 {
 	struct pbuf *p = pbuf_alloc(PBUF_IP, TCP_HLEN + optlen, PBUF_RAM);
@@ -110,7 +102,7 @@ static int reply_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, stru
 	return sent;
 }
 
-void syncookie_tcp_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, const struct tcp_seg_opts *o)
+int syncookie_tcp_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, const struct tcp_seg_opts *o)
 {
 	struct syncookie_tuple t;
 	tuple_of(h, &t, h->seqno);
@@ -129,7 +121,7 @@ void syncookie_tcp_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, co
 	u8_t *op;
 	struct pbuf *p = reply_alloc(4 + (ts ? 12 : 0) + (ws ? 4 : 0), &op);
 	if (!p)
-		return;
+		return -1;
 	*op++ = 2, *op++ = 4, *op++ = so.mss >> 8, *op++ = so.mss & 0xff;
 	if (ts) {
 		*op++ = so.sack_ok ? 4 : 1, *op++ = so.sack_ok ? 2 : 1; /* SACK-permitted, or NOPs */
@@ -140,28 +132,27 @@ void syncookie_tcp_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, co
 	if (ws)
 		*op++ = 1, *op++ = 3, *op++ = 3, *op++ = TCP_RCV_SCALE;
 	u16_t wnd = TCP_WND > 0xffff ? 0xffff : TCP_WND; /* never scaled in a SYN */
-	if (reply_send(lpcb, h, p, cookie, h->seqno + 1, TCP_SYN | TCP_ACK, wnd) == 0) {
-		netstat_ext.syncookies_sent++;
-		last_sent_ns = time_ns();
-	}
+	if (reply_send(lpcb, h, p, cookie, h->seqno + 1, TCP_SYN | TCP_ACK, wnd))
+		return -1;
+	netstat_ext.syncookies_sent++;
+	return 0;
 }
 
-struct tcp_pcb *syncookie_tcp_ack(struct listener *l, const struct tcp_hdr *h, const struct tcp_seg_opts *o)
+int syncookie_tcp_check(const struct tcp_hdr *h, const struct tcp_seg_opts *o, struct syncookie_ack *ck)
 {
 	struct syncookie_tuple t;
 	tuple_of(h, &t, h->seqno - 1);
 	int idx = syncookie_check(&keys, &t, current_counter(), h->ackno - 1);
 	struct syncookie_opts so = { 0 };
-	if (idx < 0 || (o->has_ts && syncookie_ts_decode(o->tsecr, &so) < 0)) {
-		netstat_ext.syncookies_failed++;
-		/* An ACK in LISTEN that opens nothing: <SEQ=SEG.ACK><CTL=RST>
-		 * (RFC 9293 3.10.7.1; Linux tcp_v4_send_reset, window 0). */
-		u8_t *op;
-		struct pbuf *p = reply_alloc(0, &op);
-		if (p)
-			reply_send(l->lpcb, h, p, h->ackno, 0, TCP_RST, 0);
-		return NULL;
-	}
+	if (idx < 0 || (o->has_ts && syncookie_ts_decode(o->tsecr, &so) < 0))
+		return -1;
+	*ck = (struct syncookie_ack){ idx, so.wscale_ok, so.snd_wscale, so.sack_ok };
+	return 0;
+}
+
+struct tcp_pcb *syncookie_tcp_connect(struct listener *l, const struct tcp_hdr *h, const struct tcp_seg_opts *o,
+				      const struct syncookie_ack *ck)
+{
 	struct tcp_pcb *npcb = tcp_alloc(l->lpcb->prio);
 	if (!npcb)
 		return NULL;
@@ -180,26 +171,24 @@ struct tcp_pcb *syncookie_tcp_ack(struct listener *l, const struct tcp_hdr *h, c
 	npcb->listener = l->lpcb;
 	npcb->so_options = l->lpcb->so_options & SOF_INHERITED;
 	npcb->netif_idx = l->lpcb->netif_idx;
-	npcb->mss = tcp_eff_send_mss(syncookie_mss_table[idx], &npcb->local_ip, &npcb->remote_ip);
+	npcb->mss = tcp_eff_send_mss(syncookie_mss_table[ck->mss_idx], &npcb->local_ip, &npcb->remote_ip);
 	if (o->has_ts) {
 		tcp_set_flags(npcb, TF_TIMESTAMP);
 		npcb->ts_recent = o->tsval;
 		npcb->ts_lastacksent = npcb->rcv_nxt;
-		if (so.wscale_ok) {
+		if (ck->wscale_ok) {
 			tcp_set_flags(npcb, TF_WND_SCALE);
-			npcb->snd_scale = so.snd_wscale;
+			npcb->snd_scale = ck->snd_wscale;
 			npcb->rcv_scale = TCP_RCV_SCALE;
 			npcb->rcv_wnd = npcb->rcv_ann_wnd = TCP_WND;
 		}
 #if LWIP_TCP_SACK_OUT
-		if (so.sack_ok)
+		if (ck->sack_ok)
 			tcp_set_flags(npcb, TF_SACK);
 #endif
 	}
 	npcb->snd_wnd = SND_WND_SCALE(npcb, h->wnd);
 	npcb->snd_wnd_max = npcb->snd_wnd;
-	TCP_REG_ACTIVE(npcb);
-	MIB2_STATS_INC(mib2.tcppassiveopens);
-	netstat_ext.syncookies_recv++;
+	TCP_REG_ACTIVE(npcb); /* PassiveOpens counts when it is established (patch 0012) */
 	return npcb;
 }

@@ -45,11 +45,20 @@ def counters(g):
         m = re.search(r"^\s+%s: (\d+)$" % name, tcpext, re.M)
         return int(m.group(1)) if m else 0
 
+    tcp = out.split("Tcp:")[1].split("Udp:")[0]
+
+    def tcpnum(phrase):
+        return int(re.search(r"^\s+(\d+) %s$" % re.escape(phrase), tcp, re.M).group(1))
+
     return {"overflows": num("times the listen queue of a socket overflowed"),
             "drops": num("SYNs to LISTEN sockets dropped"),
             "cookies_sent": num("SYN cookies sent"), "cookies_recv": num("SYN cookies received"),
             "cookies_failed": num("invalid SYN cookies received"),
-            "qfull_cookies": named("TCPReqQFullDoCookies"), "qfull_drop": named("TCPReqQFullDrop")}
+            "qfull_cookies": named("TCPReqQFullDoCookies"), "qfull_drop": named("TCPReqQFullDrop"),
+            "embryonic_rsts": num("resets received for embryonic SYN_RECV sockets"),
+            "timeouts": num("other TCP timeouts"), "syn_retrans": named("TCPSynRetrans"),
+            "passive_opens": tcpnum("passive connection openings"), "retrans": tcpnum("segments retransmitted"),
+            "out_rsts": tcpnum("resets sent"), "out_segs": tcpnum("segments sent out")}
 
 
 def delta(a, b):
@@ -72,7 +81,8 @@ def relisten(g, **sysctls):
 
 def restore(g):
     relisten(g, **{"net.core.somaxconn": 4096, "net.ipv4.tcp_max_syn_backlog": 128,
-                   "net.ipv4.tcp_syncookies": 1, "net.ipv4.tcp_abort_on_overflow": 0})
+                   "net.ipv4.tcp_syncookies": 1, "net.ipv4.tcp_abort_on_overflow": 0,
+                   "net.ipv4.tcp_synq_sizing": 0, "net.ipv4.tcp_synack_retries": 5})
     g.cmd("http resume")
 
 
@@ -81,6 +91,49 @@ def scapy(ns, code, timeout=120):
                timeout=timeout)
     assert r.returncode == 0, r.stderr[-3000:]
     return r.stdout
+
+
+def test_synack_timer_and_counters(lst, no_rst):
+    """A half-open connection's SYN-ACK is resent 1 and 3 s after the first
+    and it is dropped at 7 s with tcp_synack_retries=2 (Linux: 1 s doubling;
+    5 retries, the default, drop it at 63 s).  Each resend counts
+    RetransSegs and TCPSynRetrans, each firing TCPTimeouts; PassiveOpens
+    waits for a final ACK that never comes; a SYN to a closed port and an
+    ACK at a listener that sent no cookie get Linux's resets (window 0,
+    <SEQ=SEG.ACK><CTL=RST> for the ACK)."""
+    ns, g = lst  # first in the module: no other test's half-open connection resends meanwhile
+    relisten(g, **{"net.ipv4.tcp_synack_retries": 2})
+    try:
+        before = counters(g)
+        out = scapy(ns, r'''
+ip = IP(dst="10.0.2.15")
+t = AsyncSniffer(filter="tcp and src host 10.0.2.15 and tcp dst port 31300")
+t.start()
+time.sleep(0.3)
+t0 = time.time()
+send(ip / TCP(sport=31300, dport=80, flags="S", seq=100))
+time.sleep(5)
+print("synacks", " ".join("%.2f" % (p.time - t0) for p in t.stop()))
+r = sr1(ip / TCP(sport=31301, dport=81, flags="S", seq=500), timeout=3)
+print("closed", r[TCP].flags, r[TCP].seq, r[TCP].ack, r[TCP].window)
+r = sr1(ip / TCP(sport=31302, dport=80, flags="A", seq=900, ack=0x1234567), timeout=3)
+print("ack", r[TCP].flags, r[TCP].seq, r[TCP].ack, r[TCP].window)
+''')
+        times = [float(x) for x in re.search(r"synacks (.*)", out).group(1).split()]
+        assert len(times) == 3, out
+        # the first at once; then 1-1.5 s (the 500 ms slow timer) and 2 s after that
+        assert times[0] < 0.5 and 0.9 <= times[1] - times[0] <= 1.8 and 1.7 <= times[2] - times[1] <= 2.3, out
+        assert "closed RA 0 501 0" in out and "ack R %d 0 0" % 0x1234567 in out, out
+        held = [l for l in g.cmd("ss -tan state syn-recv").splitlines() if ":31300" in l]
+        assert held, "half-open until the third firing"
+        time.sleep(3)
+        held = [l for l in g.cmd("ss -tan state syn-recv").splitlines() if ":31300" in l]
+        assert not held, "dropped at about 7 s"
+        d = delta(before, counters(g))
+        assert d["syn_retrans"] == 2 and d["retrans"] == 2 and d["timeouts"] == 3, d
+        assert d["passive_opens"] == 0 and d["cookies_failed"] == 0 and d["out_rsts"] == 2, d
+    finally:
+        restore(g)
 
 
 def test_accept_queue_is_min_backlog_somaxconn_plus_one(lst):
@@ -134,10 +187,12 @@ print("served", ok)
         restore(g)
 
 
-def test_abort_on_overflow_resets_what_does_not_fit(lst, no_rst):
-    """tcp_abort_on_overflow=1: ten handshakes whose SYNs all arrive while
-    the queue is empty; of their final ACKs the first 3 fit (somaxconn 2,
-    + 1) and the other 7 are answered with a reset, counted exactly."""
+def test_abort_on_overflow_with_cookies_never_resets(lst, no_rst):
+    """tcp_abort_on_overflow=1, somaxconn 2: ten handshakes whose SYNs all
+    arrive while the queue is empty.  As on Linux 6.x, 3 become half-open
+    (more than 2 is the limit) and 7 get cookies; the 3 final ACKs fit the
+    accept queue (2 + 1) and the 7 cookie ACKs are valid
+    (SyncookiesRecv) but find it full: dropped, no state, no reset."""
     ns, g = lst
     relisten(g, **{"net.core.somaxconn": 2, "net.ipv4.tcp_abort_on_overflow": 1})
     try:
@@ -156,12 +211,14 @@ time.sleep(2)
 print("resets", len(t.stop()))
 ''')
         # Once in CI 2 of the 10 SYNs went unanswered: say what the guest saw.
-        assert "synacks 10" in out and "resets 7" in out, (
+        assert "synacks 10" in out and "resets 0" in out, (
             out, delta(before, counters(g)), g.cmd("ss -nt"), g.cmd("ip neigh"), g.cmd("softnet"),
             g.cmd("netstat -s").split("TcpExt:")[0])
         assert http_listener(g)[0] == 3
         d = delta(before, counters(g))
         assert d["overflows"] == 7 and d["drops"] == 7, d
+        assert d["cookies_sent"] == 7 and d["cookies_recv"] == 7 and d["qfull_cookies"] == 7, d
+        assert d["embryonic_rsts"] == 0 and d["passive_opens"] == 3, d
     finally:
         restore(g)
 
@@ -201,18 +258,35 @@ print("answer", again[0][TCP].flags if again else "none")
         restore(g)
 
 
-@pytest.mark.parametrize("cookies", [0, 1, 2])
-def test_syn_queue_full(lst, no_rst, cookies):
-    """A SYN queue of 16 (backlog 511 clamped to tcp_max_syn_backlog 8, + 1,
-    to the next power of two) filled by raw SYNs; the next SYN is dropped
-    (0), answered with a cookie (1), and with 2 cookies answer every SYN."""
+HALF_OPEN = [  # sizing, tcp_syncookies, SYNs, half-open, the extra SYN, counter deltas
+    # Linux 6.x: somaxconn 8 -> more than 8 half-open is full (tcp_max_syn_backlog 128)
+    (0, 0, 9, 9, "none", {"qfull_drop": 1, "drops": 1, "cookies_sent": 0}),
+    (0, 1, 9, 9, "SA", {"qfull_cookies": 1, "cookies_sent": 1, "drops": 0}),
+    (0, 2, 9, 0, "SA", {"qfull_cookies": 10, "cookies_sent": 10, "drops": 0}),
+    # Linux 3.x sizing, tcp_max_syn_backlog 8: min(511, 8), + 1 -> 16 entries;
+    # without cookies the quarter rule (8 - 7 < 2) keeps only 7
+    (1, 0, 16, 7, "none", {"qfull_drop": 0, "drops": 10, "cookies_sent": 0}),
+    (1, 1, 16, 16, "SA", {"qfull_cookies": 1, "cookies_sent": 1, "drops": 0}),
+    (1, 2, 16, 0, "SA", {"qfull_cookies": 17, "cookies_sent": 17, "drops": 0}),
+]
+
+
+@pytest.mark.parametrize("sizing,cookies,syns,half,extra_want,want", HALF_OPEN)
+def test_half_open_limit(lst, no_rst, sizing, cookies, syns, half, extra_want, want):
+    """Raw SYNs fill the half-open limit; `ss -tan state syn-recv` shows what
+    is kept; the next SYN is dropped (0), answered with a cookie (1), and
+    with 2 cookies answer every SYN.  net.ipv4.tcp_synq_sizing=1 keeps the
+    design notes' (Linux 3.x) table size."""
     ns, g = lst
-    relisten(g, **{"net.ipv4.tcp_max_syn_backlog": 8, "net.ipv4.tcp_syncookies": cookies})
+    relisten(g, **{"net.core.somaxconn": 8 if sizing == 0 else 4096,
+                   "net.ipv4.tcp_max_syn_backlog": 128 if sizing == 0 else 8,
+                   "net.ipv4.tcp_syncookies": cookies, "net.ipv4.tcp_synq_sizing": sizing})
     try:
         before = counters(g)
-        out = scapy(ns, r'''
+        out = scapy(ns, ("n = %d\n" % syns) + r'''
 base = random.randint(20000, 30000)
-ans, unans = sr(IP(dst="10.0.2.15") / TCP(sport=(base, base + 15), dport=80, flags="S", seq=1000), timeout=3)
+print("base", base)
+ans, unans = sr(IP(dst="10.0.2.15") / TCP(sport=(base, base + n - 1), dport=80, flags="S", seq=1000), timeout=3)
 print("first", len(ans))
 extra = sr1(IP(dst="10.0.2.15") / TCP(sport=base + 100, dport=80, flags="S", seq=1000), timeout=2)
 print("extra", "SA" if extra is not None and extra[TCP].flags == "SA" else "none")
@@ -220,16 +294,46 @@ print("extra", "SA" if extra is not None and extra[TCP].flags == "SA" else "none
         first = int(re.search(r"first (\d+)", out).group(1))
         extra = re.search(r"extra (\w+)", out).group(1)
         d = delta(before, counters(g))
-        assert first == 16
-        if cookies == 0:
-            assert extra == "none"
-            assert d["qfull_drop"] == 1 and d["drops"] == 1 and d["cookies_sent"] == 0
-        elif cookies == 1:
-            assert extra == "SA"
-            assert d["qfull_cookies"] == 1 and d["cookies_sent"] == 1
-        else:
-            assert extra == "SA"
-            assert d["cookies_sent"] == 17 and d["qfull_cookies"] == 0
+        base = int(re.search(r"base (\d+)", out).group(1))
+        # half-open connections of this test's ports (earlier tests' may linger)
+        held = len([l for l in g.cmd("ss -tan state syn-recv").splitlines()[1:]
+                    if base <= int(l.split()[-1].rsplit(":", 1)[1]) < base + syns])
+        assert (first, held, extra) == (half if cookies == 0 else syns, half, extra_want), (first, held, extra, d)
+        for k, v in want.items():
+            assert d[k] == v, (k, d)
+    finally:
+        restore(g)
+
+
+def test_cookie_ack_to_a_full_queue(lst, no_rst):
+    """tcp_syncookies=2 with the accept queue full: each SYN counts
+    TCPReqQFullDoCookies, then the overflow (no SYN-ACK).  Before that, a
+    cookie SYN-ACK; its ACK, once the queue is full, counts SyncookiesRecv
+    and then the overflow, and gets no reset even with
+    tcp_abort_on_overflow=1."""
+    ns, g = lst
+    relisten(g, **{"net.core.somaxconn": 0, "net.ipv4.tcp_syncookies": 2, "net.ipv4.tcp_abort_on_overflow": 1})
+    try:
+        g.cmd("http pause")
+        before = counters(g)
+        out = scapy(ns, r'''
+import socket
+ip = IP(dst="10.0.2.15")
+sa = sr1(ip / TCP(sport=31400, dport=80, flags="S", seq=100), timeout=3)
+assert sa is not None and sa[TCP].flags == "SA", sa
+a = socket.create_connection(("10.0.2.15", 80), timeout=5)  # fills the queue (0 + 1)
+time.sleep(0.3)
+ans, unans = sr(ip / TCP(sport=(31410, 31414), dport=80, flags="S", seq=100), timeout=2)
+print("answered", len(ans))
+r = sr1(ip / TCP(sport=31400, dport=80, flags="A", seq=101, ack=sa[TCP].seq + 1), timeout=2)
+print("cookie-ack", "nothing" if r is None else r[TCP].flags)
+''')
+        assert "answered 0" in out and "cookie-ack nothing" in out, out
+        d = delta(before, counters(g))
+        # the first SYN and a's SYN got cookies; 5 SYNs and the ACK overflowed
+        assert d["qfull_cookies"] == 7 and d["cookies_sent"] == 2, d
+        assert d["overflows"] == 6 and d["drops"] == 6, d
+        assert d["cookies_recv"] == 2 and d["embryonic_rsts"] == 0, d
     finally:
         restore(g)
 

@@ -45,3 +45,22 @@ int net_tcp_synrcvd_ack(struct tcp_pcb *pcb)
 	LWIP_UNUSED_ARG(pcb);
 	return 0;
 }
+
+/* Half-open connections (patch 0012): the suite has no test of the SYN-ACK
+ * timer (tests/unit test_listen_size.c and the glue tests cover
+ * net/listen.c's); a copy of the SYN is answered as stock lwIP does. */
+void net_tcp_synrcvd_rst(struct tcp_pcb *pcb)
+{
+	LWIP_UNUSED_ARG(pcb);
+}
+
+void net_tcp_synrcvd_dupsyn(struct tcp_pcb *pcb)
+{
+	tcp_rexmit(pcb);
+}
+
+int net_tcp_synrcvd_timer(struct tcp_pcb *pcb)
+{
+	LWIP_UNUSED_ARG(pcb);
+	return 0;
+}
