@@ -21,6 +21,7 @@ int sysctl_tcp_abort_on_overflow;
 int sysctl_tcp_fin_timeout;
 int sysctl_tcp_max_tw_buckets;
 int sysctl_icmp_echo_ignore_all;
+int sysctl_neigh_unres_qlen_bytes;
 int sysctl_icmp_echo_ignore_broadcasts;
 int sysctl_icmp_ignore_bogus_error_responses;
 int sysctl_rp_filter_all, sysctl_rp_filter_default;
@@ -70,6 +71,8 @@ const struct sysctl sysctl_table[] = {
 	    "(not yet effective) Do not log ICMP errors sent in reply to broadcast frames (RFC 1122 3.2.2)."),
 	INT("net.ipv4.ip_default_ttl", sysctl_ip_default_ttl, 1, 255, 64,
 	    "(not yet effective) TTL of locally generated IPv4 packets."),
+	INT("net.ipv4.neigh.default.unres_qlen_bytes", sysctl_neigh_unres_qlen_bytes, 0, INT_MAX, 212992,
+	    "Bytes of packets queued for each neighbour whose ARP reply is awaited (every neighbour: nagare has no per-device neigh tables). A packet is charged its IP length plus 64 bytes (Linux: its skb truesize, so Linux holds fewer); when a new one would exceed this the oldest queued are dropped and counted (netstat -s: NagareExt ArpUnresDiscards, Linux's unres_discards), the newest always kept. The queues of all neighbours together hold at most 4096 packets."),
 	INT("net.ipv4.tcp_abort_on_overflow", sysctl_tcp_abort_on_overflow, 0, 1, 0,
 	    "Accept queue full when the handshake's last ACK arrives: 0 drop the ACK and keep the connection half-open (the SYN-ACK is retransmitted), 1 answer with a reset."),
 	INT("net.ipv4.tcp_fin_timeout", sysctl_tcp_fin_timeout, 0, INT_MAX / 1000, 60,
