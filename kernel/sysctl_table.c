@@ -64,7 +64,7 @@ const struct sysctl sysctl_table[] = {
 	INT("net.ipv4.conf.default.rp_filter", sysctl_rp_filter_default, 0, 2, 0,
 	    "(not yet effective) rp_filter given to interfaces created later."),
 	INT("net.ipv4.icmp_echo_ignore_all", sysctl_icmp_echo_ignore_all, 0, 1, 0,
-	    "(not yet effective) Ignore every ICMP echo request."),
+	    "Ignore every ICMP echo request: none is answered; each still counts as received (netstat -s: ICMP messages received, echo requests), none as an echo reply sent."),
 	INT("net.ipv4.icmp_echo_ignore_broadcasts", sysctl_icmp_echo_ignore_broadcasts, 0, 1, 1,
 	    "(not yet effective) Ignore ICMP echo requests sent to broadcast or multicast addresses."),
 	INT("net.ipv4.icmp_ignore_bogus_error_responses", sysctl_icmp_ignore_bogus_error_responses, 0, 1, 1,

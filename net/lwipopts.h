@@ -64,6 +64,8 @@ extern int sysctl_neigh_unres_qlen_bytes;
 #define IP_FRAG 1
 #define IP_DEFAULT_TTL 64
 #define LWIP_ICMP 1
+extern int sysctl_icmp_echo_ignore_all;
+#define ICMP_ECHO_IGNORE (sysctl_icmp_echo_ignore_all != 0) /* patch 0014: no echo replies */
 #define LWIP_RAW 1
 #define LWIP_DHCP 0
 #define LWIP_AUTOIP 0

@@ -1,16 +1,18 @@
 /*
- * Neighbours being resolved, on the glue world's wire:
+ * Neighbours being resolved and ICMP echo, on the glue world's wire:
  * SYNs from a source whose ARP entry does not exist yet have their
  * SYN-ACKs queued until the ARP reply, bounded by
  * net.ipv4.neigh.default.unres_qlen_bytes with the oldest dropped and
- * counted (patch 0013; Linux's __neigh_event_send and unres_discards).
- * RFC 826 for the ARP reply built here.
+ * counted (patch 0013; Linux's __neigh_event_send and unres_discards),
+ * and net.ipv4.icmp_echo_ignore_all (patch 0014; Linux's icmp_echo).
+ * RFC 826 for the ARP reply built here, RFC 792 for the echo request.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "kernel/sysctl.h"
 #include "lwip/etharp.h"
+#include "lwip/stats.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/suites.h"
 #include "tests/glue/wire.h"
@@ -152,10 +154,61 @@ START_TEST(over_limit_drops_oldest_and_counts)
 }
 END_TEST
 
+/* An echo request (RFC 792, type 8) from the peer; returns how many echo
+ * replies (type 0) the world sent for it. */
+static int ping_once(uint16_t seq)
+{
+	uint8_t icmp[40] = { 8, 0, 0, 0, 0x12, 0x34, (uint8_t)(seq >> 8), (uint8_t)seq };
+	for (size_t i = 8; i < sizeof(icmp); i++)
+		icmp[i] = (uint8_t)i;
+	uint16_t c = (uint16_t)~wire_sum(icmp, sizeof(icmp), 0);
+	icmp[2] = (uint8_t)(c >> 8), icmp[3] = (uint8_t)c;
+	uint8_t f[128];
+	glue_tx_clear();
+	glue_rx(f, wire_ip(f, GLUE_PEER_IP, GLUE_IP, 1, seq, 0, icmp, sizeof(icmp)));
+	glue_poll();
+	int replies = 0;
+	for (int i = 0; i < glue_tx_count(); i++) {
+		size_t len;
+		struct wire_parsed w;
+		if (!wire_parse(glue_tx_frame(i, &len), len, &w) && w.icmp && w.icmp_type == 0 &&
+		    w.daddr == GLUE_PEER_IP)
+			replies++;
+	}
+	return replies;
+}
+
+/* icmp_echo_ignore_all=1: no reply, yet counted as Linux counts it
+ * (InMsgs and InEchos, no OutEchoReps, no InErrors); 0 answers again. */
+START_TEST(icmp_echo_ignore_all)
+{
+	glue_restore_init();
+	struct stats_mib2 m = lwip_stats.mib2;
+	ck_assert_int_eq(ping_once(1), 1);
+	ck_assert_uint_eq(lwip_stats.mib2.icmpoutechoreps - m.icmpoutechoreps, 1);
+
+	set("net.ipv4.icmp_echo_ignore_all", "1");
+	m = lwip_stats.mib2;
+	ck_assert_int_eq(ping_once(2), 0);
+	ck_assert_uint_eq(lwip_stats.mib2.icmpinmsgs - m.icmpinmsgs, 1);
+	ck_assert_uint_eq(lwip_stats.mib2.icmpinechos - m.icmpinechos, 1);
+	ck_assert_uint_eq(lwip_stats.mib2.icmpinerrors - m.icmpinerrors, 0);
+	ck_assert_uint_eq(lwip_stats.mib2.icmpoutechoreps - m.icmpoutechoreps, 0);
+	ck_assert_uint_eq(lwip_stats.mib2.icmpoutmsgs - m.icmpoutmsgs, 0);
+
+	set("net.ipv4.icmp_echo_ignore_all", "0");
+	m = lwip_stats.mib2;
+	ck_assert_int_eq(ping_once(3), 1);
+	ck_assert_uint_eq(lwip_stats.mib2.icmpoutechoreps - m.icmpoutechoreps, 1);
+	glue_restore();
+}
+END_TEST
+
 Suite *neigh_suite(void)
 {
 	Suite *s = suite_create("neigh");
 	glue_add_test(s, syn_flood_from_unresolved_source_all_answered);
 	glue_add_test(s, over_limit_drops_oldest_and_counts);
+	glue_add_test(s, icmp_echo_ignore_all);
 	return s;
 }

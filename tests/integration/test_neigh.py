@@ -1,4 +1,4 @@
-"""Neighbour resolution with Linux's semantics, inside a
+"""Neighbour resolution and ICMP echo with Linux's semantics, inside a
 network namespace the test creates.
 
 A flood of 100 SYNs to port 80 from an unused address of the namespace's
@@ -12,7 +12,10 @@ A SYN-ACK's first transmission is told from a retransmission (lwIP's first
 RTO is 3 s) by its TCP timestamp: the SYNs carry the option, and every
 first transmission is stamped within a second of the first one, whenever
 the ARP reply lets it leave.  Once the namespace holds the address its
-kernel resets the half-open connections."""
+kernel resets the half-open connections.
+
+net.ipv4.icmp_echo_ignore_all: ping gets no answer with 1 (the requests are
+still counted as received, no reply as sent), and answers again with 0."""
 import re
 
 import pytest
@@ -103,3 +106,28 @@ def test_small_unres_qlen_bytes_drops_oldest_and_counts(lst):
     fit = 1200 // (lens[0] + 64)
     assert first == fit, out
     assert after - before == 100 - fit, (before, after, out)
+
+
+def icmp_counts(g):
+    out = netstat(g)
+    icmp = out.split("Icmp:")[1].split("Tcp:")[0]
+    m = re.search(r"^\s+(\d+) ICMP messages received$", icmp, re.M)
+    return {"in_msgs": int(m.group(1)), "in_echos": named(icmp, "InType8"),
+            "out_echo_reps": named(icmp, "OutType0")}
+
+
+def test_icmp_echo_ignore_all(lst):
+    ns, g = lst
+    assert ns.run(["ping", "-c", "1", "-W", "2", GUEST], timeout=20).returncode == 0
+    before = icmp_counts(g)
+    g.cmd("sysctl -w net.ipv4.icmp_echo_ignore_all=1")
+    try:
+        r = ns.run(["ping", "-c", "2", "-W", "1", GUEST], timeout=20)
+        after = icmp_counts(g)
+    finally:
+        g.cmd("sysctl -w net.ipv4.icmp_echo_ignore_all=0")
+    assert r.returncode != 0 and " 0 received" in r.stdout, r.stdout
+    assert after["in_echos"] - before["in_echos"] == 2, (before, after)
+    assert after["in_msgs"] - before["in_msgs"] == 2, (before, after)
+    assert after["out_echo_reps"] == before["out_echo_reps"], (before, after)
+    assert ns.run(["ping", "-c", "1", "-W", "2", GUEST], timeout=20).returncode == 0
