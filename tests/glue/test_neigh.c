@@ -116,7 +116,7 @@ END_TEST
 /* A limit of 10 SYN-ACKs' charge and 30 SYNs: the 20 oldest are dropped
  * and counted, the 10 newest go out on the ARP reply.  A limit of 0 still
  * keeps the newest packet (Linux queues it after emptying the queue).
- * netstat -s shows the count. */
+ * netstat -s and /proc/net/stat/arp_cache show the count. */
 START_TEST(over_limit_drops_oldest_and_counts)
 {
 	glue_restore_init();
@@ -150,6 +150,17 @@ START_TEST(over_limit_drops_oldest_and_counts)
 	snprintf(line, sizeof(line), "\n    ArpUnresDiscards: %lu\n", etharp_unres_discards);
 	ck_assert_int_eq(glue_cmd("netstat -s"), 0);
 	ck_assert_msg(strstr(glue_console(), line), "netstat -s lacks%s", line);
+	/* /proc/net/stat/arp_cache: unresolved_discards is the 12th of 13 columns */
+	ck_assert_int_eq(glue_cmd("cat /proc/net/stat/arp_cache"), 0);
+	const char *row = strchr(glue_console(), '\n');
+	ck_assert_ptr_nonnull(row);
+	unsigned long col[13];
+	ck_assert_int_eq(sscanf(row, "%lx %lx %lx %lx %lx %lx %lx %lx %lx %lx %lx %lx %lx", &col[0], &col[1],
+				&col[2], &col[3], &col[4], &col[5], &col[6], &col[7], &col[8], &col[9], &col[10],
+				&col[11], &col[12]),
+			 13);
+	ck_assert_uint_eq(col[11], etharp_unres_discards);
+	ck_assert_uint_ge(col[0], 3); /* the peer, 10.0.2.78 and .79 resolved */
 	glue_restore();
 }
 END_TEST

@@ -106,6 +106,9 @@ def test_small_unres_qlen_bytes_drops_oldest_and_counts(lst):
     fit = 1200 // (lens[0] + 64)
     assert first == fit, out
     assert after - before == 100 - fit, (before, after, out)
+    # Where Linux keeps the count: /proc/net/stat/arp_cache's 12th column.
+    row = g.cmd("cat /proc/net/stat/arp_cache").splitlines()[1].split()
+    assert int(row[11], 16) == after, row
 
 
 def icmp_counts(g):
