@@ -68,6 +68,7 @@ extern int sysctl_tcp_synq_sizing;
 extern int sysctl_tcp_fin_timeout;
 extern int sysctl_tcp_max_tw_buckets;
 extern int sysctl_icmp_echo_ignore_all;
+extern int sysctl_neigh_unres_qlen_bytes;
 extern int sysctl_icmp_echo_ignore_broadcasts;
 extern int sysctl_icmp_ignore_bogus_error_responses;
 extern int sysctl_rp_filter_all, sysctl_rp_filter_default;

@@ -23,6 +23,7 @@ int sysctl_tcp_synq_sizing;
 int sysctl_tcp_fin_timeout;
 int sysctl_tcp_max_tw_buckets;
 int sysctl_icmp_echo_ignore_all;
+int sysctl_neigh_unres_qlen_bytes;
 int sysctl_icmp_echo_ignore_broadcasts;
 int sysctl_icmp_ignore_bogus_error_responses;
 int sysctl_rp_filter_all, sysctl_rp_filter_default;
@@ -65,13 +66,15 @@ const struct sysctl sysctl_table[] = {
 	INT("net.ipv4.conf.default.rp_filter", sysctl_rp_filter_default, 0, 2, 0,
 	    "(not yet effective) rp_filter given to interfaces created later."),
 	INT("net.ipv4.icmp_echo_ignore_all", sysctl_icmp_echo_ignore_all, 0, 1, 0,
-	    "(not yet effective) Ignore every ICMP echo request."),
+	    "Ignore every ICMP echo request: none is answered; each still counts as received (netstat -s: ICMP messages received, echo requests), none as an echo reply sent."),
 	INT("net.ipv4.icmp_echo_ignore_broadcasts", sysctl_icmp_echo_ignore_broadcasts, 0, 1, 1,
 	    "(not yet effective) Ignore ICMP echo requests sent to broadcast or multicast addresses."),
 	INT("net.ipv4.icmp_ignore_bogus_error_responses", sysctl_icmp_ignore_bogus_error_responses, 0, 1, 1,
 	    "(not yet effective) Do not log ICMP errors sent in reply to broadcast frames (RFC 1122 3.2.2)."),
 	INT("net.ipv4.ip_default_ttl", sysctl_ip_default_ttl, 1, 255, 64,
 	    "(not yet effective) TTL of locally generated IPv4 packets."),
+	INT("net.ipv4.neigh.default.unres_qlen_bytes", sysctl_neigh_unres_qlen_bytes, 0, INT_MAX, 212992,
+	    "Bytes of packets queued for each neighbour whose ARP reply is awaited (every neighbour: nagare has no per-device neigh tables). A packet is charged its IP length plus 64 bytes (Linux: its skb truesize, so Linux holds fewer); when a new one would exceed this the oldest queued are dropped and counted (netstat -s: NagareExt ArpUnresDiscards, Linux's unres_discards), the newest always kept. The queues of all neighbours together hold at most 4096 packets."),
 	INT("net.ipv4.tcp_abort_on_overflow", sysctl_tcp_abort_on_overflow, 0, 1, 0,
 	    "Accept queue full when the handshake's last ACK arrives: 0 drop the ACK and keep the connection half-open (the SYN-ACK is retransmitted), 1 answer with a reset."),
 	INT("net.ipv4.tcp_fin_timeout", sysctl_tcp_fin_timeout, 0, INT_MAX / 1000, 60,

@@ -2,7 +2,8 @@
  * The `ip` command: iproute2's words, output shapes and error messages
  * for what lwIP has: one IPv4 address per device (ip addr), link state
  * and MTU (ip link), the connected routes plus one default route (ip
- * route; the routing table comes later), and the ARP cache (ip neigh).
+ * route; the routing table comes later), and the ARP cache (ip neigh,
+ * /proc/net/stat/arp_cache).
  * Every error is one line and changes nothing.
  */
 #include <errno.h>
@@ -474,6 +475,27 @@ static int cmd_neigh(int argc, char **argv)
 	con_printf("Command \"%s\" is unknown, try \"ip neigh help\".\n", argv[0]);
 	return 1;
 }
+
+/* /proc/net/stat/arp_cache in Linux 6.x's format (net/core/neighbour.c
+ * neigh_stat_seq_show: a header, then one line per CPU of 13 %08x columns).
+ * nagare counts two of them: entries (resolved entries: lwIP shows no
+ * pending ones) and unresolved_discards (patch 0013); the others are 0. */
+static void proc_arp_cache(void)
+{
+	unsigned entries = 0;
+	for (size_t i = 0; i < ARP_TABLE_SIZE; i++) {
+		ip4_addr_t *ip;
+		struct netif *nif;
+		struct eth_addr *mac;
+		entries += etharp_get_entry(i, &ip, &nif, &mac) ? 1 : 0;
+	}
+	con_printf("entries  allocs   destroys hash_grows lookups  hits     res_failed rcv_probes_mcast "
+		   "rcv_probes_ucast periodic_gc_runs forced_gc_runs unresolved_discards table_fulls\n");
+	con_printf("%08x %08x %08x %08x   %08x %08x %08x   %08x         %08x         %08x         "
+		   "%08x       %08lx            %08x\n",
+		   entries, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, etharp_unres_discards, 0);
+}
+PROC_FILE(arp_cache, "/proc/net/stat/arp_cache", proc_arp_cache);
 
 /* ---- dispatch ----------------------------------------------------------- */
 

@@ -6,14 +6,15 @@
  * net-tools, "optional" lines appear only when nonzero and counters with
  * no sentence print as "Name: value"; the exceptions are TcpExt's
  * ListenOverflows and ListenDrops, always shown.  NagareExt is ours:
- * receive backlog and device drops that Linux shows elsewhere
- * (/proc/net/softnet_stat, ip -s link).
+ * receive backlog, device and ARP queue drops that Linux shows elsewhere
+ * (/proc/net/softnet_stat, ip -s link, /proc/net/stat/arp_cache).
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "kernel/console.h"
 #include "kernel/printk.h"
+#include "lwip/etharp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
@@ -227,6 +228,9 @@ static void show_nagare(void)
 	/* lwIP's ethernet_input counts frames it cannot use (unknown EtherType
 	 * such as IPv6, runts, bad ARP) as etharp drops */
 	con_printf("    EthernetDrops: %u\n", (unsigned)lwip_stats.etharp.drop);
+	/* Linux's unres_discards (/proc/net/stat/arp_cache): packets dropped
+	 * from a full queue of a neighbour being resolved (patch 0013) */
+	con_printf("    ArpUnresDiscards: %lu\n", etharp_unres_discards);
 	con_printf("    LwipAssertFailures: %lu\n", (unsigned long)net_lwip_asserts);
 }
 

@@ -30,7 +30,7 @@
 #define MEMP_NUM_RAW_PCB 8            /* ping sockets */
 #define MEMP_NUM_REASSDATA 64         /* IPv4 datagrams being reassembled at once */
 #define MEMP_NUM_FRAG_PBUF 512        /* fragments of outgoing datagrams in flight */
-#define MEMP_NUM_ARP_QUEUE 256        /* packets waiting for an ARP reply */
+#define MEMP_NUM_ARP_QUEUE 4096       /* packets waiting for ARP replies, all neighbours (see below) */
 #define IP_REASS_MAX_PBUFS 256        /* fragments held for reassembly (a 64 KiB ping is 45) */
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8) /* lwIP's timers + room for apps */
 
@@ -39,6 +39,23 @@
 #define LWIP_ARP 1
 #define ARP_TABLE_SIZE 64
 #define ARP_QUEUEING 1
+/* Patch 0013: a neighbour being resolved queues packets up to
+ * net.ipv4.neigh.default.unres_qlen_bytes (Linux's default 212992), the
+ * oldest dropped and counted (etharp_unres_discards, Linux's
+ * unres_discards) when a new one would exceed it.  Each packet is charged
+ * its IP length (tot_len) plus ETHARP_QUEUE_OVERHEAD, a fixed 64 bytes for
+ * what queueing it can cost besides those bytes: the queue entry (24),
+ * struct pbuf (24) and the Ethernet header room in front of a copy (14),
+ * rounded up (net/net.c checks the sum fits).  Without it a flood of tiny
+ * packets would hold many more entries per byte charged.  Linux charges
+ * skb->truesize, the buffer plus struct sk_buff and skb_shared_info, some
+ * hundreds of bytes more per packet, so the same limit holds more packets
+ * here: 212992 bytes are 1972 SYN-ACKs with the MSS option (44 + 64).  The
+ * pool above is the bound over all neighbours: a full default queue of the
+ * smallest packets (212992 / (20 + 64) = 2535) fits in it. */
+extern int sysctl_neigh_unres_qlen_bytes;
+#define ETHARP_QUEUE_BYTES ((u32_t)sysctl_neigh_unres_qlen_bytes)
+#define ETHARP_QUEUE_OVERHEAD 64
 #define ETHARP_SUPPORT_STATIC_ENTRIES 1
 #define LWIP_IPV4 1
 #define LWIP_IPV6 0
@@ -47,6 +64,8 @@
 #define IP_FRAG 1
 #define IP_DEFAULT_TTL 64
 #define LWIP_ICMP 1
+extern int sysctl_icmp_echo_ignore_all;
+#define ICMP_ECHO_IGNORE (sysctl_icmp_echo_ignore_all != 0) /* patch 0014: no echo replies */
 #define LWIP_RAW 1
 #define LWIP_DHCP 0
 #define LWIP_AUTOIP 0

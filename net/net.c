@@ -16,8 +16,10 @@
 #include "kernel/time.h"
 #include "lwip/init.h"
 #include "lwip/def.h"
+#include "lwip/etharp.h"
 #include "lwip/ip_addr.h"
 #include "lwip/priv/tcp_priv.h"
+#include "lwip/pbuf.h"
 #include "kernel/sysctl.h"
 #include "net/net.h"
 #include "net/siphash.h"
@@ -25,6 +27,11 @@
 #include "net/tcp_mem.h"
 
 void netdev_init(void);
+
+/* What net/lwipopts.h's ETHARP_QUEUE_OVERHEAD stands for (patch 0013). */
+_Static_assert(sizeof(struct etharp_q_entry) + LWIP_MEM_ALIGN_SIZE(sizeof(struct pbuf)) + PBUF_LINK_HLEN <=
+		       ETHARP_QUEUE_OVERHEAD,
+	       "ETHARP_QUEUE_OVERHEAD no longer covers a queued packet's fixed cost");
 
 static uint8_t isn_secret[16];
 static uint8_t rand_key[16];

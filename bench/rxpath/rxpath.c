@@ -135,6 +135,7 @@ int sysctl_tcp_fin_timeout = 60, sysctl_tcp_max_tw_buckets = 4096;
 int sysctl_somaxconn = 4096, sysctl_max_syn_backlog = 128, sysctl_tcp_syncookies = 1;
 int sysctl_tcp_abort_on_overflow, sysctl_netdev_max_backlog = 1000;
 int sysctl_tcp_synack_retries = 5, sysctl_tcp_synq_sizing;
+int sysctl_neigh_unres_qlen_bytes = 212992, sysctl_icmp_echo_ignore_all;
 int sysctl_tcp_mem[3] = { 3048, 4066, 6096 }, sysctl_tcp_mem_default[3]; /* 256 MiB's */
 struct netstat_ext netstat_ext;
 struct softnet_stat softnet;

@@ -23,5 +23,6 @@ Suite *rxbuf_suite(void);
 Suite *fault_suite(void);
 Suite *console_suite(void);
 Suite *listen_suite(void);
+Suite *neigh_suite(void);
 
 #endif

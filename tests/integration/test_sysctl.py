@@ -15,6 +15,8 @@ LINUX_DEFAULTS = {
     "net.ipv4.tcp_fin_timeout": "60",
     "net.ipv4.icmp_echo_ignore_broadcasts": "1",
     "net.ipv4.icmp_ignore_bogus_error_responses": "1",
+    "net.ipv4.icmp_echo_ignore_all": "0",
+    "net.ipv4.neigh.default.unres_qlen_bytes": "212992",
     "net.ipv4.conf.all.rp_filter": "0",
     "net.ipv4.conf.default.rp_filter": "0",
     "net.ipv4.conf.all.arp_filter": "0",

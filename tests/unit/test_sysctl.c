@@ -90,6 +90,7 @@ START_TEST(defaults_are_linux)
 		{ "net.ipv4.conf.all.arp_filter", &sysctl_arp_filter_all, 0 },
 		{ "net.ipv4.conf.default.arp_filter", &sysctl_arp_filter_default, 0 },
 		{ "net.ipv4.ip_default_ttl", &sysctl_ip_default_ttl, 64 },
+		{ "net.ipv4.neigh.default.unres_qlen_bytes", &sysctl_neigh_unres_qlen_bytes, 212992 },
 	};
 	for (size_t i = 0; i < sizeof(linux_defaults) / sizeof(linux_defaults[0]); i++) {
 		const struct sysctl *s = must_find(linux_defaults[i].name);
