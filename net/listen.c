@@ -379,3 +379,26 @@ void listen_parse_opts(const struct tcp_hdr *h, u16_t optlen, u16_t opt1len, con
 		i += len;
 	}
 }
+
+/* ---- backlog arguments, a listener's queues --------------------------- */
+
+int listen_parse_backlog(const char *s, int *backlog)
+{
+	long v = 0;
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL; /* no sign, blank, base prefix or trailing garbage */
+		v = v * 10 + (*s - '0');
+		if (v > INT_MAX)
+			return -ERANGE;
+	}
+	*backlog = (int)v;
+	return 0;
+}
+
+int listen_info_get(const struct listener *l, struct listen_info *i)
+{
+	return l->lpcb ? listen_info_of((const struct tcp_pcb *)l->lpcb, i) : -ENOENT;
+}

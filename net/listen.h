@@ -45,4 +45,10 @@ int listen_queued(const struct listener *l);
 /* For ss: the queues of a listening pcb; -ENOENT if net/listen did not open it. */
 int listen_info_of(const struct tcp_pcb *lpcb, struct listen_info *info);
 
+/* The same for a listener of ours (its application's status line). */
+int listen_info_get(const struct listener *l, struct listen_info *info);
+/* A listen(2) backlog as a console word: decimal digits only, 0 to
+ * INT_MAX (0 or -EINVAL / -ERANGE).  Clamping to somaxconn is listen's. */
+int listen_parse_backlog(const char *s, int *backlog);
+
 #endif

@@ -19,6 +19,7 @@ int main(void)
 	srunner_add_suite(sr, rxbuf_suite());
 	srunner_add_suite(sr, fault_suite());
 	srunner_add_suite(sr, console_suite());
+	srunner_add_suite(sr, backlog_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

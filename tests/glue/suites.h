@@ -22,5 +22,6 @@ Suite *memory_suite(void);
 Suite *rxbuf_suite(void);
 Suite *fault_suite(void);
 Suite *console_suite(void);
+Suite *backlog_suite(void);
 
 #endif
