@@ -2,7 +2,8 @@
  * TCP echo service (RFC 862) on port 7: whatever a client sends comes
  * back.  The integration tests use it for many sequential and concurrent
  * connections.  Started by `echo-server` (the default nagare.rc runs it).
- * Connections come from net/listen.c's accept queue in the event loop.
+ * Connections come from net/listen.c's accept queue in the event loop
+ * (`echo-server backlog N` sizes it, 128 by default).
  * Received bytes wait in the connection's receive queue (net/rxq.h) until
  * they fit the send buffer, and are acknowledged to the client only once
  * written back: a client that does not read closes its own window, and
@@ -10,7 +11,9 @@
  * none of it).  Under TCP memory pressure (net/tcp_mem.h) a connection
  * holds at most TCP_MEM_MIN bytes each way.
  */
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernel/console.h"
 #include "kernel/printk.h"
@@ -146,8 +149,25 @@ static void echo_accept(struct listener *l, void *arg)
 
 static int cmd_echo_server(int argc, char **argv)
 {
-	if (argc > 1) {
-		con_printf("echo-server: unexpected argument '%s'\n", argv[1]);
+	int backlog = ECHO_BACKLOG;
+	if (argc > 1 && strcmp(argv[1], "backlog")) {
+		con_printf("echo-server: unexpected argument '%s' (echo-server [backlog N])\n", argv[1]);
+		return 1;
+	}
+	if (argc == 2) {
+		con_printf("echo-server: backlog needs a number (0 to %d)\n", INT_MAX);
+		return 1;
+	}
+	if (argc > 2 && listen_parse_backlog(argv[2], &backlog)) {
+		con_printf("echo-server: invalid backlog '%s' (0 to %d)\n", argv[2], INT_MAX);
+		return 1;
+	}
+	if (argc > 3) {
+		con_printf("echo-server: unexpected argument '%s' (echo-server [backlog N])\n", argv[3]);
+		return 1;
+	}
+	if (listener && argc > 1) {
+		con_printf("echo-server: already listening on port %d\n", ECHO_PORT);
 		return 1;
 	}
 	if (listener) {
@@ -156,12 +176,12 @@ static int cmd_echo_server(int argc, char **argv)
 			   ECHO_PORT, echo_conns, echo_bytes, echo_failed);
 		return 0;
 	}
-	if (listen_open(ECHO_PORT, ECHO_BACKLOG, echo_accept, NULL, &listener)) {
+	if (listen_open(ECHO_PORT, backlog, echo_accept, NULL, &listener)) {
 		con_printf("echo-server: cannot listen on port %d\n", ECHO_PORT);
 		return 1;
 	}
-	printk("echo: TCP echo service (RFC 862) on port %d\n", ECHO_PORT);
+	printk("echo: TCP echo service (RFC 862) on port %d, backlog %d\n", ECHO_PORT, backlog);
 	return 0;
 }
-CONSOLE_CMD(echo_server, "echo-server", cmd_echo_server, "echo-server",
-	    "start the TCP echo service on port 7 (again: its counters)");
+CONSOLE_CMD(echo_server, "echo-server", cmd_echo_server, "echo-server [backlog N]",
+	    "start the TCP echo service on port 7 (backlog 128; again: its counters)");

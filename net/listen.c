@@ -400,6 +400,28 @@ int listen_queued(const struct listener *l)
 
 /* ---- listen / close ------------------------------------------------------ */
 
+/* A listener on the listening pcb lp, its queues sized from the sysctls
+ * of this moment (as Linux's listen() reads them), taking lp's accept and
+ * passive opens (cb: the ext-arg callbacks lp gets). */
+static void listener_setup(struct listener *l, struct tcp_pcb_listen *lp, int backlog, listen_ready_fn ready,
+			   void *arg, const struct tcp_ext_arg_callbacks *cb)
+{
+	l->lpcb = lp;
+	l->port = lp->local_port;
+	l->backlog = backlog;
+	l->acceptq_max = listen_acceptq_max(backlog, sysctl_somaxconn);
+	l->sizing = sysctl_tcp_synq_sizing;
+	l->synq_size = listen_synq_size(l->acceptq_max, sysctl_max_syn_backlog);
+	l->ready = ready;
+	l->arg = arg;
+	tcp_ext_arg_set_callbacks((struct tcp_pcb *)lp, ext_id, cb);
+	tcp_ext_arg_set((struct tcp_pcb *)lp, ext_id, l);
+	tcp_arg((struct tcp_pcb *)lp, l);
+	tcp_accept((struct tcp_pcb *)lp, on_established);
+	l->next = listeners;
+	listeners = l;
+}
+
 int listen_open(uint16_t port, int backlog, listen_ready_fn ready, void *arg, struct listener **out)
 {
 	if (ext_id == 0xff) {
@@ -421,7 +443,8 @@ int listen_open(uint16_t port, int backlog, listen_ready_fn ready, void *arg, st
 		return -EADDRINUSE;
 	}
 	err_t err;
-	struct tcp_pcb *lp = tcp_listen_with_backlog_and_err(pcb, TCP_DEFAULT_LISTEN_BACKLOG, &err);
+	struct tcp_pcb_listen *lp =
+		(struct tcp_pcb_listen *)tcp_listen_with_backlog_and_err(pcb, TCP_DEFAULT_LISTEN_BACKLOG, &err);
 	if (!lp) {
 		/* SO_REUSEADDR lets the bind through; listen refuses a second
 		 * listener on the port (ERR_USE), as Linux's listen() does. */
@@ -429,25 +452,14 @@ int listen_open(uint16_t port, int backlog, listen_ready_fn ready, void *arg, st
 		tcp_abort(pcb);
 		return err == ERR_USE ? -EADDRINUSE : -ENOMEM;
 	}
-	l->lpcb = (struct tcp_pcb_listen *)lp;
-	l->port = port;
-	l->backlog = backlog;
-	l->acceptq_max = listen_acceptq_max(backlog, sysctl_somaxconn);
-	l->sizing = sysctl_tcp_synq_sizing;
-	l->synq_size = listen_synq_size(l->acceptq_max, sysctl_max_syn_backlog);
-	l->ready = ready;
-	l->arg = arg;
-	tcp_ext_arg_set_callbacks(lp, ext_id, &half_open_cb);
-	tcp_ext_arg_set(lp, ext_id, l);
-	tcp_arg(lp, l);
-	tcp_accept(lp, on_established);
-	l->next = listeners;
-	listeners = l;
+	listener_setup(l, lp, backlog, ready, arg, &half_open_cb);
 	*out = l;
 	return 0;
 }
 
-void listen_close(struct listener *l)
+/* Unlinks l and resets what waits on its accept queue; its half-open
+ * children forget it (they finish or expire on their own). */
+static void listener_detach(struct listener *l)
 {
 	for (struct listener **pp = &listeners; *pp; pp = &(*pp)->next) {
 		if (*pp == l) {
@@ -455,7 +467,6 @@ void listen_close(struct listener *l)
 			break;
 		}
 	}
-	/* Half-open children keep a pointer to us: forget it. */
 	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next) {
 		uintptr_t tags;
 		if (of_child(pcb, &tags) == l)
@@ -466,6 +477,11 @@ void listen_close(struct listener *l)
 		rxq_free(&c.data);
 		tcp_abort(c.pcb);
 	}
+}
+
+void listen_close(struct listener *l)
+{
+	listener_detach(l);
 	tcp_close((struct tcp_pcb *)l->lpcb);
 	free(l);
 }
@@ -519,4 +535,183 @@ void listen_parse_opts(const struct tcp_hdr *h, u16_t optlen, u16_t opt1len, con
 		}
 		i += len;
 	}
+}
+
+/* ---- backlog arguments; adopting a listener another module made -------- */
+
+int listen_parse_backlog(const char *s, int *backlog)
+{
+	long v = 0;
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL; /* no sign, blank, base prefix or trailing garbage */
+		v = v * 10 + (*s - '0');
+		if (v > INT_MAX)
+			return -ERANGE;
+	}
+	*backlog = (int)v;
+	return 0;
+}
+
+int listen_info_get(const struct listener *l, struct listen_info *i)
+{
+	return l->lpcb ? listen_info_of((const struct tcp_pcb *)l->lpcb, i) : -ENOENT;
+}
+
+/* An adopted listener: its pcb's own accept callback and argument, called
+ * from the event loop for each connection taken off the accept queue. */
+struct adopted {
+	struct listener l; /* first: listen_close() frees the whole */
+	tcp_accept_fn accept;
+	void *arg;
+};
+
+/* Marks *data when lwIP frees the pcb while it is being handed over. */
+static void handover_gone(u8_t id, void *data)
+{
+	(void)id;
+	if (data)
+		*(int *)data = 1;
+}
+
+static const struct tcp_ext_arg_callbacks handover_cb = { handover_gone, NULL };
+
+/* The front pbuf of q, detached: the caller holds its reference. */
+static struct pbuf *take_front(struct rxq *q)
+{
+	struct pbuf *p = q->head;
+	u16_t off = q->off;
+	pbuf_ref(p);
+	rxq_consume(q, (size_t)(p->len - off));
+	pbuf_remove_header(p, off);
+	return p;
+}
+
+/* The application refused p (its recv callback returned an error): lwIP
+ * keeps refused data on the pcb and offers it again from its timers
+ * (tcp_process_refused_data), ahead of what it refused itself.  One chain
+ * holds at most 64 KiB; what does not fit cannot be kept: reset. */
+static void refused(struct tcp_pcb *pcb, struct pbuf *p, struct rxq *rest, int fin)
+{
+	while (rest->len && p->tot_len + (rest->head->len - rest->off) <= 0xffff)
+		pbuf_cat(p, take_front(rest));
+	struct pbuf *old = pcb->refused_data;
+	if (rest->len || (old && p->tot_len + old->tot_len > 0xffff)) {
+		pbuf_free(p);
+		tcp_abort(pcb);
+		return;
+	}
+	if (old) {
+		p->flags |= old->flags & PBUF_FLAG_TCP_FIN;
+		pbuf_cat(p, old);
+	} else if (fin) {
+		p->flags |= PBUF_FLAG_TCP_FIN;
+	}
+	pcb->refused_data = p;
+}
+
+/* What arrived while c waited, through the pcb's recv callback as lwIP
+ * delivers it (TCP_EVENT_RECV per piece, then TCP_EVENT_CLOSED for the
+ * FIN); stops when the pcb is gone (*gone) or the application aborted it. */
+static void hand_over(struct listen_conn *c, const int *gone)
+{
+	struct tcp_pcb *pcb = c->pcb;
+	err_t err;
+	while (!*gone && c->data.len) {
+		struct pbuf *p = take_front(&c->data);
+		if (pcb->recv)
+			err = pcb->recv(pcb->callback_arg, pcb, p, ERR_OK);
+		else
+			err = tcp_recv_null(NULL, pcb, p, ERR_OK);
+		if (*gone || err == ERR_ABRT) {
+			if (err != ERR_OK && err != ERR_ABRT)
+				pbuf_free(p); /* refused, but the pcb is gone */
+			return;
+		}
+		if (err != ERR_OK) {
+			refused(pcb, p, &c->data, c->fin);
+			return;
+		}
+	}
+	if (!*gone && c->fin && pcb->recv)
+		pcb->recv(pcb->callback_arg, pcb, NULL, ERR_OK);
+}
+
+/* Gives one queued connection to the pcb's own accept callback, as lwIP's
+ * TCP_EVENT_ACCEPT would have (an error other than ERR_ABRT: reset). */
+static void adopted_accept(struct adopted *a, struct listen_conn *c)
+{
+	struct tcp_pcb *pcb = c->pcb;
+	int gone = 0;
+	tcp_ext_arg_set_callbacks(pcb, ext_id, &handover_cb);
+	tcp_ext_arg_set(pcb, ext_id, &gone);
+	tcp_arg(pcb, a->arg);
+	err_t err = a->accept ? a->accept(a->arg, pcb, ERR_OK) : ERR_ARG;
+	if (err == ERR_OK)
+		hand_over(c, &gone);
+	else if (err != ERR_ABRT && !gone)
+		tcp_abort(pcb);
+	if (!gone)
+		tcp_ext_arg_set(pcb, ext_id, NULL);
+	rxq_free(&c->data);
+}
+
+/* The pcb's owner closed it behind our back: what listen_close() does,
+ * without closing the pcb again (queued connections are reset). */
+static void orphan_close(struct listener *l)
+{
+	listener_detach(l);
+	free(l);
+}
+
+static void adopted_ready(struct listener *l, void *arg)
+{
+	struct adopted *a = arg;
+	struct listen_conn c;
+	/* An accept callback may close the pcb (lwiperf closes a listener
+	 * meant for one client): then no more go to it. */
+	while (l->lpcb && listen_accept(l, &c) == 0)
+		adopted_accept(a, &c);
+	if (!l->lpcb)
+		orphan_close(l);
+}
+
+/* lwIP frees the listening pcb: from listen_close() (l already unlinked),
+ * or from its owner; then the event loop finishes the close. */
+static void adopted_pcb_gone(u8_t id, void *data)
+{
+	(void)id;
+	struct listener *l = data;
+	if (!l)
+		return;
+	l->lpcb = NULL;
+	for (struct listener *i = listeners; i; i = i->next) {
+		if (i == l) {
+			l->ready_pending = 1;
+			any_ready = 1;
+		}
+	}
+}
+
+static const struct tcp_ext_arg_callbacks adopted_cb = { adopted_pcb_gone, passive_open };
+
+int listen_adopt(struct tcp_pcb *pcb, int backlog, struct listener **out)
+{
+	if (!pcb || pcb->state != LISTEN || of_listen(pcb))
+		return -EINVAL;
+	if (ext_id == 0xff) {
+		ext_id = tcp_ext_arg_alloc_id();
+		loop_register(&listen_hook);
+	}
+	struct adopted *a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	struct tcp_pcb_listen *lp = (struct tcp_pcb_listen *)pcb;
+	a->accept = lp->accept;
+	a->arg = lp->callback_arg;
+	listener_setup(&a->l, lp, backlog, adopted_ready, a, &adopted_cb);
+	*out = &a->l;
+	return 0;
 }

@@ -45,4 +45,19 @@ int listen_queued(const struct listener *l);
 /* For ss: the queues of a listening pcb; -ENOENT if net/listen did not open it. */
 int listen_info_of(const struct tcp_pcb *lpcb, struct listen_info *info);
 
+/* The same for a listener of ours (its application's status line). */
+int listen_info_get(const struct listener *l, struct listen_info *info);
+/* A listen(2) backlog as a console word: decimal digits only, 0 to
+ * INT_MAX (0 or -EINVAL / -ERANGE).  Clamping to somaxconn is listen's. */
+int listen_parse_backlog(const char *s, int *backlog);
+/* Puts a listening pcb another module made (lwIP's apps: lwiperf) behind
+ * the accept and SYN queues of listen(backlog), sized now.  Connections
+ * wait on the accept queue; from the event loop each goes to the pcb's
+ * own accept callback with its own arg, then what arrived while it
+ * waited (data, FIN) to the recv callback that set.  The listen layer
+ * owns the pcb from here: listen_close() closes it (if its old owner
+ * closes it instead, the queue is reset and freed from the event loop).
+ * 0, -EINVAL (not a listening pcb, or already ours) or -ENOMEM. */
+int listen_adopt(struct tcp_pcb *lpcb, int backlog, struct listener **out);
+
 #endif

@@ -1,8 +1,9 @@
 /*
- * The `http` console command: start the server, show its state and
- * routes, set its timeouts.
+ * The `http` console command: start the server (port, listen backlog),
+ * show its state, queues and routes, set its timeouts.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,10 @@ static void status(void)
 	const struct http_stats *s = &http_stats;
 	con_printf("http: %s on port %u%s\n", http_running() ? "listening" : "stopped", http_config.port,
 		   http_config.paused ? ", accepting paused (http resume)" : "");
+	struct listen_info q;
+	if (!http_queue(&q))
+		con_printf("  backlog %d: accept queue %d of %d, half-open %d of %d (ss -lnt)\n", q.backlog,
+			   q.acceptq_len, q.acceptq_max, q.synq_len, q.synq_max);
 	con_printf("  routes: / (612-byte page), /bytes/N (N <= %llu), /metrics, /sysctl; GET and HEAD\n",
 		   (unsigned long long)HTTP_BYTES_MAX);
 	con_printf("  connections: %lu open, %lu accepted, %lu refused\n", s->conns_now, s->conns_total,
@@ -35,6 +40,47 @@ static void status(void)
 		   http_config.keepalive_timeout);
 }
 
+/* http start [PORT] [backlog N]: the whole line is checked before anything changes. */
+static int start(int argc, char **argv)
+{
+	long port = http_config.port;
+	int backlog = HTTP_BACKLOG, i = 0;
+	if (i < argc && strcmp(argv[i], "backlog")) {
+		if (!number(argv[i], 1, 65535, &port)) {
+			con_printf("http: invalid port '%s'\n", argv[i]);
+			return 1;
+		}
+		i++;
+	}
+	if (i < argc && !strcmp(argv[i], "backlog")) {
+		if (i + 1 == argc) {
+			con_printf("http: backlog needs a number (0 to %d)\n", INT_MAX);
+			return 1;
+		}
+		if (listen_parse_backlog(argv[i + 1], &backlog)) {
+			con_printf("http: invalid backlog '%s' (0 to %d)\n", argv[i + 1], INT_MAX);
+			return 1;
+		}
+		i += 2;
+	}
+	if (i < argc) {
+		con_printf("http: unexpected argument '%s' (http start [PORT] [backlog N])\n", argv[i]);
+		return 1;
+	}
+	if (http_running()) {
+		con_printf("http: already listening on port %u\n", http_config.port);
+		return 1;
+	}
+	int err = http_listen((uint16_t)port, backlog);
+	if (err) {
+		con_printf("http: cannot listen on port %ld: %s\n", port,
+			   err == -EADDRINUSE ? "Address already in use" : "Cannot allocate memory");
+		return 1;
+	}
+	printk("http: listening on TCP port %ld, backlog %d\n", port, backlog);
+	return 0;
+}
+
 static int cmd_http(int argc, char **argv)
 {
 	long v;
@@ -42,25 +88,8 @@ static int cmd_http(int argc, char **argv)
 		status();
 		return 0;
 	}
-	if (!strcmp(argv[1], "start") && argc <= 3) {
-		if (http_running()) {
-			con_printf("http: already listening on port %u\n", http_config.port);
-			return 1;
-		}
-		v = http_config.port;
-		if (argc == 3 && !number(argv[2], 1, 65535, &v)) {
-			con_printf("http: invalid port '%s'\n", argv[2]);
-			return 1;
-		}
-		int err = http_listen((uint16_t)v);
-		if (err) {
-			con_printf("http: cannot listen on port %ld: %s\n", v,
-				   err == -EADDRINUSE ? "Address already in use" : "Cannot allocate memory");
-			return 1;
-		}
-		printk("http: listening on TCP port %ld\n", v);
-		return 0;
-	}
+	if (!strcmp(argv[1], "start"))
+		return start(argc - 2, argv + 2);
 	if (argc == 2 && !strcmp(argv[1], "stop")) {
 		if (!http_running()) {
 			con_printf("http: not running\n");
@@ -89,9 +118,10 @@ static int cmd_http(int argc, char **argv)
 		}
 		return 0;
 	}
-	con_printf("usage: http [status] | http start [PORT] | http stop | http pause | http resume | "
+	con_printf("usage: http [status] | http start [PORT] [backlog N] | http stop | http pause | http resume | "
 		   "http set {header-timeout|keepalive-timeout} SECONDS\n");
 	return 1;
 }
-CONSOLE_CMD(http, "http", cmd_http, "http [status|start [PORT]|stop|pause|resume|set NAME SECONDS]",
+CONSOLE_CMD(http, "http", cmd_http,
+	    "http [status|start [PORT] [backlog N]|stop|pause|resume|set NAME SECONDS]",
 	    "the HTTP server: state, routes, start, accepting, timeouts");

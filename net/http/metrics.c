@@ -226,9 +226,11 @@ static void listen_metrics(struct sbuf *b)
 		  offsetof(struct listen_info, acceptq_len) },
 		{ "nagare_listen_accept_queue_max", "Accept queue limit: min(backlog, somaxconn) (ss Send-Q).",
 		  offsetof(struct listen_info, acceptq_max) },
-		{ "nagare_listen_syn_queue", "Half-open connections on the SYN queue.",
+		{ "nagare_listen_syn_queue", "Half-open connections (SYN-RECV).",
 		  offsetof(struct listen_info, synq_len) },
-		{ "nagare_listen_syn_queue_max", "SYN queue size.", offsetof(struct listen_info, synq_max) },
+		{ "nagare_listen_syn_queue_max",
+		  "Half-open connections that fit: min(backlog, somaxconn) + 1 (tcp_synq_sizing=1: the SYN table).",
+		  offsetof(struct listen_info, synq_max) },
 	};
 	for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++) {
 		metrics_family(b, f[k].name, "gauge", f[k].help);

@@ -8,6 +8,7 @@
  * buffer allows (sent callback), never buffering the body.
  * Routes: /, /bytes/N, /metrics, /sysctl (net/http/routes.c builds bodies).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,8 @@
 #include "net/tcp_mem.h"
 
 struct http_stats http_stats;
-struct http_config http_config = { .port = 80, .header_timeout = 60, .keepalive_timeout = 65 };
+struct http_config http_config = { .port = 80, .backlog = HTTP_BACKLOG, .header_timeout = 60,
+				   .keepalive_timeout = 65 };
 static struct listener *listener;
 
 /* ---- output ------------------------------------------------------------- */
@@ -438,19 +440,25 @@ static void on_ready(struct listener *l, void *arg)
 		;
 }
 
-int http_listen(uint16_t port)
+int http_listen(uint16_t port, int backlog)
 {
 	net_cycles_part("http", &tsc_server);
-	int err = listen_open(port, HTTP_BACKLOG, on_ready, NULL, &listener);
+	int err = listen_open(port, backlog, on_ready, NULL, &listener);
 	if (err)
 		return err;
 	http_config.port = port;
+	http_config.backlog = backlog;
 	return 0;
 }
 
 int http_running(void)
 {
 	return listener != NULL;
+}
+
+int http_queue(struct listen_info *i)
+{
+	return listener ? listen_info_get(listener, i) : -ENOENT;
 }
 
 void http_stop(void)

@@ -10,12 +10,14 @@
 #include "lwip/tcp.h"
 #include "net/http/parser.h"
 #include "net/http/sbuf.h"
+#include "net/listen.h"
 #include "net/rxq.h"
 
 #define HTTP_BACKLOG 511 /* listen() backlog, nginx's default */
 
 struct http_config {
 	uint16_t port;
+	int backlog;                /* as asked (http start ... backlog N); listen clamps it */
 	int paused;                 /* http pause: leave connections on the accept queue */
 	unsigned header_timeout;    /* s: a request that stalls this long gets 408 */
 	unsigned keepalive_timeout; /* s: an idle keep-alive connection is closed */
@@ -47,8 +49,11 @@ int http_send_error(struct http_conn *c, int status, const char *extra);
 void http_route(struct http_conn *c);
 /* Queues more of a streamed body; 1 if it must wait for room, 0 when done. */
 int http_stream_more(struct http_conn *c);
-int http_listen(uint16_t port);
+/* Listens on port with a listen(2) backlog: 0, -EADDRINUSE or -ENOMEM. */
+int http_listen(uint16_t port, int backlog);
 int http_running(void);
+/* The listener's queues (for status); -ENOENT when stopped. */
+int http_queue(struct listen_info *i);
 void http_pause(int paused);
 /* Stops listening (queued connections are reset); open connections stay. */
 void http_stop(void);

@@ -133,7 +133,7 @@ static void restore_http(void)
 			 !memcmp(&now.http_q, &booted.http_q, sizeof(now.http_q));
 	if (now.http_running && !same_queue)
 		http_stop();
-	if (!same_queue && http_listen(booted.http.port)) {
+	if (!same_queue && http_listen(booted.http.port, booted.http.backlog)) {
 		fprintf(stderr, "glue_restore: HTTP cannot listen on port %u again\n", booted.http.port);
 		abort();
 	}
@@ -195,6 +195,7 @@ static int differ(const struct shape *a, const char *awhen, const struct shape *
 	SAME(netif_mtu);
 	SAME(txqueuelen);
 	SAME(http.port);
+	SAME(http.backlog);
 	SAME(http.paused);
 	SAME(http.header_timeout);
 	SAME(http.keepalive_timeout);

@@ -24,5 +24,6 @@ Suite *fault_suite(void);
 Suite *console_suite(void);
 Suite *listen_suite(void);
 Suite *neigh_suite(void);
+Suite *backlog_suite(void);
 
 #endif

@@ -118,6 +118,29 @@ def test_bulk_tcp_both_ways_with_iperf(net):
         srv.wait(10)
 
 
+def listeners(g):
+    """ss -lnt's LISTEN rows: {port: (Recv-Q, Send-Q)}."""
+    rows = re.findall(r"^LISTEN\s+(\d+)\s+(\d+)\s+[\d.]+:(\d+)\s", g.cmd("ss -lnt"), re.M)
+    return {int(port): (int(r), int(q)) for r, q, port in rows}
+
+
+def test_every_listener_shows_its_backlog_and_iperf_runs_through_it(net):
+    """Echo (backlog 128), HTTP (511, nginx's) and iperf (iperf 2.1's INT_MAX,
+    clamped to somaxconn 4096) all go through the listen layer; parallel
+    iperf 2 streams pass through the adopted listener's accept queue."""
+    ns, g = net
+    assert listeners(g) == {7: (0, 128), 80: (0, 511), 5001: (0, 4096)}
+    assert "backlog 2147483647, accept queue 0 of 4096" in g.cmd("iperf -s")
+    pos = g.mark()
+    r = ns.run(["iperf", "-c", GUEST, "-t", "2", "-P", "4", "-f", "m"], timeout=60)
+    assert r.returncode == 0 and re.search(r"\[SUM\].*Mbits/sec", r.stdout), r.stdout + r.stderr
+    rx = rb"iperf: server done: 10\.0\.2\.2:\d+ -> port 5001: (\d+) bytes"
+    g.wait_for(rb"(?:.*?" + rx + rb"){4}", 30, start=pos)
+    done = re.findall(rx.decode(), g.output(pos))
+    assert len(done) == 4 and all(int(n) > 10000 for n in done), done
+    assert listeners(g)[5001] == (0, 4096)
+
+
 def test_counters_move_exactly(net):
     ns, g = net
     time.sleep(0.5)  # let stray ARP/TCP settle
