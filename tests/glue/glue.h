@@ -27,6 +27,8 @@ void glue_boot(void);
 /* Every sysctl as the world boots them: the table's defaults, then its
  * command line (sysctl.kernel.panic_on_warn=1, as the tests boot). */
 void glue_sysctl_defaults(void);
+/* sysctl -w NAME=VALUE, asserted to take. */
+void glue_sysctl(const char *name, const char *value);
 /* Runs the event loop until no hook reports work (bounded: aborts past
  * 100000 rounds, which would be a hang; see glue_watchdog for one round
  * that never ends). */

@@ -174,28 +174,7 @@ static size_t iperf_payload(uint8_t *b, size_t len)
 static void syn_only(struct wire_peer *p, uint16_t sport, uint16_t dport)
 {
 	memset(p, 0, sizeof(*p));
-	p->saddr = GLUE_PEER_IP;
-	p->sport = sport;
-	p->dport = dport;
-	p->snd_nxt = 2000000 + sport;
-	p->wnd = 65535;
-	p->seen = glue_tx_count();
-	struct wire_tcp syn = { GLUE_PEER_IP, GLUE_IP, sport, dport, p->snd_nxt, 0, WIRE_SYN, 65535,
-				(const uint8_t[]){ 2, 4, 1460 >> 8, 1460 & 0xff }, 4, NULL, 0 };
-	wire_tcp_send(&syn);
-	glue_poll();
-	for (int i = p->seen; i < glue_tx_count(); i++) {
-		size_t len;
-		struct wire_parsed w;
-		if (wire_parse(glue_tx_frame(i, &len), len, &w) || !w.tcp || w.dport != sport)
-			continue;
-		ck_assert_uint_eq(w.flags, WIRE_SYN | WIRE_ACK);
-		p->seen = i + 1;
-		p->snd_nxt++;
-		p->rcv_nxt = w.seq + 1;
-		return;
-	}
-	ck_abort_msg("no SYN-ACK from port %u", dport);
+	ck_assert_msg(wire_peer_syn(p, sport, dport) == 0, "no SYN-ACK from port %u", dport);
 }
 
 /* The final ACK, iperf 2's 24-byte header, 1000 bytes and the FIN reach

@@ -17,10 +17,6 @@
 #include "tests/glue/suites.h"
 #include "tests/glue/wire.h"
 
-static void set(const char *name, const char *value)
-{
-	ck_assert_int_eq(sysctl_set(sysctl_find(name), value), 0);
-}
 
 /* The client closes while lwIP has no memory for the echo's FIN: lwIP
  * keeps the close pending and sends the FIN from its timer once memory
@@ -31,12 +27,12 @@ START_TEST(echo_close_without_memory)
 	struct wire_peer p = { 0 };
 	ck_assert_int_eq(wire_peer_connect(&p, 44000, 7), 0);
 	glue_poll();
-	set("debug.fail_lwip_alloc", "100");
+	glue_sysctl("debug.fail_lwip_alloc", "100");
 	wire_peer_send(&p, WIRE_FIN, NULL, 0);
 	glue_advance(100);
 	wire_peer_read(&p);
 	ck_assert(!p.fin);
-	set("debug.fail_lwip_alloc", "0");
+	glue_sysctl("debug.fail_lwip_alloc", "0");
 	glue_advance(1000);
 	wire_peer_read(&p);
 	ck_assert(p.fin);
@@ -55,9 +51,9 @@ END_TEST
 START_TEST(http_under_ten_percent_faults)
 {
 	uint64_t injected0 = fault_lwip_alloc.injected + fault_rx_alloc.injected + fault_tx_ring.injected;
-	set("debug.fail_lwip_alloc", "10");
-	set("debug.fail_rx_alloc", "10");
-	set("debug.fail_tx_ring", "10");
+	glue_sysctl("debug.fail_lwip_alloc", "10");
+	glue_sysctl("debug.fail_rx_alloc", "10");
+	glue_sysctl("debug.fail_tx_ring", "10");
 	int ok = 0;
 	const char *req = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
 	for (int i = 0; i < 300; i++) {
@@ -72,9 +68,9 @@ START_TEST(http_under_ten_percent_faults)
 		}
 		wire_peer_free(&p);
 	}
-	set("debug.fail_lwip_alloc", "0");
-	set("debug.fail_rx_alloc", "0");
-	set("debug.fail_tx_ring", "0");
+	glue_sysctl("debug.fail_lwip_alloc", "0");
+	glue_sysctl("debug.fail_rx_alloc", "0");
+	glue_sysctl("debug.fail_tx_ring", "0");
 	ck_assert_uint_gt(fault_lwip_alloc.injected + fault_rx_alloc.injected + fault_tx_ring.injected,
 			  injected0 + 30);
 	ck_assert_int_gt(ok, 60);
@@ -96,10 +92,10 @@ START_TEST(http_response_without_memory_resets)
 		ck_assert_int_eq(wire_peer_connect(&p, (uint16_t)(44600 + i), 80), 0);
 		char req[80];
 		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", paths[i]);
-		set("debug.fail_lwip_alloc", "100");
+		glue_sysctl("debug.fail_lwip_alloc", "100");
 		wire_peer_send(&p, WIRE_PSH, req, strlen(req));
 		glue_poll();
-		set("debug.fail_lwip_alloc", "0");
+		glue_sysctl("debug.fail_lwip_alloc", "0");
 		glue_advance(100);
 		/* The reset itself found no memory either: the next segment from
 		 * the client meets no connection and gets one. */

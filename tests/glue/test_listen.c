@@ -16,10 +16,6 @@
 #include "tests/glue/suites.h"
 #include "tests/glue/wire.h"
 
-static void set(const char *name, const char *value)
-{
-	ck_assert_int_eq(sysctl_set(sysctl_find(name), value), 0);
-}
 
 /* Listen again on port 80: the queues are sized at listen time. */
 static void relisten(void)
@@ -57,6 +53,15 @@ static int frames_to(uint16_t dport, int *from, struct wire_parsed *out, int max
 		n++;
 	}
 	return n;
+}
+
+/* n SYNs from ports base.. (sequence numbers 1000 apart), one poll each. */
+static void syn_burst(uint16_t base, int n)
+{
+	for (int i = 0; i < n; i++) {
+		send_tcp(base + i, 80, 1000u * i, 0, WIRE_SYN);
+		glue_poll();
+	}
 }
 
 static int half_open(uint16_t lport)
@@ -112,16 +117,13 @@ END_TEST
  * is clamped first.  The flood is reported once in dmesg. */
 START_TEST(half_open_limit_is_min_backlog_somaxconn)
 {
-	set("net.core.somaxconn", "8");
+	glue_sysctl("net.core.somaxconn", "8");
 	relisten();
 	glue_dmesg_clear();
 	int from = glue_tx_count();
 	uint64_t sent = netstat_ext.syncookies_sent, qfull = netstat_ext.tcp_req_qfull_do_cookies;
 	uint64_t drops = netstat_ext.listen_drops;
-	for (int i = 0; i < 100; i++) {
-		send_tcp(43000 + i, 80, 1000u * i, 0, WIRE_SYN);
-		glue_poll();
-	}
+	syn_burst(43000, 100);
 	ck_assert_int_eq(half_open(80), 9);
 	ck_assert_uint_eq(netstat_ext.syncookies_sent - sent, 91);
 	ck_assert_uint_eq(netstat_ext.tcp_req_qfull_do_cookies - qfull, 91);
@@ -142,14 +144,11 @@ END_TEST
  * dropped counting ListenDrops only. */
 START_TEST(no_cookies_keep_a_quarter_of_max_syn_backlog)
 {
-	set("net.ipv4.tcp_syncookies", "0");
-	set("net.ipv4.tcp_max_syn_backlog", "16");
+	glue_sysctl("net.ipv4.tcp_syncookies", "0");
+	glue_sysctl("net.ipv4.tcp_max_syn_backlog", "16");
 	relisten();
 	uint64_t drops = netstat_ext.listen_drops, qdrop = netstat_ext.tcp_req_qfull_drop;
-	for (int i = 0; i < 40; i++) {
-		send_tcp(44000 + i, 80, 1000u * i, 0, WIRE_SYN);
-		glue_poll();
-	}
+	syn_burst(44000, 40);
 	ck_assert_int_eq(half_open(80), 13);
 	ck_assert_uint_eq(netstat_ext.listen_drops - drops, 27);
 	ck_assert_uint_eq(netstat_ext.tcp_req_qfull_drop - qdrop, 0);
@@ -232,8 +231,8 @@ END_TEST
  * counts SyncookiesRecv and the overflow and is dropped without a reset. */
 START_TEST(full_accept_queue_resets_half_open_never_cookies)
 {
-	set("net.core.somaxconn", "1");
-	set("net.ipv4.tcp_abort_on_overflow", "1");
+	glue_sysctl("net.core.somaxconn", "1");
+	glue_sysctl("net.ipv4.tcp_abort_on_overflow", "1");
 	relisten();
 	ck_assert_int_eq(glue_cmd("http pause"), 0);
 	struct wire_peer first = { 0 };

@@ -19,10 +19,6 @@
 
 #define SYNACK_CHARGE (44 + 64) /* IP length of a SYN-ACK with MSS only, plus lwipopts.h's overhead */
 
-static void set(const char *name, const char *value)
-{
-	ck_assert_int_eq(sysctl_set(sysctl_find(name), value), 0);
-}
 
 /* A SYN with the MSS option from saddr:sport to port 80. */
 static void syn_from(uint32_t saddr, uint16_t sport)
@@ -124,7 +120,7 @@ START_TEST(over_limit_drops_oldest_and_counts)
 	int seen[30];
 	char limit[16];
 	snprintf(limit, sizeof(limit), "%d", 10 * SYNACK_CHARGE);
-	set("net.ipv4.neigh.default.unres_qlen_bytes", limit);
+	glue_sysctl("net.ipv4.neigh.default.unres_qlen_bytes", limit);
 	unsigned long discards = etharp_unres_discards;
 	glue_tx_clear();
 	for (int i = 0; i < 30; i++)
@@ -136,7 +132,7 @@ START_TEST(over_limit_drops_oldest_and_counts)
 	for (int i = 0; i < 30; i++)
 		ck_assert_msg(seen[i] == (i >= 20), "port %d: %d SYN-ACKs", 43000 + i, seen[i]);
 
-	set("net.ipv4.neigh.default.unres_qlen_bytes", "0");
+	glue_sysctl("net.ipv4.neigh.default.unres_qlen_bytes", "0");
 	glue_tx_clear();
 	for (int i = 0; i < 3; i++)
 		syn_from(src0, (uint16_t)(43100 + i));
@@ -198,7 +194,7 @@ START_TEST(icmp_echo_ignore_all)
 	ck_assert_int_eq(ping_once(1), 1);
 	ck_assert_uint_eq(lwip_stats.mib2.icmpoutechoreps - m.icmpoutechoreps, 1);
 
-	set("net.ipv4.icmp_echo_ignore_all", "1");
+	glue_sysctl("net.ipv4.icmp_echo_ignore_all", "1");
 	m = lwip_stats.mib2;
 	ck_assert_int_eq(ping_once(2), 0);
 	ck_assert_uint_eq(lwip_stats.mib2.icmpinmsgs - m.icmpinmsgs, 1);
@@ -207,7 +203,7 @@ START_TEST(icmp_echo_ignore_all)
 	ck_assert_uint_eq(lwip_stats.mib2.icmpoutechoreps - m.icmpoutechoreps, 0);
 	ck_assert_uint_eq(lwip_stats.mib2.icmpoutmsgs - m.icmpoutmsgs, 0);
 
-	set("net.ipv4.icmp_echo_ignore_all", "0");
+	glue_sysctl("net.ipv4.icmp_echo_ignore_all", "0");
 	m = lwip_stats.mib2;
 	ck_assert_int_eq(ping_once(3), 1);
 	ck_assert_uint_eq(lwip_stats.mib2.icmpoutechoreps - m.icmpoutechoreps, 1);

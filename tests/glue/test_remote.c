@@ -12,10 +12,6 @@
 #include "tests/glue/suites.h"
 #include "tests/glue/wire.h"
 
-static void set(const char *name, const char *value)
-{
-	ck_assert_int_eq(sysctl_set(sysctl_find(name), value), 0);
-}
 
 /* One 400-byte segment to port 7 as 51 IP fragments: 24 bytes (the TCP
  * header and 4 bytes), then 8 bytes each.  Reassembly makes a 51-pbuf
@@ -166,7 +162,7 @@ END_TEST
  * LISTEN); it was dropped silently. */
 START_TEST(bad_cookie_ack_gets_rst)
 {
-	set("net.ipv4.tcp_syncookies", "2");
+	glue_sysctl("net.ipv4.tcp_syncookies", "2");
 	struct wire_tcp syn = { GLUE_PEER_IP, GLUE_IP, 41005, 80, 5000, 0, WIRE_SYN, 65535, NULL, 0,
 				NULL, 0 };
 	wire_tcp_send(&syn);
@@ -176,7 +172,7 @@ START_TEST(bad_cookie_ack_gets_rst)
 				NULL, 0, NULL, 0 };
 	wire_tcp_send(&ack);
 	glue_poll();
-	set("net.ipv4.tcp_syncookies", "1");
+	glue_sysctl("net.ipv4.tcp_syncookies", "1");
 	int rst = 0;
 	for (int i = n0; i < glue_tx_count(); i++) {
 		size_t len;

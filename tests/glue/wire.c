@@ -195,7 +195,7 @@ static struct wire_tcp seg_of(const struct wire_peer *p, uint8_t flags, const vo
 				  .flags = flags, .wnd = p->wnd, .data = data, .len = len };
 }
 
-int wire_peer_connect(struct wire_peer *p, uint16_t sport, uint16_t dport)
+int wire_peer_syn(struct wire_peer *p, uint16_t sport, uint16_t dport)
 {
 	uint32_t saddr = p->saddr ? p->saddr : GLUE_PEER_IP;
 	memset(p, 0, sizeof(*p));
@@ -224,12 +224,19 @@ int wire_peer_connect(struct wire_peer *p, uint16_t sport, uint16_t dport)
 			p->rcv_nxt = w.seq + 1;
 			p->their_wnd = w.wnd;
 			p->acked = w.ack;
-			wire_peer_send(p, WIRE_ACK, NULL, 0);
-			glue_poll();
 			return 0;
 		}
 	}
 	return -1;
+}
+
+int wire_peer_connect(struct wire_peer *p, uint16_t sport, uint16_t dport)
+{
+	if (wire_peer_syn(p, sport, dport))
+		return -1;
+	wire_peer_send(p, WIRE_ACK, NULL, 0);
+	glue_poll();
+	return 0;
 }
 
 void wire_peer_send(struct wire_peer *p, uint8_t flags, const void *data, size_t len)

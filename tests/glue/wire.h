@@ -86,6 +86,9 @@ struct wire_peer {
 };
 /* Handshake (SYN with MSS 1460, SYN-ACK, ACK): 0, or -1 with no SYN-ACK. */
 int wire_peer_connect(struct wire_peer *p, uint16_t sport, uint16_t dport);
+/* Its first half: the SYN and the SYN-ACK; the final ACK is left to the
+ * caller (wire_peer_send(p, WIRE_ACK, ...)). */
+int wire_peer_syn(struct wire_peer *p, uint16_t sport, uint16_t dport);
 /* A segment at snd_nxt with the given flags and data (ACK of rcv_nxt added). */
 void wire_peer_send(struct wire_peer *p, uint8_t flags, const void *data, size_t len);
 /* Reads the frames the stack sent to this peer since the last call (the

@@ -45,6 +45,14 @@ void glue_sysctl_defaults(void)
 	sysctl_apply_cmdline("sysctl.kernel.panic_on_warn=1");
 }
 
+void glue_sysctl(const char *name, const char *value)
+{
+	if (sysctl_set(sysctl_find(name), value) != 0) {
+		fprintf(stderr, "glue: sysctl %s=%s did not take\n", name, value);
+		abort();
+	}
+}
+
 void glue_boot(void)
 {
 	if (booted)
