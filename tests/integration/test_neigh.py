@@ -8,8 +8,8 @@ kernel then answers the guest's next ARP request, sent each second).  With
 net.ipv4.neigh.default.unres_qlen_bytes at Linux's 212992 all 100 SYN-ACKs
 leave then, none dropped (lwIP's own 3-packet queue let 3 through); with a
 small limit the oldest are dropped and counted (netstat -s: ArpUnresDiscards).
-A SYN-ACK's first transmission is told from a retransmission (lwIP's first
-RTO is 3 s) by its TCP timestamp: the SYNs carry the option, and every
+A SYN-ACK's first transmission is told from a retransmission (the SYN-ACK
+timer resends more than 1 s later) by its TCP timestamp: the SYNs carry the option, and every
 first transmission is stamped within a second of the first one, whenever
 the ARP reply lets it leave.  Once the namespace holds the address its
 kernel resets the half-open connections.
@@ -105,7 +105,10 @@ def test_small_unres_qlen_bytes_drops_oldest_and_counts(lst):
     assert len(lens) == 1, out
     fit = 1200 // (lens[0] + 64)
     assert first == fit, out
-    assert after - before == 100 - fit, (before, after, out)
+    # Every first SYN-ACK that did not fit was dropped and counted; so are
+    # the SYN-ACK timer's resends (1 s after the first) that met the queue
+    # before the address came up, so the count can be higher.
+    assert after - before >= 100 - fit, (before, after, out)
     # Where Linux keeps the count: /proc/net/stat/arp_cache's 12th column.
     row = g.cmd("cat /proc/net/stat/arp_cache").splitlines()[1].split()
     assert int(row[11], 16) == after, row
