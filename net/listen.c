@@ -457,8 +457,10 @@ int listen_open(uint16_t port, int backlog, listen_ready_fn ready, void *arg, st
 	return 0;
 }
 
-/* Unlinks l and resets what waits on its accept queue; its half-open
- * children forget it (they finish or expire on their own). */
+/* Unlinks l, drops its half-open connections without a word (Linux drops
+ * a closed listener's requests: reqsk_timer_handler, tcp_v4_rcv; a final
+ * ACK then finds the next listener or none) and resets what waits on its
+ * accept queue. */
 static void listener_detach(struct listener *l)
 {
 	for (struct listener **pp = &listeners; *pp; pp = &(*pp)->next) {
@@ -467,9 +469,14 @@ static void listener_detach(struct listener *l)
 			break;
 		}
 	}
-	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next) {
+	for (struct tcp_pcb *pcb = tcp_active_pcbs, *next; pcb; pcb = next) {
+		next = pcb->next; /* abandoning frees pcb alone */
 		uintptr_t tags;
-		if (of_child(pcb, &tags) == l)
+		if (of_child(pcb, &tags) != l)
+			continue;
+		if (pcb->state == SYN_RCVD)
+			tcp_abandon(pcb, 0);
+		else
 			tcp_ext_arg_set(pcb, ext_id, NULL);
 	}
 	struct listen_conn c;

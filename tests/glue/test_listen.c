@@ -275,6 +275,35 @@ START_TEST(full_accept_queue_resets_half_open_never_cookies)
 }
 END_TEST
 
+/* Closing a listener drops its half-open connections silently, as Linux
+ * drops a closed listener's requests: no SYN-ACK is resent, and the final
+ * ACK meets the new listener, which sent no cookie: a reset, window 0,
+ * no PassiveOpens (found by bench/listen.py against Linux 6.18). */
+START_TEST(closed_listener_drops_half_open)
+{
+	relisten();
+	int from = glue_tx_count();
+	send_tcp(48001, 80, 4000, 0, WIRE_SYN);
+	glue_poll();
+	struct wire_parsed w, r;
+	ck_assert_int_eq(frames_to(48001, &from, &w, 1), 1);
+	ck_assert_int_eq(half_open(80), 1);
+	relisten();
+	ck_assert_int_eq(half_open(80), 0);
+	uint32_t opens = lwip_stats.mib2.tcppassiveopens;
+	glue_advance(2000);
+	ck_assert_int_eq(frames_to(48001, &from, &r, 1), 0); /* nothing resent */
+	send_tcp(48001, 80, 4001, w.seq + 1, WIRE_ACK);
+	glue_poll();
+	ck_assert_int_eq(frames_to(48001, &from, &r, 1), 1);
+	ck_assert_uint_eq(r.flags, WIRE_RST);
+	ck_assert_uint_eq(r.seq, w.seq + 1);
+	ck_assert_uint_eq(r.wnd, 0);
+	ck_assert_uint_eq(lwip_stats.mib2.tcppassiveopens, opens);
+	restore();
+}
+END_TEST
+
 Suite *listen_suite(void)
 {
 	Suite *s = suite_create("listen");
@@ -285,5 +314,6 @@ Suite *listen_suite(void)
 	glue_add_test(s, passive_open_at_final_ack_embryonic_rst);
 	glue_add_test(s, synack_timer_is_linux);
 	glue_add_test(s, full_accept_queue_resets_half_open_never_cookies);
+	glue_add_test(s, closed_listener_drops_half_open);
 	return s;
 }
