@@ -736,8 +736,12 @@ def tables(res):
         nrows = dict((k, v) for k, v in nag.get(sid, {}).get("rows", []))
         order = [k for k, _ in lin.get(sid, {}).get("rows", [])]
         order += [k for k, _ in nag.get(sid, {}).get("rows", []) if k not in order]
+        zeros = []
         for k in order:
             a, b = lrows.get(k, "-"), nrows.get(k, "-")
+            if a in (0, "-") and b in (0, "-"):
+                zeros.append(k)  # listed once under the table
+                continue
             if not lin or not nag:
                 m = ""
             else:
@@ -745,6 +749,8 @@ def tables(res):
                 if m != "yes":
                     diffs.append("%s: %s: Linux %s, nagare %s" % (sid, k, a, b))
             lines.append("| %s | %s | %s | %s |" % (k, a, b, m))
+        if zeros:
+            lines += ["", "0 on both: %s." % ", ".join(zeros)]
     return lines, diffs
 
 
