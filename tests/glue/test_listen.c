@@ -152,6 +152,20 @@ START_TEST(no_cookies_keep_a_quarter_of_max_syn_backlog)
 	ck_assert_int_eq(half_open(80), 13);
 	ck_assert_uint_eq(netstat_ext.listen_drops - drops, 27);
 	ck_assert_uint_eq(netstat_ext.tcp_req_qfull_drop - qdrop, 0);
+	/* ss lists them with iproute2's state filter: no State column for one
+	 * state, a header and a line each */
+	ck_assert_int_eq(glue_cmd("ss -tan state syn-recv"), 0);
+	const char *out = glue_console();
+	ck_assert_msg(!strncmp(out, "Recv-Q Send-Q", 13), "%s", out);
+	int lines = 0;
+	for (const char *c = out; *c; c++)
+		lines += *c == '\n';
+	ck_assert_int_eq(lines, 1 + 13);
+	ck_assert_int_eq(glue_cmd("ss -tan state syn-recv state established"), 0);
+	ck_assert_msg(!strncmp(glue_console(), "State", 5), "%s", glue_console());
+	ck_assert_int_ne(glue_cmd("ss state nope"), 0);
+	ck_assert_str_eq(glue_console(), "ss: wrong state name: nope\n");
+	ck_assert_int_ne(glue_cmd("ss state"), 0);
 	restore();
 }
 END_TEST
