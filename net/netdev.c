@@ -165,6 +165,26 @@ int netdev_register(struct netdev *dev)
 	return 0;
 }
 
+/* The loop's transmit step for one device: what the queue holds goes to
+ * the ring, one notify for the round.  Nonzero if the queue refused a TCP
+ * segment and has room again (the caller runs tcp_txnow). */
+int netdev_tx_run(struct netdev *dev)
+{
+	struct netdev_state *st = dev->stack;
+	int restart = 0;
+	if (st->txq_len)
+		netdev_tx_drain(st);
+	if (st->restart_tcp && st->txq_len < st->txqueuelen / 2) {
+		st->restart_tcp = 0;
+		restart = 1;
+	}
+	if (st->need_kick) {
+		st->need_kick = 0;
+		dev->ops->kick(dev);
+	}
+	return restart;
+}
+
 /* ---- the event loop hook ------------------------------------------------ */
 
 /* Returns nonzero if it did anything (the loop then polls again at once). */
@@ -177,8 +197,10 @@ static int net_poll(void)
 	cyc.napi += t1 - t0;
 	cyc.rounds++;
 	if (sys_timeouts_sleeptime() == 0) {
-		for (int i = 0; i < ndevs; i++)
-			devs[i]->ops->tx_reclaim(devs[i]);
+		for (int i = 0; i < netdev_count(); i++) {
+			struct netdev *dev = netdev_get(i);
+			dev->ops->tx_reclaim(dev);
+		}
 		sys_check_timeouts();
 		if (net_lwip_assert_pending)
 			net_lwip_assert_settle();
@@ -187,19 +209,8 @@ static int net_poll(void)
 	uint64_t t2 = rdtsc();
 	cyc.timers += t2 - t1;
 	int restart = 0;
-	for (int i = 0; i < ndevs; i++) {
-		struct netdev_state *st = devs[i]->stack;
-		if (st->txq_len)
-			netdev_tx_drain(st);
-		if (st->restart_tcp && st->txq_len < st->txqueuelen / 2) {
-			st->restart_tcp = 0;
-			restart = 1;
-		}
-		if (st->need_kick) {
-			st->need_kick = 0;
-			devs[i]->ops->kick(devs[i]);
-		}
-	}
+	for (int i = 0; i < netdev_count(); i++)
+		restart |= netdev_tx_run(netdev_get(i));
 	/* A segment lwIP could not queue waits for an ACK or the 500 ms timer
 	 * (TF_NAGLEMEMERR): send it as soon as the queue has room instead. */
 	if (restart)
@@ -257,8 +268,8 @@ PROC_FILE(net_cycles, "/proc/net/cycles", proc_cycles);
  * never come (netdev.h, rx_pending). */
 static uint64_t net_next_ms(void)
 {
-	for (int i = 0; i < ndevs; i++) {
-		struct netdev *dev = devs[i];
+	for (int i = 0; i < netdev_count(); i++) {
+		struct netdev *dev = netdev_get(i);
 		if (!dev->napi.scheduled && dev->ops->rx_pending && dev->ops->rx_pending(dev)) {
 			napi_schedule(&dev->napi);
 			return 0;

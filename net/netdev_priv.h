@@ -83,6 +83,9 @@ int netdev_txreq_build(struct pbuf *p, int offload, struct netdev_txreq *req);
 err_t netdev_linkoutput(struct netif *netif, struct pbuf *p);
 /* Hands queued frames to the driver while its ring takes them. */
 void netdev_tx_drain(struct netdev_state *st);
+/* The event loop's transmit step for one device: drain, then one notify.
+ * Nonzero if TCP should be told the queue has room (tcp_txnow). */
+int netdev_tx_run(struct netdev *dev);
 /* ip link set DEV up|down, mtu N: 0 or -EINVAL. */
 int netdev_set_up(struct netdev *dev, int up);
 int netdev_set_mtu(struct netdev *dev, int mtu);
