@@ -6,7 +6,7 @@
  * against NETDEV_TX_MAXFRAGS before it writes one (a longer chain is
  * copied into one buffer: tx_linearized), and offloads the TCP checksum
  * (virtio 1.1 5.1.6.2 NEEDS_CSUM) when the device offers it.
- * Callers: lwIP (linkoutput), net/netdev.c's loop hook (netdev_tx_run),
+ * Callers: lwIP (linkoutput), net/netdev_loop.c's loop hook (netdev_tx_run),
  * drivers (netdev_tx_done).
  */
 #include <errno.h>
@@ -129,6 +129,26 @@ void netdev_tx_drain(struct netdev_state *st)
 		st->txq_head = (st->txq_head + 1) % st->txqueuelen;
 		st->txq_len--;
 	}
+}
+
+/* The loop's transmit step for one device: what the queue holds goes to
+ * the ring, one notify for the round.  Nonzero if the queue refused a TCP
+ * segment and has room again (the caller runs tcp_txnow). */
+int netdev_tx_run(struct netdev *dev)
+{
+	struct netdev_state *st = dev->stack;
+	int restart = 0;
+	if (st->txq_len)
+		netdev_tx_drain(st);
+	if (st->restart_tcp && st->txq_len < st->txqueuelen / 2) {
+		st->restart_tcp = 0;
+		restart = 1;
+	}
+	if (st->need_kick) {
+		st->need_kick = 0;
+		dev->ops->kick(dev);
+	}
+	return restart;
 }
 
 err_t netdev_linkoutput(struct netif *netif, struct pbuf *p)
