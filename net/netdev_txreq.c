@@ -65,14 +65,15 @@ static int tcp_csum_offload(struct netdev_txreq *req)
 	if (req->len < ETH_HLEN + IPV4_HLEN + TCP_HLEN)
 		return 0; /* too short to be a TCP segment */
 	if (first < ETH_HLEN + IPV4_HLEN)
-		return 0;
+		return -EAGAIN; /* cannot tell yet: its headers are split */
 	uint8_t *ip = b + ETH_HLEN;
 	if ((b[12] << 8 | b[13]) != ETHTYPE_IPV4 || ip[9] != PROTO_TCP)
 		return 0;
 	unsigned ihl = (ip[0] & 0x0f) * 4u;
 	uint32_t iplen = (uint32_t)ip[2] << 8 | ip[3];
-	if (ihl < IPV4_HLEN || iplen < ihl + TCP_HLEN || iplen > req->len - ETH_HLEN)
-		return 0; /* not a TCP segment lwIP could have built: leave it alone */
+	if ((ip[0] >> 4) != 4 || ihl < IPV4_HLEN || iplen < ihl + TCP_HLEN ||
+	    iplen > req->len - ETH_HLEN || ((ip[6] & 0x3f) | ip[7]))
+		return 0; /* not a TCP segment lwIP could have built (or a fragment): leave it */
 	if (first < ETH_HLEN + ihl + TCP_HLEN)
 		return -EAGAIN;
 	uint16_t sum = pseudo_sum(ip, PROTO_TCP, (uint16_t)(iplen - ihl));

@@ -18,8 +18,8 @@ int netdev_txreq_add(struct netdev_txreq *req, void *data, uint32_t len);
 /* After the last piece: -EINVAL for an empty frame; else, with offload,
  * an IPv4 TCP frame's checksum is left to the device (needs_csum,
  * csum_start, csum_offset, the pseudo-header sum in the field): 0, or
- * -EAGAIN when its IPv4 header is in the first fragment but not all of
- * its TCP header (copy the frame into one piece and build again).  A frame that is not IPv4 TCP,
+ * -EAGAIN when its headers are not all in the first fragment (copy the
+ * frame into one piece and build again).  A frame that is not IPv4 TCP,
  * or whose headers do not parse, is left as it is: 0, no offload. */
 int netdev_txreq_finish(struct netdev_txreq *req, int offload);
 

@@ -60,16 +60,16 @@ static struct pbuf *piece(const uint8_t *b, size_t len)
 	return p;
 }
 
-/* Sends the frame as its headers, then ndata data pieces, with nempty
- * empty pbufs after each piece; checks what the device sent and returns
- * how many frames were linearised. */
-static long long send_chain(size_t datalen, int ndata, int nempty)
+/* Sends the frame as its first head bytes, then ndata pieces, with
+ * nempty empty pbufs after each piece; checks what the device sent and
+ * returns how many frames were linearised. */
+static long long send_split(size_t head, size_t datalen, int ndata, int nempty)
 {
 	static uint8_t f[1600];
 	uint16_t csum;
 	size_t len = tcp_frame(f, datalen, &csum);
-	struct pbuf *chain = piece(f, HDRS);
-	size_t off = HDRS;
+	struct pbuf *chain = piece(f, head);
+	size_t off = head;
 	for (int i = 0; i < ndata; i++) {
 		size_t n = i == ndata - 1 ? len - off : datalen / (size_t)ndata;
 		pbuf_cat(chain, piece(f + off, n));
@@ -96,6 +96,11 @@ static long long send_chain(size_t datalen, int ndata, int nempty)
 	return glue_ethtool_stat("tx_linearized") - lin;
 }
 
+static long long send_chain(size_t datalen, int ndata, int nempty)
+{
+	return send_split(HDRS, datalen, ndata, nempty);
+}
+
 START_TEST(chain_that_fits)
 {
 	ck_assert_int_eq(send_chain(1000, NETDEV_TX_MAXFRAGS - 1, 0), 0);
@@ -120,11 +125,24 @@ START_TEST(empty_pbufs_take_no_descriptor)
 }
 END_TEST
 
+/* Headers split over pieces: the frame is copied into one buffer and its
+ * TCP checksum is still offloaded (a first piece shorter than Ethernet +
+ * IPv4 used to go out with no checksum at all). */
+START_TEST(split_headers_linearised)
+{
+	static const size_t heads[] = { 1, 14, 20, 33, 34, 40, 53 };
+	for (unsigned i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
+		ck_assert_int_eq(send_split(heads[i], 500, 2, 0), 1);
+	glue_quiesce();
+}
+END_TEST
+
 Suite *tx_suite(void)
 {
 	Suite *s = suite_create("tx");
 	glue_add_test(s, chain_that_fits);
 	glue_add_test(s, long_chain_linearised);
 	glue_add_test(s, empty_pbufs_take_no_descriptor);
+	glue_add_test(s, split_headers_linearised);
 	return s;
 }

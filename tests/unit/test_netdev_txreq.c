@@ -252,7 +252,7 @@ END_TEST
  * one piece); nothing is written into the frame. */
 START_TEST(split_headers_again)
 {
-	static const uint32_t firsts[] = { 34, 53, 57 };
+	static const uint32_t firsts[] = { 1, 14, 33, 34, 53, 57 };
 	for (unsigned i = 0; i < sizeof(firsts) / sizeof(firsts[0]); i++) {
 		static uint8_t f[1600], copy[1600];
 		int opt = firsts[i] == 57 ? 4 : 0; /* 57: 3 bytes short of a 24-byte IP header's TCP header */
@@ -308,6 +308,14 @@ START_TEST(malformed_left_alone)
 	ip[2] = 0, ip[3] = 39;
 	left_alone(f, len);
 	ip[3] = 0;
+	left_alone(f, len);
+	len = frame(f, 6, 0, 40); /* IP version 6 in an IPv4 frame */
+	ip[0] = 0x65;
+	left_alone(f, len);
+	len = frame(f, 6, 0, 40); /* a fragment: MF, or an offset */
+	ip[6] = 0x20;
+	left_alone(f, len);
+	ip[6] = 0, ip[7] = 1;
 	left_alone(f, len);
 	len = frame(f, 6, 0, 40); /* not IPv4: ARP, IPv6 */
 	f[13] = 0x06;
