@@ -1,7 +1,8 @@
 /*
  * net/netdev_txreq.c: the transmit request builder.  The fragment table
- * is never written past NETDEV_TX_MAXFRAGS (a guard after it stays
- * intact), empty pieces take no slot, and the checksum it leaves to the
+ * is never written past NETDEV_TX_MAXFRAGS (UBSan checks the index, a
+ * guard after the request stays intact), empty pieces take no slot, and
+ * the checksum it leaves to the
  * device is right: a device's NEEDS_CSUM step (sum from csum_start,
  * stored at csum_start + csum_offset) gives the checksum RFC 793 3.1
  * defines, with and without IP options.  Frames that are not IPv4 TCP or
@@ -14,8 +15,9 @@
 #include "net/netdev_txreq.h"
 #include "tests/unit/unit.h"
 
-/* The request with a guard after its table: a write past frag[] lands in
- * `after` first. */
+/* The request with a guard after it.  A write past frag[] is
+ * UBSan's out-of-bounds index (the test then errors); one past the
+ * whole request would land in `after`. */
 static struct {
 	struct netdev_txreq req;
 	uint8_t after[64];
