@@ -1,11 +1,11 @@
 /*
- * The netdev layer: with net/netdev_rx.c (receive: the input backlog and
- * who holds the driver's buffers) and net/netdev_tx.c (transmit: the
- * queue in front of the ring and the bounded request builder), the one
- * place that knows both drivers (drivers/netdev.h) and lwIP.  Here: the
- * device table, each device's netif, link and admin state, and the event
- * loop hook, which runs the NAPI round, lwIP's timers, and one transmit
- * notify per device per round.
+ * The netdev layer's device table, the one place with net/netdev_rx.c
+ * (receive: the input backlog and who holds the driver's buffers),
+ * net/netdev_tx.c (transmit: the queue in front of the ring and the
+ * bounded request builder) and net/netdev_loop.c (the event loop hook and
+ * /proc/net/cycles) that knows both drivers (drivers/netdev.h) and lwIP.
+ * Here: registration, each device's netif, link and admin state and MTU,
+ * and the stack's per-device counters (ethtool -S, /metrics).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -13,20 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/console.h"
-#include "kernel/loop.h"
 #include "kernel/printk.h"
-#include "kernel/sysctl.h"
-#include "kernel/time.h"
-#include "kernel/x86.h"
 #include "lwip/etharp.h"
-#include "lwip/priv/tcp_priv.h"
-#include "lwip/prot/ip.h"
-#include "lwip/timeouts.h"
-#include "net/napi.h"
-#include "net/net.h"
 #include "net/netdev_priv.h"
-#include "net/tcp_mem.h"
 #include "netif/ethernet.h"
 
 #define COUNTER(f, name, help) { name, offsetof(struct netdev_state, f), help }
@@ -67,20 +56,6 @@ struct netdev *netdev_by_name(const char *name)
 struct netdev *netdev_of_netif(const struct netif *netif)
 {
 	return netif && netif->state ? ((struct netdev_state *)netif->state)->dev : NULL;
-}
-
-/* Where the network hook's time goes, in TSC cycles (/proc/net/cycles). */
-static struct {
-	uint64_t napi, stack, timers, tx, rounds;
-} cyc;
-
-/* Feeds a device's backlog to lwIP (napi_run calls it after each poll). */
-static void drain_backlog(struct netdev *dev)
-{
-	uint64_t t0 = rdtsc();
-	netdev_rx_drain(dev);
-	cyc.stack += rdtsc() - t0; /* lwIP input and the applications it calls */
-	netdev_rx_relieve(dev);
 }
 
 /* ---- device state ------------------------------------------------------- */
@@ -163,114 +138,4 @@ int netdev_register(struct netdev *dev)
 		NETIF_SET_CHECKSUM_CTRL(&st->netif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
 	devs[ndevs++] = dev;
 	return 0;
-}
-
-/* ---- the event loop hook ------------------------------------------------ */
-
-/* Returns nonzero if it did anything (the loop then polls again at once). */
-static int net_poll(void)
-{
-	uint64_t polls = softnet.polls, t0 = rdtsc();
-	int work = napi_run(sysctl_netdev_budget, sysctl_netdev_budget_usecs, drain_backlog);
-	work |= softnet.polls != polls;
-	uint64_t t1 = rdtsc();
-	cyc.napi += t1 - t0;
-	cyc.rounds++;
-	if (sys_timeouts_sleeptime() == 0) {
-		for (int i = 0; i < ndevs; i++)
-			devs[i]->ops->tx_reclaim(devs[i]);
-		sys_check_timeouts();
-		if (net_lwip_assert_pending)
-			net_lwip_assert_settle();
-	}
-	tcp_mem_relieve();
-	uint64_t t2 = rdtsc();
-	cyc.timers += t2 - t1;
-	int restart = 0;
-	for (int i = 0; i < ndevs; i++) {
-		struct netdev_state *st = devs[i]->stack;
-		if (st->txq_len)
-			netdev_tx_drain(st);
-		if (st->restart_tcp && st->txq_len < st->txqueuelen / 2) {
-			st->restart_tcp = 0;
-			restart = 1;
-		}
-		if (st->need_kick) {
-			st->need_kick = 0;
-			devs[i]->ops->kick(devs[i]);
-		}
-	}
-	/* A segment lwIP could not queue waits for an ACK or the 500 ms timer
-	 * (TF_NAGLEMEMERR): send it as soon as the queue has room instead. */
-	if (restart)
-		tcp_txnow();
-	cyc.tx += rdtsc() - t2;
-	return work;
-}
-
-static struct {
-	const char *name;
-	const uint64_t *tsc;
-} parts[4];
-
-void net_cycles_part(const char *name, const uint64_t *tsc)
-{
-	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		if (parts[i].tsc == tsc)
-			return;
-		if (!parts[i].tsc) {
-			parts[i].name = name;
-			parts[i].tsc = tsc;
-			return;
-		}
-	}
-}
-
-static uint64_t ns_of(uint64_t cycles)
-{
-	uint64_t hz = time_tsc_hz();
-	return hz ? mul_div_u64(cycles, 1000000000ULL, hz) : 0;
-}
-
-/* The TSC around the network hook's parts, and the loop's idle time. */
-static void proc_cycles(void)
-{
-	uint64_t driver = cyc.napi > cyc.stack ? cyc.napi - cyc.stack : 0;
-	con_printf("part               ns\n");
-	con_printf("driver_poll        %lu\n", ns_of(driver));
-	con_printf("stack_input        %lu\n", ns_of(cyc.stack));
-	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]) && parts[i].tsc; i++) {
-		char key[40];
-		snprintf(key, sizeof(key), "stack_input.%s", parts[i].name);
-		con_printf("%-18s %lu\n", key, ns_of(*parts[i].tsc));
-	}
-	con_printf("timers             %lu\n", ns_of(cyc.timers));
-	con_printf("tx_drain_kick      %lu\n", ns_of(cyc.tx));
-	con_printf("idle_halted        %lu\n", loop_idle_ns());
-	con_printf("uptime             %lu\n", time_ns());
-	con_printf("net_rounds         %lu\n", cyc.rounds);
-}
-PROC_FILE(net_cycles, "/proc/net/cycles", proc_cycles);
-
-/* The loop asks before it sleeps: a device with frames no interrupt
- * announced is polled now rather than after the next interrupt, which may
- * never come (netdev.h, rx_pending). */
-static uint64_t net_next_ms(void)
-{
-	for (int i = 0; i < ndevs; i++) {
-		struct netdev *dev = devs[i];
-		if (!dev->napi.scheduled && dev->ops->rx_pending && dev->ops->rx_pending(dev)) {
-			napi_schedule(&dev->napi);
-			return 0;
-		}
-	}
-	u32_t ms = sys_timeouts_sleeptime();
-	return ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE ? 1000 : ms;
-}
-
-static const struct loop_hook net_hook = { "net", net_poll, net_next_ms };
-
-void netdev_init(void)
-{
-	loop_register(&net_hook);
 }

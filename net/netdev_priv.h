@@ -19,7 +19,7 @@
 #define NETDEV_COPY_POOL_MAX 1024 /* free copy slots kept (384 KiB); tests/glue keeps none, so ASan sees each */
 #endif
 
-struct rxbuf; /* lives in an RX buffer's headroom (net/netdev.c) */
+struct rxbuf; /* lives in an RX buffer's headroom (net/netdev_rx.c) */
 
 struct netdev_state {
 	struct netif netif;
@@ -75,14 +75,17 @@ void netdev_rx_relieve(struct netdev *dev);
 int netdev_pbuf_lent(const struct pbuf *p);
 /* Free copy slots kept for the next short frames (each 384 bytes). */
 int netdev_rx_slots_kept(void);
-/* Transmit (net/netdev_tx.c).  The request for a frame: 0, -EMSGSIZE
- * (more pieces than NETDEV_TX_MAXFRAGS: nothing was written past the
- * table), -EAGAIN (TCP headers split over pieces, with offload), -EINVAL
- * (an empty frame). */
+/* Transmit (net/netdev_tx.c).  The request for a frame, one fragment per
+ * non-empty pbuf (net/netdev_txreq.h): 0, -EMSGSIZE (more pieces than
+ * NETDEV_TX_MAXFRAGS: nothing was written past the table), -EAGAIN (TCP
+ * headers split over pieces, with offload), -EINVAL (an empty frame). */
 int netdev_txreq_build(struct pbuf *p, int offload, struct netdev_txreq *req);
 err_t netdev_linkoutput(struct netif *netif, struct pbuf *p);
 /* Hands queued frames to the driver while its ring takes them. */
 void netdev_tx_drain(struct netdev_state *st);
+/* The event loop's transmit step for one device: drain, then one notify.
+ * Nonzero if TCP should be told the queue has room (tcp_txnow). */
+int netdev_tx_run(struct netdev *dev);
 /* ip link set DEV up|down, mtu N: 0 or -EINVAL. */
 int netdev_set_up(struct netdev *dev, int up);
 int netdev_set_mtu(struct netdev *dev, int mtu);

@@ -25,5 +25,6 @@ Suite *console_suite(void);
 Suite *listen_suite(void);
 Suite *neigh_suite(void);
 Suite *backlog_suite(void);
+Suite *tx_suite(void);
 
 #endif

@@ -1,0 +1,26 @@
+/*
+ * The transmit request builder (net/netdev_txreq.c): pure, so tests/unit
+ * runs it on the host.  net/netdev_tx.c feeds it one piece per pbuf.
+ */
+#ifndef NET_NETDEV_TXREQ_H
+#define NET_NETDEV_TXREQ_H
+
+#include <stdint.h>
+
+#include "drivers/netdev.h"
+
+/* An empty request for the frame `cookie` (handed back in netdev_tx_done). */
+void netdev_txreq_init(struct netdev_txreq *req, void *cookie);
+/* Appends len bytes at data as the next fragment; an empty piece is
+ * skipped.  0, or -EMSGSIZE when the table already holds
+ * NETDEV_TX_MAXFRAGS fragments (nothing is written past it). */
+int netdev_txreq_add(struct netdev_txreq *req, void *data, uint32_t len);
+/* After the last piece: -EINVAL for an empty frame; else, with offload,
+ * an IPv4 TCP frame's checksum is left to the device (needs_csum,
+ * csum_start, csum_offset, the pseudo-header sum in the field): 0, or
+ * -EAGAIN when its headers are not all in the first fragment (copy the
+ * frame into one piece and build again).  A frame that is not IPv4 TCP,
+ * or whose headers do not parse, is left as it is: 0, no offload. */
+int netdev_txreq_finish(struct netdev_txreq *req, int offload);
+
+#endif
