@@ -27,5 +27,6 @@ Suite *http_parser_suite(void);
 Suite *syncookie_suite(void);
 Suite *listen_size_suite(void);
 Suite *dql_suite(void);
+Suite *tc_units_suite(void);
 
 #endif
