@@ -28,5 +28,6 @@ Suite *syncookie_suite(void);
 Suite *listen_size_suite(void);
 Suite *dql_suite(void);
 Suite *tc_units_suite(void);
+Suite *tbf_suite(void);
 
 #endif
