@@ -79,7 +79,7 @@ static uint32_t busy_interval(struct dql *d, uint32_t limit, uint32_t count, uin
 		slack = slack_last;
 	if (slack < d->lowest_slack)
 		d->lowest_slack = slack;
-	if (now_ns - d->slack_start_ns >= d->hold_ns) {
+	if (now_ns - d->slack_start_ns > d->hold_ns) { /* strictly after, as time_after() */
 		limit = limit > d->lowest_slack ? limit - d->lowest_slack : 0;
 		slack_restart(d, now_ns);
 	}

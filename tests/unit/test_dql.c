@@ -141,6 +141,27 @@ START_TEST(grows_on_starvation)
 }
 END_TEST
 
+/* The growth rule by hand: a starved completion adds what completed
+ * beyond the previous queue plus the previous overshoot. */
+START_TEST(grow_step)
+{
+	struct dql d;
+	dql_init(&d, 0);
+	ck_assert_int_eq(dql_queued(&d, FRAME), 0);     /* limit 0: over by 1514 */
+	ck_assert_int_lt(dql_avail(&d), 0);
+	ck_assert_int_eq(dql_completed(&d, FRAME, MS), 0);
+	ck_assert_uint_eq(dql_limit(&d), FRAME);         /* 0 + 1514 beyond + 0 */
+	ck_assert_int_eq(dql_avail(&d), FRAME);
+	dql_queued(&d, FRAME);
+	ck_assert_int_eq(dql_avail(&d), 0);
+	dql_queued(&d, FRAME);                           /* 3028 in flight, 1514 over */
+	ck_assert_int_eq(dql_completed(&d, 2 * FRAME, 2 * MS), 0);
+	/* ran dry over the limit: 1514 + 3028 beyond the previous queue + 1514 */
+	ck_assert_uint_eq(dql_limit(&d), 4 * FRAME);
+	ck_assert_uint_eq(dql_inflight(&d), 0);
+}
+END_TEST
+
 START_TEST(clamps)
 {
 	struct sim s;
@@ -232,6 +253,7 @@ Suite *dql_suite(void)
 	tcase_add_test(tc, converges);
 	tcase_add_test(tc, shrinks_after_hold_time);
 	tcase_add_test(tc, grows_on_starvation);
+	tcase_add_test(tc, grow_step);
 	tcase_add_test(tc, clamps);
 	tcase_add_test(tc, knob_validation);
 	tcase_add_test(tc, inflight_never_negative);
