@@ -12,3 +12,6 @@ KERNEL_SRCS += net/http/parser.c net/http/server.c net/http/routes.c net/http/sb
 HOST_TEST_SRCS += net/http/parser.c
 KERNEL_SRCS += net/syncookie.c net/listen_size.c net/rxq.c net/tcp_mem.c net/meminfo.c
 HOST_TEST_SRCS += net/syncookie.c net/listen_size.c
+# net/sched/: packet scheduler maths (pure; not in the datapath yet).
+KERNEL_SRCS += net/sched/dql.c net/sched/tc_units.c net/sched/tbf.c
+HOST_TEST_SRCS += net/sched/dql.c net/sched/tc_units.c net/sched/tbf.c

@@ -29,6 +29,9 @@ int main(void)
 	srunner_add_suite(sr, http_parser_suite());
 	srunner_add_suite(sr, syncookie_suite());
 	srunner_add_suite(sr, listen_size_suite());
+	srunner_add_suite(sr, dql_suite());
+	srunner_add_suite(sr, tc_units_suite());
+	srunner_add_suite(sr, tbf_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

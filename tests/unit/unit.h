@@ -27,5 +27,8 @@ Suite *virtio_net_probe_suite(void);
 Suite *http_parser_suite(void);
 Suite *syncookie_suite(void);
 Suite *listen_size_suite(void);
+Suite *dql_suite(void);
+Suite *tc_units_suite(void);
+Suite *tbf_suite(void);
 
 #endif
