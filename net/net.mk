@@ -12,3 +12,6 @@ KERNEL_SRCS += net/http/parser.c net/http/server.c net/http/routes.c net/http/sb
 HOST_TEST_SRCS += net/http/parser.c
 KERNEL_SRCS += net/syncookie.c net/listen_size.c net/rxq.c net/tcp_mem.c net/meminfo.c
 HOST_TEST_SRCS += net/syncookie.c net/listen_size.c
+# net/sched/: qdiscs (pure, host-tested; not wired into the TX path yet).
+KERNEL_SRCS += net/sched/qdisc.c net/sched/pfifo.c
+HOST_TEST_SRCS += net/sched/qdisc.c net/sched/pfifo.c
