@@ -26,5 +26,6 @@ Suite *virtio_net_probe_suite(void);
 Suite *http_parser_suite(void);
 Suite *syncookie_suite(void);
 Suite *listen_size_suite(void);
+Suite *codel_suite(void);
 
 #endif
