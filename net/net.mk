@@ -13,5 +13,5 @@ HOST_TEST_SRCS += net/http/parser.c
 KERNEL_SRCS += net/syncookie.c net/listen_size.c net/rxq.c net/tcp_mem.c net/meminfo.c
 HOST_TEST_SRCS += net/syncookie.c net/listen_size.c
 # net/sched/: qdiscs (pure, host-tested; not wired into the TX path yet).
-KERNEL_SRCS += net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c
-HOST_TEST_SRCS += net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c
+KERNEL_SRCS += net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c net/sched/fq_codel.c
+HOST_TEST_SRCS += net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c net/sched/fq_codel.c

@@ -27,5 +27,6 @@ Suite *http_parser_suite(void);
 Suite *syncookie_suite(void);
 Suite *listen_size_suite(void);
 Suite *codel_suite(void);
+Suite *fq_codel_suite(void);
 
 #endif
