@@ -318,16 +318,16 @@ static int codel_dump(const struct qdisc *q, const char *where, int stats, uint6
 	struct qdisc_out o = { buf, size, 0 };
 	if (size)
 		buf[0] = 0;
+	/* iproute2's q_codel.c ends each option with a space */
 	qdisc_outf(&o, "qdisc codel %s limit %up target ", where, c->limit);
 	qdisc_out_time(&o, c->params.target_ns / 1000);
 	qdisc_outf(&o, " interval ");
 	qdisc_out_time(&o, c->params.interval_ns / 1000);
-	if (c->params.ecn)
-		qdisc_outf(&o, " ecn");
+	qdisc_outf(&o, c->params.ecn ? " ecn \n" : " \n");
 	if (!stats)
 		return (int)o.len;
 	qdisc_out_stats(&o, &q->stats);
-	qdisc_outf(&o, "\n  count %u lastcount %u ldelay ", c->vars.count, c->vars.lastcount);
+	qdisc_outf(&o, "  count %u lastcount %u ldelay ", c->vars.count, c->vars.lastcount);
 	qdisc_out_time(&o, c->vars.ldelay / 1000);
 	/* drop_next relative to now, and only while dropping (Linux's
 	 * codel_dump_stats). */
@@ -336,7 +336,7 @@ static int codel_dump(const struct qdisc *q, const char *where, int stats, uint6
 		qdisc_outf(&o, " dropping");
 	qdisc_outf(&o, next < 0 ? " drop_next -" : " drop_next ");
 	qdisc_out_time(&o, (uint64_t)(next < 0 ? -next : next) / 1000);
-	qdisc_outf(&o, "\n  maxpacket %u ecn_mark %u drop_overlimit %u", c->cstats.maxpacket,
+	qdisc_outf(&o, "\n  maxpacket %u ecn_mark %u drop_overlimit %u\n", c->cstats.maxpacket,
 		   c->cstats.ecn_mark, c->drop_overlimit);
 	return (int)o.len;
 }

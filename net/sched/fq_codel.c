@@ -281,18 +281,18 @@ static int fq_codel_dump(const struct qdisc *q, const char *where, int stats, ui
 	qdisc_out_time(&o, fq->cparams.interval_ns / 1000);
 	qdisc_outf(&o, " memory_limit ");
 	qdisc_out_size(&o, fq->memory_limit);
-	qdisc_outf(&o, "%s drop_batch %u", fq->cparams.ecn ? " ecn" : "", fq->drop_batch);
+	qdisc_outf(&o, "%s drop_batch %u \n", fq->cparams.ecn ? " ecn" : "", fq->drop_batch);
 	if (!stats)
 		return (int)o.len;
 	qdisc_out_stats(&o, &q->stats);
-	qdisc_outf(&o, "\n  maxpacket %u drop_overlimit %u new_flow_count %u ecn_mark %u",
+	qdisc_outf(&o, "  maxpacket %u drop_overlimit %u new_flow_count %u ecn_mark %u",
 		   fq->cstats.maxpacket, fq->drop_overlimit, fq->new_flow_count, fq->cstats.ecn_mark);
 	/* iproute2 prints these only when not zero */
 	if (fq->memory_usage)
 		qdisc_outf(&o, " memory_used %u", fq->memory_usage);
 	if (fq->drop_overmemory)
 		qdisc_outf(&o, " drop_overmemory %u", fq->drop_overmemory);
-	qdisc_outf(&o, "\n  new_flows_len %u old_flows_len %u", fq->new_flows.len,
+	qdisc_outf(&o, "\n  new_flows_len %u old_flows_len %u\n", fq->new_flows.len,
 		   fq->old_flows.len);
 	return (int)o.len;
 }

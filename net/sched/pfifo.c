@@ -86,7 +86,7 @@ static int pfifo_dump(const struct qdisc *q, const char *where, int stats, uint6
 	struct qdisc_out o = { buf, size, 0 };
 	if (size)
 		buf[0] = 0;
-	qdisc_outf(&o, "qdisc pfifo %s limit %up", where, PFIFO(q)->limit);
+	qdisc_outf(&o, "qdisc pfifo %s limit %up\n", where, PFIFO(q)->limit);
 	if (stats)
 		qdisc_out_stats(&o, &q->stats);
 	return (int)o.len;

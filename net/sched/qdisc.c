@@ -185,9 +185,9 @@ void qdisc_out_time(struct qdisc_out *o, uint64_t us)
 
 void qdisc_out_stats(struct qdisc_out *o, const struct qdisc_stats *s)
 {
-	qdisc_outf(o, "\n Sent %llu bytes %u pkt (dropped %u, overlimits %u requeues %u)",
+	qdisc_outf(o, " Sent %llu bytes %u pkt (dropped %u, overlimits %u requeues %u) \n",
 		   (unsigned long long)s->bytes, s->packets, s->drops, s->overlimits, s->requeues);
-	qdisc_outf(o, "\n backlog ");
+	qdisc_outf(o, " backlog ");
 	qdisc_out_size(o, s->backlog);
-	qdisc_outf(o, " %up requeues %u", s->qlen, s->requeues);
+	qdisc_outf(o, " %up requeues %u\n", s->qlen, s->requeues);
 }

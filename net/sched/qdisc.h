@@ -79,8 +79,10 @@ struct qdisc_ops {
 	struct qpkt *(*peek)(struct qdisc *q, uint64_t now);               /* the next dequeue */
 	uint32_t (*reset)(struct qdisc *q);        /* free everything; returns packets freed */
 	int (*change)(struct qdisc *q, const void *conf, uint64_t now);   /* 0 or -EINVAL */
-	/* `tc [-s] qdisc show` lines into buf (snprintf's contract: returns
-	 * the length it needed).  where is "10: parent 1:1" or
+	/* `tc [-s] qdisc show` lines into buf, byte for byte as iproute2
+	 * prints them (each line ends in "\n"; the options line and the
+	 * Sent line keep tc's trailing space), with snprintf's contract:
+	 * returns the length it needed.  where is "10: parent 1:1" or
 	 * "1: root refcnt 2"; now makes drop_next relative, as Linux does. */
 	int (*dump)(const struct qdisc *q, const char *where, int stats, uint64_t now,
 		    char *buf, size_t size);
@@ -134,7 +136,7 @@ void qdisc_outf(struct qdisc_out *o, const char *fmt, ...) __attribute__((format
 void qdisc_out_size(struct qdisc_out *o, uint32_t bytes);
 /* A time in µs: "1.5s", "5ms", "2us" (%g of seconds, of ms, or whole µs). */
 void qdisc_out_time(struct qdisc_out *o, uint64_t us);
-/* The "\n Sent ... \n backlog ..." lines of tc -s. */
+/* The " Sent ... \n backlog ...\n" lines of tc -s. */
 void qdisc_out_stats(struct qdisc_out *o, const struct qdisc_stats *s);
 
 #endif
