@@ -1,0 +1,142 @@
+/*
+ * The qdisc interface: what sits between lwIP's linkoutput and the TX ring
+ * (issue 10).  A qdisc queues packet handles (struct qpkt) that the caller
+ * owns and embeds next to its buffer; algorithms never allocate per
+ * packet.  Time is passed in as `now` (ns, monotonic): the algorithms
+ * read no clock, so they run on the host under tests/unit.
+ *
+ * Ownership: enqueue hands the packet to the qdisc.  It comes back either
+ * from dequeue, or through the drop callback (exactly once, for a tail
+ * drop at enqueue, an AQM drop at dequeue, a batch drop of another
+ * packet, a change that shrinks the limit, or reset).  Whatever enqueue
+ * returns, the caller must not touch the packet after it, except in those
+ * two ways.
+ *
+ * Counters keep Linux's names and meaning (struct gnet_stats_basic and
+ * gnet_stats_queue): bytes/packets count what dequeue handed out, drops
+ * every packet given up, backlog/qlen what is queued now (a peeked or
+ * requeued packet included).
+ *
+ * Not wired into the datapath yet: net/netdev_tx.c still has its FIFO.
+ */
+#ifndef NET_SCHED_QDISC_H
+#define NET_SCHED_QDISC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The IP header's ECN field (RFC 3168), as the caller read it. */
+#define QPKT_ECN_NOT_ECT 0
+#define QPKT_ECN_ECT1 1
+#define QPKT_ECN_ECT0 2
+#define QPKT_ECN_CE 3
+
+/* One queued packet.  The caller fills len, truesize, hash, ecn and
+ * owner; the qdisc owns next and enqueue_ns while the packet is queued.
+ * A qdisc may set ecn to QPKT_ECN_CE (RFC 3168 marking): the caller then
+ * rewrites the IP header before transmit. */
+struct qpkt {
+	struct qpkt *next;         /* the qdisc's queue link */
+	uint64_t enqueue_ns;       /* ns: set by the qdisc at enqueue */
+	uint32_t len;              /* bytes on the wire: the L2 frame */
+	uint32_t truesize;         /* bytes of memory held (buffer size); 0 means len */
+	uint32_t hash;             /* flow hash: the caller's keyed hash of the 5-tuple */
+	uint8_t ecn;               /* QPKT_ECN_* */
+	void *owner;               /* the caller's buffer (a pbuf later) */
+};
+
+/* Linux's qdisc counters (tc -s qdisc: Sent, dropped, overlimits,
+ * requeues, backlog). */
+struct qdisc_stats {
+	uint64_t bytes;            /* bytes dequeued */
+	uint32_t packets;          /* packets dequeued */
+	uint32_t drops;            /* packets given up, any reason */
+	uint32_t overlimits;       /* throttle events (shapers) */
+	uint32_t requeues;         /* packets put back by qdisc_requeue */
+	uint32_t backlog;          /* bytes queued now */
+	uint32_t qlen;             /* packets queued now */
+};
+
+struct qdisc;
+
+/* The caller's callback for a packet the qdisc gives up: free it. */
+typedef void (*qdisc_drop_fn)(struct qpkt *p, void *ctx);
+
+/* enqueue results (Linux NET_XMIT_*) */
+#define QDISC_ENQ_OK 0             /* queued */
+#define QDISC_ENQ_DROP 1           /* not queued: already passed to the drop callback */
+#define QDISC_ENQ_CN 2             /* queued, but packets of its own flow were dropped */
+
+/*
+ * One algorithm.  Every entry is required except peek (NULL: qdisc_peek
+ * dequeues and keeps the packet, as Linux's qdisc_peek_dequeued does).
+ * conf is the algorithm's own struct (struct codel_conf, ...), complete.
+ */
+struct qdisc_ops {
+	const char *id;            /* tc's name: "pfifo", "codel", "fq_codel" */
+	int (*enqueue)(struct qdisc *q, struct qpkt *p, uint64_t now);     /* QDISC_ENQ_* */
+	struct qpkt *(*dequeue)(struct qdisc *q, uint64_t now);            /* NULL when empty */
+	struct qpkt *(*peek)(struct qdisc *q, uint64_t now);               /* the next dequeue */
+	uint32_t (*reset)(struct qdisc *q);        /* free everything; returns packets freed */
+	int (*change)(struct qdisc *q, const void *conf, uint64_t now);   /* 0 or -EINVAL */
+	/* `tc [-s] qdisc show` lines into buf, byte for byte as iproute2
+	 * prints them (each line ends in "\n"; the options line and the
+	 * Sent line keep tc's trailing space), with snprintf's contract:
+	 * returns the length it needed.  where is "10: parent 1:1" or
+	 * "1: root refcnt 2"; now makes drop_next relative, as Linux does. */
+	int (*dump)(const struct qdisc *q, const char *where, int stats, uint64_t now,
+		    char *buf, size_t size);
+};
+
+/* The part every qdisc starts with (the algorithm's struct embeds it
+ * first). */
+struct qdisc {
+	const struct qdisc_ops *ops;
+	struct qdisc_stats stats;
+	qdisc_drop_fn drop;
+	void *drop_ctx;
+	struct qpkt *stash;        /* peeked or requeued: dequeue returns it first */
+};
+
+/* ---- the calls the datapath makes (net/sched/qdisc.c) ---- */
+int qdisc_enqueue(struct qdisc *q, struct qpkt *p, uint64_t now);
+struct qpkt *qdisc_dequeue(struct qdisc *q, uint64_t now);
+struct qpkt *qdisc_peek(struct qdisc *q, uint64_t now);
+/* Put back a dequeued packet the driver could not take; counts requeues. */
+void qdisc_requeue(struct qdisc *q, struct qpkt *p);
+/* Free the stash and everything queued; returns packets freed. */
+uint32_t qdisc_reset(struct qdisc *q);
+
+/* ---- for the algorithms ---- */
+void qdisc_init_common(struct qdisc *q, const struct qdisc_ops *ops, qdisc_drop_fn drop,
+		       void *drop_ctx);
+/* Count a dropped packet (drops, not backlog) and hand it to the caller. */
+void qdisc_drop_pkt(struct qdisc *q, struct qpkt *p);
+static inline uint32_t qpkt_truesize(const struct qpkt *p)
+{
+	return p->truesize ? p->truesize : p->len;
+}
+
+/* A packet FIFO, the queue under pfifo and codel and each fq_codel flow. */
+struct qpkt_fifo {
+	struct qpkt *head, *tail;
+};
+void qpkt_fifo_push(struct qpkt_fifo *f, struct qpkt *p);
+struct qpkt *qpkt_fifo_pop(struct qpkt_fifo *f);
+
+/* ---- iproute2's print shapes (tc/tc_util.c) ---- */
+/* An appending snprintf: len grows past size when the buffer is short. */
+struct qdisc_out {
+	char *buf;
+	size_t size, len;
+};
+void qdisc_outf(struct qdisc_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A byte count: "32Mb" within 1 KiB of whole MiB, "4Kb" within 16 bytes
+ * of whole KiB, else "1500b" (iproute2's sprint_size). */
+void qdisc_out_size(struct qdisc_out *o, uint32_t bytes);
+/* A time in µs: "1.5s", "5ms", "2us" (%g of seconds, of ms, or whole µs). */
+void qdisc_out_time(struct qdisc_out *o, uint64_t us);
+/* The " Sent ... \n backlog ...\n" lines of tc -s. */
+void qdisc_out_stats(struct qdisc_out *o, const struct qdisc_stats *s);
+
+#endif
