@@ -714,26 +714,6 @@ END_TEST
 
 /* ---- tc's shapes ---- */
 
-/* The notes print tc's lines without their trailing spaces and final
- * newline: compare in that form too. */
-static void strip_trailing(char *s)
-{
-	char *w = s;
-	for (const char *r = s; *r; r++) {
-		if (*r == '\n' || !r[1]) {
-			char c = *r;
-			while (w > s && w[-1] == ' ' && c == '\n')
-				w--;
-			if (c == '\n' && r[1])
-				*w++ = c;
-			else if (c != '\n')
-				*w++ = c;
-			continue;
-		}
-		*w++ = *r;
-	}
-	*w = 0;
-}
 
 
 START_TEST(print_sizes_and_times)
@@ -788,7 +768,7 @@ START_TEST(codel_dump_shape)
 	ck_assert_str_eq(buf, want);
 	ck_assert_int_eq(n, (int)strlen(want));
 	/* the notes' lines */
-	strip_trailing(buf);
+	unit_strip_trailing(buf);
 	ck_assert_str_eq(buf, "qdisc codel 1: root refcnt 2 limit 1000p target 5ms interval 100ms\n"
 			      " Sent 0 bytes 0 pkt (dropped 0, overlimits 0 requeues 0)\n"
 			      " backlog 0b 0p requeues 0\n"

@@ -399,26 +399,6 @@ START_TEST(change_and_reset)
 }
 END_TEST
 
-/* The notes print tc's lines without their trailing spaces and final
- * newline: compare in that form too. */
-static void strip_trailing(char *s)
-{
-	char *w = s;
-	for (const char *r = s; *r; r++) {
-		if (*r == '\n' || !r[1]) {
-			char c = *r;
-			while (w > s && w[-1] == ' ' && c == '\n')
-				w--;
-			if (c == '\n' && r[1])
-				*w++ = c;
-			else if (c != '\n')
-				*w++ = c;
-			continue;
-		}
-		*w++ = *r;
-	}
-	*w = 0;
-}
 
 /* The notes' sample, a fresh fq_codel under tbf's class 1:1: iproute2's
  * bytes, and the notes' lines without trailing spaces. */
@@ -436,7 +416,7 @@ START_TEST(dump_shape)
 		"  new_flows_len 0 old_flows_len 0\n";
 	ck_assert_str_eq(buf, want);
 	ck_assert_int_eq(n, (int)strlen(want));
-	strip_trailing(buf);
+	unit_strip_trailing(buf);
 	ck_assert_str_eq(buf,
 			 "qdisc fq_codel 10: parent 1:1 limit 10240p flows 1024 quantum 1514 target 5ms "
 			 "interval 100ms memory_limit 32Mb ecn drop_batch 64\n"

@@ -7,6 +7,10 @@
 
 #include <check.h>
 
+/* Removes the spaces that end each line and the final newline: the notes
+ * print tc's lines that way, iproute2 keeps both. */
+void unit_strip_trailing(char *s);
+
 Suite *sysctl_suite(void);
 Suite *ledit_suite(void);
 Suite *cmdline_suite(void);
