@@ -39,15 +39,19 @@ def median(xs):
     return statistics.median(xs)
 
 
-def record(section, text):
-    """Replaces <!-- bench:SECTION --> ... <!-- /bench:SECTION --> in docs/benchmarks.md."""
+def record(section, text, path=BENCH_MD, new_doc=""):
+    """Replaces <!-- bench:SECTION --> ... <!-- /bench:SECTION --> in path
+    (docs/benchmarks.md), appending it if absent; a missing file starts
+    as new_doc."""
     start, end = "<!-- bench:%s -->" % section, "<!-- /bench:%s -->" % section
-    with open(BENCH_MD) as f:
-        doc = f.read()
+    doc = new_doc
+    if os.path.exists(path):
+        with open(path) as f:
+            doc = f.read()
     block = "%s\n%s\n%s" % (start, text.strip("\n"), end)
     if start in doc:
         doc = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda m: block, doc, flags=re.S)
     else:
         doc = doc.rstrip("\n") + "\n\n" + block + "\n"
-    with open(BENCH_MD, "w") as f:
+    with open(path, "w") as f:
         f.write(doc)

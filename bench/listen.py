@@ -285,6 +285,11 @@ def delta(a, b):
     return {k: (b[k] - a[k]) if a[k] is not None and b[k] is not None else None for k in a}
 
 
+def phase_rows(phase, d):
+    """Every counter's delta over one phase of a scenario, as table rows."""
+    return [("%s, %s" % (k, phase), d[k]) for k in COUNTERS]
+
+
 def client(side, code, at_sync=None, timeout=90):
     """Runs a client script in the client namespace; at each sync(name)
     calls at_sync(name) (it reads counters, polls ss).  Returns the
@@ -504,10 +509,7 @@ def s5(side):
             ("accept queue after the real connection", snaps.get("acceptq")),
             ("SYN-ACKs to the 5 SYNs", r["five"]), ("answer to the cookie's ACK", r["ack"])]
     d5, dack = delta(snaps["filled"], snaps["five"]), delta(snaps["five"], snaps["end"])
-    for k in COUNTERS:
-        rows.append(("%s, 5 SYNs" % k, d5[k]))
-    for k in COUNTERS:
-        rows.append(("%s, cookie ACK" % k, dack[k]))
+    rows += phase_rows("5 SYNs", d5) + phase_rows("cookie ACK", dack)
     return rows, None, bad
 
 
@@ -600,10 +602,7 @@ def s9(side):
     client(side, S9, at)
     rows = [("half-open after SYN", snaps["half-syn"]), ("half-open after ACK", snaps["half-ack"])]
     ds, da = delta(snaps["start"], snaps["syn"]), delta(snaps["syn"], snaps["ack"])
-    for k in COUNTERS:
-        rows.append(("%s, after SYN" % k, ds[k]))
-    for k in COUNTERS:
-        rows.append(("%s, after ACK" % k, da[k]))
+    rows += phase_rows("after SYN", ds) + phase_rows("after ACK", da)
     return rows, None, bad
 
 
@@ -754,25 +753,12 @@ def tables(res):
     return lines, diffs
 
 
-def record(text):
-    start, end = "<!-- bench:listen -->", "<!-- /bench:listen -->"
-    block = "%s\n%s\n%s" % (start, text.strip("\n"), end)
-    if os.path.exists(DOC):
-        with open(DOC) as f:
-            doc = f.read()
-    else:
-        doc = ("# Listen queues: Linux against nagare\n\n"
-               "Issue 9: every scenario gives Linux's outcome and counter deltas (within one for counters\n"
-               "that depend on retransmission timing). `bench/listen.py` runs each scenario against this\n"
-               "machine's own kernel in a network namespace and against a nagare guest, with the same\n"
-               "client script; its docstring says how. Rerun as root: `sudo /usr/bin/python3 bench/listen.py\n"
-               "--record` (about 2 minutes, `make all` first).\n\n")
-    if start in doc:
-        doc = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda m: block, doc, flags=re.S)
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + block + "\n"
-    with open(DOC, "w") as f:
-        f.write(doc)
+NEW_DOC = ("# Listen queues: Linux against nagare\n\n"
+           "Issue 9: every scenario gives Linux's outcome and counter deltas (within one for counters\n"
+           "that depend on retransmission timing). `bench/listen.py` runs each scenario against this\n"
+           "machine's own kernel in a network namespace and against a nagare guest, with the same\n"
+           "client script; its docstring says how. Rerun as root: `sudo /usr/bin/python3 bench/listen.py\n"
+           "--record` (about 2 minutes, `make all` first).\n\n")
 
 
 def main():
@@ -815,7 +801,7 @@ def main():
     text = "\n".join(head + lines + tail)
     print(text)
     if a.record:
-        record(text)
+        common.record("listen", text, DOC, NEW_DOC)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@
  * none of it).  Under TCP memory pressure (net/tcp_mem.h) a connection
  * holds at most TCP_MEM_MIN bytes each way.
  */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,21 +148,11 @@ static void echo_accept(struct listener *l, void *arg)
 
 static int cmd_echo_server(int argc, char **argv)
 {
-	int backlog = ECHO_BACKLOG;
-	if (argc > 1 && strcmp(argv[1], "backlog")) {
-		con_printf("echo-server: unexpected argument '%s' (echo-server [backlog N])\n", argv[1]);
+	int backlog = ECHO_BACKLOG, i = 1;
+	if (listen_backlog_arg("echo-server", argc, argv, &i, &backlog))
 		return 1;
-	}
-	if (argc == 2) {
-		con_printf("echo-server: backlog needs a number (0 to %d)\n", INT_MAX);
-		return 1;
-	}
-	if (argc > 2 && listen_parse_backlog(argv[2], &backlog)) {
-		con_printf("echo-server: invalid backlog '%s' (0 to %d)\n", argv[2], INT_MAX);
-		return 1;
-	}
-	if (argc > 3) {
-		con_printf("echo-server: unexpected argument '%s' (echo-server [backlog N])\n", argv[3]);
+	if (i < argc) {
+		con_printf("echo-server: unexpected argument '%s' (echo-server [backlog N])\n", argv[i]);
 		return 1;
 	}
 	if (listener && argc > 1) {

@@ -17,9 +17,11 @@
  * what it accepts.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/console.h"
 #include "kernel/loop.h"
 #include "kernel/printk.h"
 #include "kernel/sysctl.h"
@@ -37,18 +39,18 @@
 #define TAGS (COOKIE_TAG | YOUNG_TAG)
 
 static struct listener *listeners;
-static u8_t ext_id = 0xff;
+u8_t listen_ext_id = 0xff; /* lwIP ext-arg slot of listeners and their children */
 static int any_ready; /* some listener has ready_pending set */
 
-static struct listener *of_listen(const struct tcp_pcb *lpcb)
+struct listener *of_listen(const struct tcp_pcb *lpcb)
 {
-	return ext_id == 0xff ? NULL : tcp_ext_arg_get(lpcb, ext_id);
+	return listen_ext_id == 0xff ? NULL : tcp_ext_arg_get(lpcb, listen_ext_id);
 }
 
 /* A child's listener and tags (0 and NULL for connections of no listener). */
 static struct listener *of_child(const struct tcp_pcb *pcb, uintptr_t *tags)
 {
-	uintptr_t d = ext_id == 0xff ? 0 : (uintptr_t)tcp_ext_arg_get(pcb, ext_id);
+	uintptr_t d = listen_ext_id == 0xff ? 0 : (uintptr_t)tcp_ext_arg_get(pcb, listen_ext_id);
 	*tags = d & TAGS;
 	return (struct listener *)(d & ~TAGS);
 }
@@ -71,11 +73,9 @@ static void half_open_gone(u8_t id, void *data)
 	forget_half_open((struct listener *)(d & ~TAGS), d & TAGS);
 }
 
-static err_t passive_open(u8_t id, struct tcp_pcb_listen *lpcb, struct tcp_pcb *npcb);
+static const struct tcp_ext_arg_callbacks half_open_cb = { half_open_gone, listen_passive_open };
 
-static const struct tcp_ext_arg_callbacks half_open_cb = { half_open_gone, passive_open };
-
-static err_t passive_open(u8_t id, struct tcp_pcb_listen *lpcb, struct tcp_pcb *npcb)
+err_t listen_passive_open(u8_t id, struct tcp_pcb_listen *lpcb, struct tcp_pcb *npcb)
 {
 	struct listener *l = of_listen((struct tcp_pcb *)lpcb);
 	if (!l)
@@ -93,7 +93,7 @@ static void leave_synq(struct tcp_pcb *pcb)
 	uintptr_t tags;
 	struct listener *l = of_child(pcb, &tags);
 	forget_half_open(l, tags);
-	tcp_ext_arg_set(pcb, ext_id, NULL);
+	tcp_ext_arg_set(pcb, listen_ext_id, NULL);
 }
 
 /* ---- decisions (net/listen_size.c) and their counters --------------------- */
@@ -182,8 +182,8 @@ static err_t on_ack(struct listener *l, struct tcp_hdr *hdr, u16_t optlen, u16_t
 	struct tcp_pcb *npcb = syncookie_tcp_connect(l, hdr, &o, &ck);
 	if (!npcb)
 		return ERR_ABRT; /* no memory: dropped, the client retransmits */
-	tcp_ext_arg_set_callbacks(npcb, ext_id, &half_open_cb);
-	tcp_ext_arg_set(npcb, ext_id, (void *)((uintptr_t)l | COOKIE_TAG));
+	tcp_ext_arg_set_callbacks(npcb, listen_ext_id, &half_open_cb);
+	tcp_ext_arg_set(npcb, listen_ext_id, (void *)((uintptr_t)l | COOKIE_TAG));
 	tcp_listen_handover = npcb;
 	return ERR_ABRT;
 }
@@ -277,7 +277,7 @@ int net_tcp_synrcvd_timer(struct tcp_pcb *pcb)
 		return 1; /* expired: lwIP removes it */
 	if (tags & YOUNG_TAG) {
 		l->synq_young--;
-		tcp_ext_arg_set(pcb, ext_id, (void *)((uintptr_t)l | (tags & ~YOUNG_TAG)));
+		tcp_ext_arg_set(pcb, listen_ext_id, (void *)((uintptr_t)l | (tags & ~YOUNG_TAG)));
 	}
 	u8_t timeouts = pcb->nrtx;
 	synack_resend(pcb);
@@ -340,7 +340,7 @@ static err_t on_established(void *arg, struct tcp_pcb *pcb, err_t err)
 	struct queued *q = calloc(1, sizeof(*q));
 	if (!q)
 		return ERR_MEM; /* lwIP resets it */
-	tcp_ext_arg_set(pcb, ext_id, NULL);
+	tcp_ext_arg_set(pcb, listen_ext_id, NULL);
 	q->l = l;
 	q->pcb = pcb;
 	tcp_arg(pcb, q);
@@ -355,6 +355,16 @@ static err_t on_established(void *arg, struct tcp_pcb *pcb, err_t err)
 	l->ready_pending = 1;
 	any_ready = 1;
 	return ERR_OK;
+}
+
+void listen_wake(struct listener *l)
+{
+	for (struct listener *i = listeners; i; i = i->next) {
+		if (i == l) {
+			l->ready_pending = 1;
+			any_ready = 1;
+		}
+	}
 }
 
 /* The event loop's side: applications hear of new connections here. */
@@ -400,10 +410,19 @@ int listen_queued(const struct listener *l)
 
 /* ---- listen / close ------------------------------------------------------ */
 
+/* The first listener allocates the ext-arg slot and hooks the event loop. */
+void listen_layer_init(void)
+{
+	if (listen_ext_id != 0xff)
+		return;
+	listen_ext_id = tcp_ext_arg_alloc_id();
+	loop_register(&listen_hook);
+}
+
 /* A listener on the listening pcb lp, its queues sized from the sysctls
  * of this moment (as Linux's listen() reads them), taking lp's accept and
  * passive opens (cb: the ext-arg callbacks lp gets). */
-static void listener_setup(struct listener *l, struct tcp_pcb_listen *lp, int backlog, listen_ready_fn ready,
+void listener_setup(struct listener *l, struct tcp_pcb_listen *lp, int backlog, listen_ready_fn ready,
 			   void *arg, const struct tcp_ext_arg_callbacks *cb)
 {
 	l->lpcb = lp;
@@ -414,8 +433,8 @@ static void listener_setup(struct listener *l, struct tcp_pcb_listen *lp, int ba
 	l->synq_size = listen_synq_size(l->acceptq_max, sysctl_max_syn_backlog);
 	l->ready = ready;
 	l->arg = arg;
-	tcp_ext_arg_set_callbacks((struct tcp_pcb *)lp, ext_id, cb);
-	tcp_ext_arg_set((struct tcp_pcb *)lp, ext_id, l);
+	tcp_ext_arg_set_callbacks((struct tcp_pcb *)lp, listen_ext_id, cb);
+	tcp_ext_arg_set((struct tcp_pcb *)lp, listen_ext_id, l);
 	tcp_arg((struct tcp_pcb *)lp, l);
 	tcp_accept((struct tcp_pcb *)lp, on_established);
 	l->next = listeners;
@@ -424,10 +443,7 @@ static void listener_setup(struct listener *l, struct tcp_pcb_listen *lp, int ba
 
 int listen_open(uint16_t port, int backlog, listen_ready_fn ready, void *arg, struct listener **out)
 {
-	if (ext_id == 0xff) {
-		ext_id = tcp_ext_arg_alloc_id();
-		loop_register(&listen_hook);
-	}
+	listen_layer_init();
 	struct listener *l = calloc(1, sizeof(*l));
 	struct tcp_pcb *pcb = tcp_new();
 	if (!l || !pcb) {
@@ -461,7 +477,7 @@ int listen_open(uint16_t port, int backlog, listen_ready_fn ready, void *arg, st
  * a closed listener's requests: reqsk_timer_handler, tcp_v4_rcv; a final
  * ACK then finds the next listener or none) and resets what waits on its
  * accept queue. */
-static void listener_detach(struct listener *l)
+void listener_detach(struct listener *l)
 {
 	for (struct listener **pp = &listeners; *pp; pp = &(*pp)->next) {
 		if (*pp == l) {
@@ -477,7 +493,7 @@ static void listener_detach(struct listener *l)
 		if (pcb->state == SYN_RCVD)
 			tcp_abandon(pcb, 0);
 		else
-			tcp_ext_arg_set(pcb, ext_id, NULL);
+			tcp_ext_arg_set(pcb, listen_ext_id, NULL);
 	}
 	struct listen_conn c;
 	while (listen_accept(l, &c) == 0) {
@@ -546,7 +562,7 @@ void listen_parse_opts(const struct tcp_hdr *h, u16_t optlen, u16_t opt1len, con
 
 /* ---- backlog arguments; adopting a listener another module made -------- */
 
-int listen_parse_backlog(const char *s, int *backlog)
+static int parse_backlog(const char *s, int *backlog)
 {
 	long v = 0;
 	if (!*s)
@@ -562,163 +578,23 @@ int listen_parse_backlog(const char *s, int *backlog)
 	return 0;
 }
 
+int listen_backlog_arg(const char *cmd, int argc, char **argv, int *i, int *backlog)
+{
+	if (*i >= argc || strcmp(argv[*i], "backlog"))
+		return 0;
+	if (*i + 1 == argc) {
+		con_printf("%s: backlog needs a number (0 to %d)\n", cmd, INT_MAX);
+		return 1;
+	}
+	if (parse_backlog(argv[*i + 1], backlog)) {
+		con_printf("%s: invalid backlog '%s' (0 to %d)\n", cmd, argv[*i + 1], INT_MAX);
+		return 1;
+	}
+	*i += 2;
+	return 0;
+}
+
 int listen_info_get(const struct listener *l, struct listen_info *i)
 {
 	return l->lpcb ? listen_info_of((const struct tcp_pcb *)l->lpcb, i) : -ENOENT;
-}
-
-/* An adopted listener: its pcb's own accept callback and argument, called
- * from the event loop for each connection taken off the accept queue. */
-struct adopted {
-	struct listener l; /* first: listen_close() frees the whole */
-	tcp_accept_fn accept;
-	void *arg;
-};
-
-/* Marks *data when lwIP frees the pcb while it is being handed over. */
-static void handover_gone(u8_t id, void *data)
-{
-	(void)id;
-	if (data)
-		*(int *)data = 1;
-}
-
-static const struct tcp_ext_arg_callbacks handover_cb = { handover_gone, NULL };
-
-/* The front pbuf of q, detached: the caller holds its reference. */
-static struct pbuf *take_front(struct rxq *q)
-{
-	struct pbuf *p = q->head;
-	u16_t off = q->off;
-	pbuf_ref(p);
-	rxq_consume(q, (size_t)(p->len - off));
-	pbuf_remove_header(p, off);
-	return p;
-}
-
-/* The application refused p (its recv callback returned an error): lwIP
- * keeps refused data on the pcb and offers it again from its timers
- * (tcp_process_refused_data), ahead of what it refused itself.  One chain
- * holds at most 64 KiB; what does not fit cannot be kept: reset. */
-static void refused(struct tcp_pcb *pcb, struct pbuf *p, struct rxq *rest, int fin)
-{
-	while (rest->len && p->tot_len + (rest->head->len - rest->off) <= 0xffff)
-		pbuf_cat(p, take_front(rest));
-	struct pbuf *old = pcb->refused_data;
-	if (rest->len || (old && p->tot_len + old->tot_len > 0xffff)) {
-		pbuf_free(p);
-		tcp_abort(pcb);
-		return;
-	}
-	if (old) {
-		p->flags |= old->flags & PBUF_FLAG_TCP_FIN;
-		pbuf_cat(p, old);
-	} else if (fin) {
-		p->flags |= PBUF_FLAG_TCP_FIN;
-	}
-	pcb->refused_data = p;
-}
-
-/* What arrived while c waited, through the pcb's recv callback as lwIP
- * delivers it (TCP_EVENT_RECV per piece, then TCP_EVENT_CLOSED for the
- * FIN); stops when the pcb is gone (*gone) or the application aborted it. */
-static void hand_over(struct listen_conn *c, const int *gone)
-{
-	struct tcp_pcb *pcb = c->pcb;
-	err_t err;
-	while (!*gone && c->data.len) {
-		struct pbuf *p = take_front(&c->data);
-		if (pcb->recv)
-			err = pcb->recv(pcb->callback_arg, pcb, p, ERR_OK);
-		else
-			err = tcp_recv_null(NULL, pcb, p, ERR_OK);
-		if (*gone || err == ERR_ABRT) {
-			if (err != ERR_OK && err != ERR_ABRT)
-				pbuf_free(p); /* refused, but the pcb is gone */
-			return;
-		}
-		if (err != ERR_OK) {
-			refused(pcb, p, &c->data, c->fin);
-			return;
-		}
-	}
-	if (!*gone && c->fin && pcb->recv)
-		pcb->recv(pcb->callback_arg, pcb, NULL, ERR_OK);
-}
-
-/* Gives one queued connection to the pcb's own accept callback, as lwIP's
- * TCP_EVENT_ACCEPT would have (an error other than ERR_ABRT: reset). */
-static void adopted_accept(struct adopted *a, struct listen_conn *c)
-{
-	struct tcp_pcb *pcb = c->pcb;
-	int gone = 0;
-	tcp_ext_arg_set_callbacks(pcb, ext_id, &handover_cb);
-	tcp_ext_arg_set(pcb, ext_id, &gone);
-	tcp_arg(pcb, a->arg);
-	err_t err = a->accept ? a->accept(a->arg, pcb, ERR_OK) : ERR_ARG;
-	if (err == ERR_OK)
-		hand_over(c, &gone);
-	else if (err != ERR_ABRT && !gone)
-		tcp_abort(pcb);
-	if (!gone)
-		tcp_ext_arg_set(pcb, ext_id, NULL);
-	rxq_free(&c->data);
-}
-
-/* The pcb's owner closed it behind our back: what listen_close() does,
- * without closing the pcb again (queued connections are reset). */
-static void orphan_close(struct listener *l)
-{
-	listener_detach(l);
-	free(l);
-}
-
-static void adopted_ready(struct listener *l, void *arg)
-{
-	struct adopted *a = arg;
-	struct listen_conn c;
-	/* An accept callback may close the pcb (lwiperf closes a listener
-	 * meant for one client): then no more go to it. */
-	while (l->lpcb && listen_accept(l, &c) == 0)
-		adopted_accept(a, &c);
-	if (!l->lpcb)
-		orphan_close(l);
-}
-
-/* lwIP frees the listening pcb: from listen_close() (l already unlinked),
- * or from its owner; then the event loop finishes the close. */
-static void adopted_pcb_gone(u8_t id, void *data)
-{
-	(void)id;
-	struct listener *l = data;
-	if (!l)
-		return;
-	l->lpcb = NULL;
-	for (struct listener *i = listeners; i; i = i->next) {
-		if (i == l) {
-			l->ready_pending = 1;
-			any_ready = 1;
-		}
-	}
-}
-
-static const struct tcp_ext_arg_callbacks adopted_cb = { adopted_pcb_gone, passive_open };
-
-int listen_adopt(struct tcp_pcb *pcb, int backlog, struct listener **out)
-{
-	if (!pcb || pcb->state != LISTEN || of_listen(pcb))
-		return -EINVAL;
-	if (ext_id == 0xff) {
-		ext_id = tcp_ext_arg_alloc_id();
-		loop_register(&listen_hook);
-	}
-	struct adopted *a = calloc(1, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	struct tcp_pcb_listen *lp = (struct tcp_pcb_listen *)pcb;
-	a->accept = lp->accept;
-	a->arg = lp->callback_arg;
-	listener_setup(&a->l, lp, backlog, adopted_ready, a, &adopted_cb);
-	*out = &a->l;
-	return 0;
 }

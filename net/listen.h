@@ -47,9 +47,11 @@ int listen_info_of(const struct tcp_pcb *lpcb, struct listen_info *info);
 
 /* The same for a listener of ours (its application's status line). */
 int listen_info_get(const struct listener *l, struct listen_info *info);
-/* A listen(2) backlog as a console word: decimal digits only, 0 to
- * INT_MAX (0 or -EINVAL / -ERANGE).  Clamping to somaxconn is listen's. */
-int listen_parse_backlog(const char *s, int *backlog);
+/* A console command's optional `backlog N` at argv[*i]: if there, N (decimal
+ * digits only, 0 to INT_MAX; clamping to somaxconn is listen's) goes to
+ * *backlog and *i moves past both words.  0, or 1 after printing CMD's
+ * error (nothing changed). */
+int listen_backlog_arg(const char *cmd, int argc, char **argv, int *i, int *backlog);
 /* Puts a listening pcb another module made (lwIP's apps: lwiperf) behind
  * the accept and SYN queues of listen(backlog), sized now.  Connections
  * wait on the accept queue; from the event loop each goes to the pcb's

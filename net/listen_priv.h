@@ -1,5 +1,6 @@
 /*
- * Listener internals shared by net/listen.c (queues, lwIP hooks) and
+ * Listener internals shared by net/listen.c (queues, lwIP hooks),
+ * net/listen_adopt.c (listeners other modules made) and
  * net/syncookie_tcp.c (cookie SYN-ACKs, connections from cookie ACKs).
  */
 #ifndef NET_LISTEN_PRIV_H
@@ -37,6 +38,16 @@ struct listener {
 	void *arg;
 	int ready_pending;          /* the accept queue grew: the event loop calls ready */
 };
+
+/* net/listen.c, for net/listen_adopt.c. */
+extern u8_t listen_ext_id;              /* lwIP ext-arg slot of listeners and children */
+void listen_layer_init(void);          /* the slot and the event-loop hook, once */
+struct listener *of_listen(const struct tcp_pcb *lpcb);
+err_t listen_passive_open(u8_t id, struct tcp_pcb_listen *lpcb, struct tcp_pcb *npcb);
+void listener_setup(struct listener *l, struct tcp_pcb_listen *lp, int backlog, listen_ready_fn ready,
+		    void *arg, const struct tcp_ext_arg_callbacks *cb);
+void listener_detach(struct listener *l); /* unlinked, half-open dropped, queue reset */
+void listen_wake(struct listener *l);     /* the event loop calls l->ready, if l is listed */
 
 /* The TCP options a segment carries (RFC 9293 3.1, RFC 7323, RFC 2018). */
 struct tcp_seg_opts {

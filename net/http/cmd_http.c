@@ -3,7 +3,6 @@
  * show its state, queues and routes, set its timeouts.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,17 +51,8 @@ static int start(int argc, char **argv)
 		}
 		i++;
 	}
-	if (i < argc && !strcmp(argv[i], "backlog")) {
-		if (i + 1 == argc) {
-			con_printf("http: backlog needs a number (0 to %d)\n", INT_MAX);
-			return 1;
-		}
-		if (listen_parse_backlog(argv[i + 1], &backlog)) {
-			con_printf("http: invalid backlog '%s' (0 to %d)\n", argv[i + 1], INT_MAX);
-			return 1;
-		}
-		i += 2;
-	}
+	if (listen_backlog_arg("http", argc, argv, &i, &backlog))
+		return 1;
 	if (i < argc) {
 		con_printf("http: unexpected argument '%s' (http start [PORT] [backlog N])\n", argv[i]);
 		return 1;
