@@ -70,6 +70,11 @@ struct netdev_ops {
 	 * Drivers may count these calls: virtio-net's TX watchdog notifies a
 	 * device again after two calls without transmit progress. */
 	void (*tx_reclaim)(struct netdev *dev);
+	/* Optional: the stack stopped feeding the ring (Byte Queue Limits)
+	 * and waits for completions: interrupt when transmissions finish.
+	 * Nonzero if some finished already (they were handed back with
+	 * netdev_tx_done: the stack feeds the ring again at once). */
+	int (*tx_arm)(struct netdev *dev);
 	/* Optional, called before the CPU sleeps: nonzero if received frames
 	 * wait that no interrupt announced.  Under QEMU's TCG with one vCPU a
 	 * guest fence is not a host fence, so an EVENT_IDX notification can be

@@ -123,6 +123,7 @@ static void info(struct netdev *dev, char *driver, char *version, char *bus, siz
 static const struct netdev_ops virtio_net_ops = {
 	.xmit = vnet_xmit,
 	.kick = vnet_kick,
+	.tx_arm = vnet_tx_arm,
 	.poll = vnet_poll,
 	.tx_reclaim = vnet_tx_reclaim_op,
 	.rx_pending = vnet_rx_pending,

@@ -68,6 +68,7 @@ void vnet_rx_release(struct netdev *dev, void *buf);
 int vnet_tx_init(struct virtio_net *vn);
 void vnet_tx_teardown(struct virtio_net *vn);
 int vnet_xmit(struct netdev *dev, const struct netdev_txreq *req);
+int vnet_tx_arm(struct netdev *dev);
 void vnet_kick(struct netdev *dev);
 void vnet_tx_reclaim(struct virtio_net *vn);
 void vnet_tx_reclaim_op(struct netdev *dev);

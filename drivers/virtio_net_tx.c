@@ -85,6 +85,18 @@ void vnet_tx_reclaim_op(struct netdev *dev)
 	tx_watchdog(dev->priv);
 }
 
+/* BQL stopped the stack: an interrupt once most of what is in flight is
+ * done (tx_irq schedules the poll, which reclaims). */
+int vnet_tx_arm(struct netdev *dev)
+{
+	struct virtio_net *vn = dev->priv;
+	if (!vq_enable_cb_delayed(&vn->txq))
+		return 0;
+	uint64_t before = vn->st.tx_reclaimed;
+	vnet_tx_reclaim(vn);
+	return vn->st.tx_reclaimed != before;
+}
+
 int vnet_xmit(struct netdev *dev, const struct netdev_txreq *req)
 {
 	struct virtio_net *vn = dev->priv;

@@ -129,8 +129,10 @@ int sysctl_set(const struct sysctl *s, const char *value)
 		return -EINVAL;
 	memcpy(tmp, value, len);
 	tmp[len] = 0;
-	if (s->handler && s->handler(s, 0, tmp))
-		return -EINVAL;
+	/* A string handler may say which error (default_qdisc: -ENOENT). */
+	int err = s->handler ? s->handler(s, 0, tmp) : 0;
+	if (err)
+		return err < 0 ? err : -EINVAL;
 	strlcpy(s->data, tmp, s->max);
 	return 0;
 }
@@ -223,8 +225,10 @@ static int write_key(const struct opts *o, const char *key, const char *value, i
 		no_such_key(o, name);
 		return o->ignore_unknown ? 0 : -ENOENT;
 	}
-	if (sysctl_set(s, value)) {
-		con_printf("sysctl: setting key \"%s\": Invalid argument\n", name);
+	int err = sysctl_set(s, value);
+	if (err) {
+		con_printf("sysctl: setting key \"%s\": %s\n", name,
+			   err == -ENOENT ? "No such file or directory" : "Invalid argument");
 		return -EINVAL;
 	}
 	if (!o->quiet) {

@@ -74,6 +74,7 @@ extern int sysctl_icmp_ignore_bogus_error_responses;
 extern int sysctl_rp_filter_all, sysctl_rp_filter_default;
 extern int sysctl_arp_filter_all, sysctl_arp_filter_default;
 extern int sysctl_ip_default_ttl;
+extern char sysctl_default_qdisc[16];
 extern int sysctl_panic_on_warn;
 extern int sysctl_tcp_mem[3], sysctl_tcp_mem_default[3];
 

@@ -4,11 +4,13 @@
  * otherwise; "(not yet effective)" marks knobs registered before their
  * behaviour exists.  docs/tuning.md is generated from this table.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stddef.h>
 
 #include "kernel/fault.h"
 #include "kernel/sysctl.h"
+#include "net/sched/sch_api.h"
 
 int sysctl_somaxconn;
 int sysctl_netdev_max_backlog;
@@ -29,8 +31,17 @@ int sysctl_icmp_ignore_bogus_error_responses;
 int sysctl_rp_filter_all, sysctl_rp_filter_default;
 int sysctl_arp_filter_all, sysctl_arp_filter_default;
 int sysctl_ip_default_ttl;
+char sysctl_default_qdisc[16];
 int sysctl_panic_on_warn;
 int sysctl_tcp_mem[3], sysctl_tcp_mem_default[3]; /* pages; the default from memory at boot (net/tcp_mem.c) */
+
+/* Linux's net.core.default_qdisc takes any qdisc the kernel knows
+ * (ENOENT otherwise: "No such file or directory"). */
+static int qdisc_known(const struct sysctl *s, long v, const char *str)
+{
+	(void)s, (void)v;
+	return qdisc_kind(str) ? 0 : -ENOENT;
+}
 
 #define INT(name_, var, lo, hi, def_, doc_)                                              \
 	{ .name = name_, .type = SYSCTL_INT, .data = &var, .min = lo, .max = hi, .def = def_, .doc = doc_ }
@@ -49,6 +60,9 @@ const struct sysctl sysctl_table[] = {
 	    "Panic when a warning fires (a failed lwIP assertion) instead of counting it, logging it once and dropping the connection it concerns; the integration tests boot with sysctl.kernel.panic_on_warn=1."),
 	INT("net.core.busy_poll", sysctl_busy_poll, 0, INT_MAX, 0,
 	    "Microseconds the idle event loop keeps polling devices before it halts (0: halt at once)."),
+	{ .name = "net.core.default_qdisc", .type = SYSCTL_STRING, .data = sysctl_default_qdisc,
+	  .max = sizeof(sysctl_default_qdisc), .defstr = "fq_codel", .handler = qdisc_known,
+	  .doc = "The root qdisc a device gets when it first comes up or when `tc qdisc del dev D root` removes its own: pfifo, codel or fq_codel (Linux's name; current distributions set fq_codel). Devices already up keep theirs." },
 	INT("net.core.netdev_budget", sysctl_netdev_budget, 0, INT_MAX, 300,
 	    "Most frames all devices together may handle in one NAPI round; a round that runs out counts a time_squeeze."),
 	INT("net.core.netdev_budget_usecs", sysctl_netdev_budget_usecs, 0, INT_MAX, 2000,

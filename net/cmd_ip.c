@@ -62,9 +62,9 @@ static void show_link(struct netdev *dev, int stats, int addr_mode)
 	char flags[64];
 	struct netdev_state *st = netdev_state(dev);
 	show_flags(dev, flags, sizeof(flags));
-	con_printf("%d: %s: %s mtu %d qdisc pfifo state %s %sgroup default qlen %d\n", dev->index,
-		   dev->name, flags, dev->mtu, operstate(dev), addr_mode ? "" : "mode DEFAULT ",
-		   st->txqueuelen);
+	con_printf("%d: %s: %s mtu %d qdisc %s state %s %sgroup default qlen %d\n", dev->index,
+		   dev->name, flags, dev->mtu, st->qdisc ? st->qdisc->ops->id : "noop", operstate(dev),
+		   addr_mode ? "" : "mode DEFAULT ", st->txqueuelen);
 	const uint8_t *m = dev->mac;
 	con_printf("    link/ether %02x:%02x:%02x:%02x:%02x:%02x brd ff:ff:ff:ff:ff:ff\n", m[0], m[1],
 		   m[2], m[3], m[4], m[5]);
@@ -127,17 +127,21 @@ static int link_set(int argc, char **argv)
 {
 	struct netdev *dev = NULL;
 	int up = -1;
-	long mtu = -1;
+	long mtu = -1, qlen = -1;
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "up") || !strcmp(argv[i], "down")) {
 			up = argv[i][0] == 'u';
-		} else if (!strcmp(argv[i], "mtu")) {
+		} else if (!strcmp(argv[i], "mtu") || !strcmp(argv[i], "txqueuelen") ||
+			   !strcmp(argv[i], "txqlen") || !strcmp(argv[i], "qlen")) {
+			/* iproute2's words: "qlen" and "txqlen" are txqueuelen */
+			int is_mtu = argv[i][0] == 'm';
 			if (++i == argc) {
 				con_printf("Command line is not complete. Try option \"help\"\n");
 				return 1;
 			}
-			if (parse_int(argv[i], 0, 0x7fffffff, &mtu)) {
-				con_printf("Error: argument \"%s\" is wrong: Invalid \"mtu\" value\n", argv[i]);
+			if (parse_int(argv[i], 0, 0x7fffffff, is_mtu ? &mtu : &qlen)) {
+				con_printf("Error: argument \"%s\" is wrong: Invalid \"%s\" value\n", argv[i],
+					   is_mtu ? "mtu" : "txqueuelen");
 				return 1;
 			}
 		} else {
@@ -168,8 +172,14 @@ static int link_set(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (up >= 0)
-		netdev_set_up(dev, up);
+	/* Like Linux, a new txqueuelen is read when a pfifo is next
+	 * created: the qdisc already there keeps its limit. */
+	if (qlen >= 0)
+		netdev_set_txqueuelen(dev, (int)qlen);
+	if (up >= 0 && netdev_set_up(dev, up)) {
+		con_printf("RTNETLINK answers: Cannot allocate memory\n");
+		return 1;
+	}
 	return 0;
 }
 

@@ -26,8 +26,11 @@ const struct netdev_counter netdev_counters[] = {
 	COUNTER(rx_copy_headers, "rx_copy_headers", "Frames copied because their headers were split over buffers."),
 	COUNTER(rx_copy_nomem, "rx_copy_nomem", "Frames dropped: no memory to copy them."),
 	COUNTER(rx_length_errors, "rx_length_errors", "Frames dropped: shorter than their Ethernet or ARP header."),
-	COUNTER(tx_queue_drops, "tx_queue_drops", "Frames dropped: transmit queue full."),
+	COUNTER(tx_queue_drops, "tx_queue_drops", "Frames the root qdisc refused (tail drop, no handle); TCP keeps its segment."),
 	COUNTER(tx_linearized, "tx_linearized", "Frames copied: too many fragments for the device."),
+	COUNTER(tx_replace_drops, "tx_qdisc_replace_drops", "Frames dropped with a qdisc tc replaced or deleted."),
+	COUNTER(tx_ce_marked, "tx_ecn_ce_marked", "Frames CE-marked by the qdisc instead of dropped (RFC 3168)."),
+	COUNTER(bql_stops, "tx_bql_stops", "Times Byte Queue Limits stopped the qdisc feeding the ring."),
 };
 const int netdev_ncounters = sizeof(netdev_counters) / sizeof(netdev_counters[0]);
 
@@ -77,6 +80,9 @@ int netdev_set_up(struct netdev *dev, int up)
 {
 	struct netdev_state *st = dev->stack;
 	st->admin_up = up;
+	/* Linux's dev_activate: the default root qdisc at the first up. */
+	if (up && !st->qdisc && netdev_qdisc_default(dev))
+		return -ENOMEM;
 	if (up)
 		netif_set_up(&st->netif);
 	else
@@ -113,15 +119,10 @@ int netdev_register(struct netdev *dev)
 	if (ndevs == NETDEV_MAX)
 		return -ENOSPC;
 	struct netdev_state *st = calloc(1, sizeof(*st));
-	struct pbuf **txq = calloc(NETDEV_TXQUEUELEN, sizeof(*txq));
-	if (!st || !txq) {
-		free(st);
-		free(txq);
+	if (!st)
 		return -ENOMEM;
-	}
 	st->dev = dev;
-	st->txq = txq;
-	st->txqueuelen = NETDEV_TXQUEUELEN;
+	netdev_tx_init(st);
 	st->rx_copybreak = NETDEV_RX_COPYBREAK;
 	snprintf(dev->name, sizeof(dev->name), "eth%d", ndevs);
 	dev->index = ndevs + 2; /* ifindex 1 is lo, as on Linux */
@@ -129,7 +130,6 @@ int netdev_register(struct netdev *dev)
 	dev->napi.dev = dev;
 	if (!netif_add(&st->netif, NULL, NULL, NULL, st, netif_init_cb, ethernet_input)) {
 		free(st);
-		free(txq);
 		return -ENOMEM;
 	}
 	/* The device completes TCP checksums; UDP stays in software because

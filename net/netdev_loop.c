@@ -126,7 +126,15 @@ static uint64_t net_next_ms(void)
 		}
 	}
 	u32_t ms = sys_timeouts_sleeptime();
-	return ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE ? 1000 : ms;
+	if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE)
+		ms = 1000;
+	/* Frames held by a shaper or by BQL: look again within 1 ms (Linux's
+	 * qdisc watchdog; and a lost TX interrupt costs no more than that). */
+	for (int i = 0; i < netdev_count() && ms > 1; i++) {
+		if (netdev_tx_pending(netdev_get(i)))
+			ms = 1;
+	}
+	return ms;
 }
 
 static const struct loop_hook net_hook = { "net", net_poll, net_next_ms };

@@ -11,6 +11,8 @@
 #include "drivers/netdev.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "net/sched/dql.h"
+#include "net/sched/qdisc.h"
 
 #define NETDEV_TXQUEUELEN 1000 /* Linux's default txqueuelen */
 #define NETDEV_RX_COPYBREAK 256 /* frames up to this many bytes are copied (Linux drivers' usual rx_copybreak) */
@@ -27,12 +29,18 @@ struct netdev_state {
 	/* input backlog: frames from poll() waiting for the protocol stack */
 	struct rxbuf *rx_head, *rx_tail;
 	int rx_len;
-	/* transmit queue (pfifo): pbufs waiting for ring space */
-	struct pbuf **txq;
-	int txq_head, txq_len, txqueuelen;
+	/* transmit (net/netdev_tx.c): the root qdisc, BQL in front of the ring */
+	struct qdisc *qdisc;       /* created at the first `up` (net.core.default_qdisc) */
+	uint32_t qdisc_handle;     /* tc's major:minor; 0 for the default root */
+	struct dql dql;
+	uint32_t tx_done_bytes;    /* completed since the last dql_completed */
+	int txqueuelen;            /* pfifo's default limit (ip link set DEV txqueuelen N) */
 	int need_kick;
-	int restart_tcp;           /* the queue refused a TCP segment: tcp_txnow() when it drains */
+	int bql_stopped;           /* frames wait in the qdisc for BQL room */
+	int tx_progress;           /* frames went to the ring this round */
+	int restart_tcp;           /* the qdisc refused a TCP segment: tcp_txnow() when frames leave */
 	uint64_t tx_queue_drops, tx_linearized, rx_backlog_drops;
+	uint64_t tx_replace_drops, tx_ce_marked, bql_stops;
 	/* who holds the driver's receive buffers (net/netdev_rx.c) */
 	int rx_copybreak;          /* bytes: shorter frames are copied */
 	int rx_pressure;           /* a frame came with NETDEV_RX_LOWBUF this poll */
@@ -81,8 +89,21 @@ int netdev_rx_slots_kept(void);
  * headers split over pieces, with offload), -EINVAL (an empty frame). */
 int netdev_txreq_build(struct pbuf *p, int offload, struct netdev_txreq *req);
 err_t netdev_linkoutput(struct netif *netif, struct pbuf *p);
-/* Hands queued frames to the driver while its ring takes them. */
+/* Hands queued frames to the driver while BQL and its ring take them. */
 void netdev_tx_drain(struct netdev_state *st);
+void netdev_tx_init(struct netdev_state *st);
+/* Frames wait in the device's qdisc (the loop then sleeps at most 1 ms:
+ * Linux's qdisc watchdog for a shaper, a backstop for a lost TX interrupt). */
+int netdev_tx_pending(const struct netdev *dev);
+/* The root qdisc.  graft puts q (NULL: none) at the root with handle
+ * (tc's major << 16) and destroys the old one, returning the frames that
+ * were dropped with it.  default: a new root of net.core.default_qdisc. */
+int netdev_qdisc_graft(struct netdev *dev, struct qdisc *q, uint32_t handle);
+int netdev_qdisc_default(struct netdev *dev);
+/* A qdisc of kind for dev (conf NULL: Linux's defaults, pfifo's limit the
+ * device's txqueuelen); NULL with *err as qdisc_create sets it. */
+struct qdisc *netdev_qdisc_new(struct netdev *dev, const char *kind, const void *conf, int *err);
+int netdev_set_txqueuelen(struct netdev *dev, int len);
 /* The event loop's transmit step for one device: drain, then one notify.
  * Nonzero if TCP should be told the queue has room (tcp_txnow). */
 int netdev_tx_run(struct netdev *dev);

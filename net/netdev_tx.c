@@ -1,21 +1,146 @@
 /*
- * Transmit: lwIP's linkoutput queues the pbuf on the device's FIFO of
- * txqueuelen frames (Linux's pfifo default, 1000) in front of the ring,
- * and tx_drain hands frames to the driver as netdev_txreq fragment lists,
- * built by net/netdev_txreq.c (pure, host-tested): each pbuf's piece is
- * counted against NETDEV_TX_MAXFRAGS before it is written, a longer chain
- * or one whose headers are split is copied into one buffer
- * (tx_linearized), and the TCP checksum is offloaded (virtio 1.1 5.1.6.2
- * NEEDS_CSUM) when the device offers it.
- * Callers: lwIP (linkoutput), net/netdev_loop.c's loop hook (netdev_tx_run),
- * drivers (netdev_tx_done).
+ * Transmit: lwIP's linkoutput hands the frame to the device's root qdisc
+ * (net/sched: fq_codel unless net.core.default_qdisc or `tc` says
+ * otherwise), and tx_drain moves frames from the qdisc to the driver while
+ * Byte Queue Limits allow (net/sched/dql.c, Linux's netdev_tx_sent_queue /
+ * netdev_tx_completed_queue): the ring holds only what keeps the device
+ * busy, so packets wait where the AQM sees them.  Each frame becomes a
+ * netdev_txreq fragment list built by net/netdev_txreq.c (pure,
+ * host-tested): each pbuf's piece is counted against NETDEV_TX_MAXFRAGS
+ * before it is written, a longer chain or one whose headers are split is
+ * copied into one buffer (tx_linearized), and the TCP checksum is
+ * offloaded (virtio 1.1 5.1.6.2 NEEDS_CSUM) when the device offers it.
+ * A queued frame is a struct qpkt from a free list kept here (the qdisc
+ * never allocates); it travels with the frame to the ring and comes back
+ * in netdev_tx_done.
+ * Callers: lwIP (linkoutput), net/netdev_loop.c's loop hook
+ * (netdev_tx_run), drivers (netdev_tx_done), the `tc` and `ip link`
+ * commands (netdev_qdisc_graft, netdev_set_txqueuelen).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel/fault.h"
+#include "kernel/random.h"
+#include "kernel/sysctl.h"
+#include "kernel/time.h"
 #include "net/netdev_priv.h"
 #include "net/netdev_txreq.h"
+#include "net/sched/sch_api.h"
+#include "net/siphash.h"
+
+/* ---- queued-frame handles ------------------------------------------------ */
+
+#define QPKT_CHUNK 256      /* handles allocated at a time */
+#define QPKT_MAX (64 * 1024) /* all devices together: 3 MiB of handles at most */
+
+static struct qpkt *qpkt_free;
+static uint32_t qpkt_total;
+
+static struct qpkt *qpkt_get(void)
+{
+	if (!qpkt_free) {
+		if (qpkt_total >= QPKT_MAX)
+			return NULL;
+		struct qpkt *c = malloc(QPKT_CHUNK * sizeof(*c));
+		if (!c)
+			return NULL;
+		for (int i = 0; i < QPKT_CHUNK; i++) {
+			c[i].next = qpkt_free;
+			qpkt_free = &c[i];
+		}
+		qpkt_total += QPKT_CHUNK;
+	}
+	struct qpkt *p = qpkt_free;
+	qpkt_free = p->next;
+	p->next = NULL;
+	return p;
+}
+
+static void qpkt_put(struct qpkt *p)
+{
+	p->next = qpkt_free;
+	qpkt_free = p;
+}
+
+/* The qdisc gave a frame up (tail drop, AQM, reset). */
+static void qdisc_dropped(struct qpkt *p, void *ctx)
+{
+	(void)ctx;
+	pbuf_free(p->owner);
+	qpkt_put(p);
+}
+
+/* ---- the root qdisc --------------------------------------------------------- */
+
+int netdev_qdisc_graft(struct netdev *dev, struct qdisc *q, uint32_t handle)
+{
+	struct netdev_state *st = dev->stack;
+	struct qdisc *old = st->qdisc;
+	st->qdisc = q;
+	st->qdisc_handle = handle;
+	/* Linux's qdisc_graft resets the old qdisc: what it held is
+	 * dropped (and counted in its drops), never sent twice. */
+	int n = (int)qdisc_destroy(old);
+	st->tx_replace_drops += (uint64_t)n;
+	return n;
+}
+
+int netdev_qdisc_default(struct netdev *dev)
+{
+	struct netdev_state *st = dev->stack;
+	int err;
+	struct qdisc *q = qdisc_create(sysctl_default_qdisc, NULL, (uint32_t)st->txqueuelen, qdisc_dropped,
+				       st, &err);
+	if (!q)
+		q = qdisc_create("pfifo", NULL, (uint32_t)st->txqueuelen, qdisc_dropped, st, &err);
+	if (!q)
+		return err;
+	netdev_qdisc_graft(dev, q, 0);
+	return 0;
+}
+
+struct qdisc *netdev_qdisc_new(struct netdev *dev, const char *kind, const void *conf, int *err)
+{
+	struct netdev_state *st = dev->stack;
+	return qdisc_create(kind, conf, (uint32_t)st->txqueuelen, qdisc_dropped, st, err);
+}
+
+int netdev_set_txqueuelen(struct netdev *dev, int len)
+{
+	if (len < 0)
+		return -EINVAL;
+	netdev_state(dev)->txqueuelen = len;
+	return 0;
+}
+
+/* ---- the frame -------------------------------------------------------------- */
+
+static uint8_t flow_key[SIPHASH_KEY_LEN];
+static int flow_key_set;
+
+/* Linux's skb_get_hash: a keyed hash of the 5-tuple (a peer that cannot
+ * see the key cannot aim its flows at one fq_codel bucket). */
+static void classify(struct qpkt *qp, struct pbuf *p)
+{
+	struct netdev_flow f;
+	qp->hash = 0;
+	qp->ecn = QPKT_ECN_NOT_ECT;
+	if (netdev_flow_parse(p->payload, p->len, &f))
+		return;
+	if (!flow_key_set) {
+		random_get(flow_key, sizeof(flow_key));
+		flow_key_set = 1;
+	}
+	struct {
+		uint32_t saddr, daddr;
+		uint16_t sport, dport, ethertype;
+		uint8_t proto, pad;
+	} k = { f.saddr, f.daddr, f.sport, f.dport, f.ethertype, f.proto, 0 };
+	qp->hash = (uint32_t)siphash_2_4(flow_key, &k, sizeof(k));
+	qp->ecn = f.ecn;
+}
 
 /* The request for the pbuf chain p: one fragment per non-empty pbuf,
  * bounded by net/netdev_txreq.c. */
@@ -52,73 +177,141 @@ static struct pbuf *build_req(struct netdev_state *st, struct pbuf *p, struct ne
 	return c;
 }
 
+/* ---- qdisc to ring ---------------------------------------------------------- */
+
+/* Completions since the last call go to BQL in one batch per round, as
+ * Linux's netdev_tx_completed_queue is called once per NAPI poll. */
+static void tx_completed(struct netdev_state *st, uint64_t now)
+{
+	if (st->tx_done_bytes) {
+		dql_completed(&st->dql, st->tx_done_bytes, now);
+		st->tx_done_bytes = 0;
+	}
+}
+
 void netdev_tx_drain(struct netdev_state *st)
 {
 	struct netdev *dev = st->dev;
-	while (st->txq_len) {
-		struct pbuf *p = st->txq[st->txq_head];
+	if (!st->qdisc)
+		return;
+	uint64_t now = time_ns();
+	tx_completed(st, now);
+	st->bql_stopped = 0;
+	while (st->qdisc->stats.qlen) {
+		if (dql_avail(&st->dql) < 0) {
+			st->bql_stopped = 1; /* Linux's __QUEUE_STATE_STACK_XOFF */
+			st->bql_stops++;
+			return;
+		}
+		struct qpkt *qp = qdisc_dequeue(st->qdisc, now);
+		if (!qp)
+			return; /* a shaper holds the rest back, or an AQM dropped it all */
+		struct pbuf *p = qp->owner;
+		if (qp->ecn == QPKT_ECN_CE && netdev_frame_set_ce(p->payload, p->len) == 0)
+			st->tx_ce_marked++;
 		struct netdev_txreq req;
 		struct pbuf *keep = build_req(st, p, &req);
 		if (!keep) {
 			dev->stats.tx_dropped++;
 			pbuf_free(p);
-		} else {
-			st->txq[st->txq_head] = keep;
-			int err = fault_fail(&fault_tx_ring) ? -EIO : dev->ops->xmit(dev, &req);
-			if (err == -ENOSPC)
-				return; /* ring full: stays queued until completions free it */
-			if (err) {
-				dev->stats.tx_errors++;
-				pbuf_free(keep);
-			} else {
-				dev->stats.tx_packets++;
-				dev->stats.tx_bytes += req.len;
-				st->need_kick = 1;
-			}
+			qpkt_put(qp);
+			continue;
 		}
-		st->txq_head = (st->txq_head + 1) % st->txqueuelen;
-		st->txq_len--;
+		qp->owner = keep;
+		qp->len = req.len; /* what BQL is told now and at completion */
+		req.cookie = qp;
+		int err = fault_fail(&fault_tx_ring) ? -EIO : dev->ops->xmit(dev, &req);
+		if (err == -ENOSPC) {
+			qdisc_requeue(st->qdisc, qp); /* ring full: first out when completions free it */
+			return;
+		}
+		if (err) {
+			dev->stats.tx_errors++;
+			pbuf_free(keep);
+			qpkt_put(qp);
+			continue;
+		}
+		dql_queued(&st->dql, req.len);
+		dev->stats.tx_packets++;
+		dev->stats.tx_bytes += req.len;
+		st->tx_progress = 1;
+		st->need_kick = 1;
 	}
 }
 
-/* The loop's transmit step for one device: what the queue holds goes to
- * the ring, one notify for the round.  Nonzero if the queue refused a TCP
- * segment and has room again (the caller runs tcp_txnow). */
+/* The loop's transmit step for one device: what the qdisc lets go goes to
+ * the ring, one notify for the round.  Nonzero if the qdisc refused a TCP
+ * segment and frames have left since (the caller runs tcp_txnow). */
 int netdev_tx_run(struct netdev *dev)
 {
 	struct netdev_state *st = dev->stack;
 	int restart = 0;
-	if (st->txq_len)
-		netdev_tx_drain(st);
-	if (st->restart_tcp && st->txq_len < st->txqueuelen / 2) {
+	netdev_tx_drain(st);
+	if (st->restart_tcp && st->tx_progress) {
 		st->restart_tcp = 0;
 		restart = 1;
 	}
+	st->tx_progress = 0;
 	if (st->need_kick) {
 		st->need_kick = 0;
 		dev->ops->kick(dev);
 	}
+	/* Stopped by BQL: the device's completion interrupt restarts us
+	 * (Linux's netif_tx_wake_queue from the TX interrupt). */
+	if (st->bql_stopped && dev->ops->tx_arm && dev->ops->tx_arm(dev)) {
+		netdev_tx_drain(st);
+		if (st->need_kick) {
+			st->need_kick = 0;
+			dev->ops->kick(dev);
+		}
+	}
 	return restart;
+}
+
+int netdev_tx_pending(const struct netdev *dev)
+{
+	const struct netdev_state *st = dev->stack;
+	return st->qdisc && st->qdisc->stats.qlen;
 }
 
 err_t netdev_linkoutput(struct netif *netif, struct pbuf *p)
 {
 	struct netdev_state *st = netif->state;
-	if (st->txq_len >= st->txqueuelen) {
+	if (!st->qdisc && netdev_qdisc_default(st->dev))
+		return ERR_MEM;
+	struct qpkt *qp = qpkt_get();
+	if (!qp) {
 		st->tx_queue_drops++;
-		st->dev->stats.tx_dropped++;
-		st->restart_tcp = 1; /* TCP keeps the segment; tell it when there is room */
+		st->restart_tcp = 1;
 		return ERR_MEM;
 	}
-	pbuf_ref(p); /* until netdev_tx_done */
-	st->txq[(st->txq_head + st->txq_len) % st->txqueuelen] = p;
-	st->txq_len++;
+	pbuf_ref(p); /* until netdev_tx_done or the qdisc drops it */
+	qp->len = p->tot_len;
+	qp->truesize = 0;
+	qp->owner = p;
+	classify(qp, p);
+	if (qdisc_enqueue(st->qdisc, qp, time_ns()) == QDISC_ENQ_DROP) {
+		/* Linux's NET_XMIT_DROP: TCP keeps the segment; tell it when
+		 * frames have left. */
+		st->tx_queue_drops++;
+		st->restart_tcp = 1;
+		return ERR_MEM;
+	}
 	netdev_tx_drain(st);
 	return ERR_OK;
 }
 
 void netdev_tx_done(struct netdev *dev, void *cookie)
 {
-	(void)dev;
-	pbuf_free(cookie);
+	struct netdev_state *st = dev->stack;
+	struct qpkt *qp = cookie;
+	st->tx_done_bytes += qp->len;
+	pbuf_free(qp->owner);
+	qpkt_put(qp);
+}
+
+void netdev_tx_init(struct netdev_state *st)
+{
+	dql_init(&st->dql, time_ns());
+	st->txqueuelen = NETDEV_TXQUEUELEN;
 }

@@ -92,3 +92,60 @@ int netdev_txreq_finish(struct netdev_txreq *req, int offload)
 		return -EINVAL;
 	return offload ? tcp_csum_offload(req) : 0;
 }
+
+/* ---- what the qdisc sees of a frame ---- */
+
+#define PROTO_UDP 17
+
+int netdev_flow_parse(const uint8_t *b, uint32_t len, struct netdev_flow *f)
+{
+	*f = (struct netdev_flow){ 0 };
+	if (len < ETH_HLEN)
+		return -EINVAL;
+	f->ethertype = (uint16_t)(b[12] << 8 | b[13]);
+	if (f->ethertype != ETHTYPE_IPV4 || len < ETH_HLEN + IPV4_HLEN)
+		return 0;
+	const uint8_t *ip = b + ETH_HLEN;
+	unsigned ihl = (ip[0] & 0x0f) * 4u;
+	if ((ip[0] >> 4) != 4 || ihl < IPV4_HLEN || len < ETH_HLEN + ihl)
+		return 0;
+	f->ipv4 = 1;
+	f->ecn = ip[1] & 3;
+	f->proto = ip[9];
+	for (int i = 0; i < 4; i++) {
+		f->saddr = f->saddr << 8 | ip[12 + i];
+		f->daddr = f->daddr << 8 | ip[16 + i];
+	}
+	/* Ports only from the first fragment (RFC 791: offset 0). */
+	int first_frag = !((ip[6] & 0x1f) | ip[7]);
+	if (first_frag && (f->proto == PROTO_TCP || f->proto == PROTO_UDP) && len >= ETH_HLEN + ihl + 4) {
+		const uint8_t *l4 = ip + ihl;
+		f->sport = (uint16_t)(l4[0] << 8 | l4[1]);
+		f->dport = (uint16_t)(l4[2] << 8 | l4[3]);
+	}
+	return 0;
+}
+
+int netdev_frame_set_ce(uint8_t *b, uint32_t len)
+{
+	struct netdev_flow f;
+	if (netdev_flow_parse(b, len, &f) || !f.ipv4 || f.ecn == 0)
+		return -EINVAL; /* Not-ECT must be dropped, not marked (RFC 3168 5) */
+	if (f.ecn == 3)
+		return 0;
+	uint8_t *ip = b + ETH_HLEN;
+	/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), m the 16-bit word
+	 * holding version/IHL and TOS. */
+	uint16_t old = (uint16_t)(ip[0] << 8 | ip[1]);
+	ip[1] |= 3;
+	uint16_t new = (uint16_t)(ip[0] << 8 | ip[1]);
+	uint32_t s = (uint16_t)~(ip[10] << 8 | ip[11]);
+	s += (uint16_t)~old;
+	s += new;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	s = (uint16_t)~s;
+	ip[10] = (uint8_t)(s >> 8);
+	ip[11] = (uint8_t)s;
+	return 0;
+}

@@ -23,4 +23,20 @@ int netdev_txreq_add(struct netdev_txreq *req, void *data, uint32_t len);
  * or whose headers do not parse, is left as it is: 0, no offload. */
 int netdev_txreq_finish(struct netdev_txreq *req, int offload);
 
+/* What a qdisc needs of a frame: its flow (for the flow hash) and the
+ * IPv4 ECN field (RFC 3168).  Reads only b[0..len). */
+struct netdev_flow {
+	uint16_t ethertype;
+	uint8_t ipv4;              /* an IPv4 header was there */
+	uint8_t proto, ecn;
+	uint32_t saddr, daddr;     /* host order */
+	uint16_t sport, dport;     /* TCP/UDP, first fragment only; else 0 */
+};
+/* 0 (f filled as far as the frame goes), or -EINVAL when shorter than an
+ * Ethernet header. */
+int netdev_flow_parse(const uint8_t *b, uint32_t len, struct netdev_flow *f);
+/* Marks an ECT IPv4 frame CE and fixes its header checksum (RFC 1624):
+ * 0, or -EINVAL for a frame that is not ECT IPv4 (nothing changed). */
+int netdev_frame_set_ce(uint8_t *b, uint32_t len);
+
 #endif

@@ -131,7 +131,6 @@ static const struct dev_family dev_families[] = {
 	{ "nagare_netdev_carrier", "gauge", "1 if the link is up.", 0, 1, offsetof(struct netdev, link_up) },
 	{ "nagare_netdev_up", "gauge", "1 if administratively up.", 1, 1, offsetof(struct netdev_state, admin_up) },
 	{ "nagare_netdev_rx_backlog", "gauge", "Frames on the input backlog.", 1, 1, offsetof(struct netdev_state, rx_len) },
-	{ "nagare_netdev_tx_queue", "gauge", "Frames on the transmit queue.", 1, 1, offsetof(struct netdev_state, txq_len) },
 };
 
 static uint64_t dev_value(struct netdev *dev, const struct dev_family *f)

@@ -162,9 +162,9 @@ static void check_idle(void)
 		bad = 1;
 	}
 	struct netdev_state *st = netdev_get(0)->stack;
-	if (st->rx_len || st->txq_len) {
-		fprintf(stderr, "glue: %d frames in the input backlog, %d in the transmit queue\n", st->rx_len,
-			st->txq_len);
+	uint32_t txq = st->qdisc ? st->qdisc->stats.qlen : 0;
+	if (st->rx_len || txq) {
+		fprintf(stderr, "glue: %d frames in the input backlog, %u in the qdisc\n", st->rx_len, txq);
 		bad = 1;
 	}
 	if (bad)

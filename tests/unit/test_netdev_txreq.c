@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "net/netdev_txreq.h"
@@ -344,6 +345,107 @@ START_TEST(padding_allowed)
 }
 END_TEST
 
+/* ---- what the qdisc reads of a frame ---- */
+
+START_TEST(flow_of_tcp_and_udp)
+{
+	static uint8_t f[1600];
+	struct netdev_flow fl;
+	uint32_t len = frame(f, 6, 4, 10);
+	f[14 + 1] = 0xb8 | 2; /* DSCP EF, ECT(0) */
+	ck_assert_int_eq(netdev_flow_parse(f, len, &fl), 0);
+	ck_assert_int_eq(fl.ipv4, 1);
+	ck_assert_uint_eq(fl.proto, 6);
+	ck_assert_uint_eq(fl.ecn, 2);
+	ck_assert_uint_eq(fl.saddr, 0x0a000002);
+	ck_assert_uint_eq(fl.daddr, 0xc0a84d01);
+	ck_assert_uint_eq(fl.sport, 80);
+	ck_assert_uint_eq(fl.dport, 0xc351);
+	len = frame(f, 17, 0, 10);
+	ck_assert_int_eq(netdev_flow_parse(f, len, &fl), 0);
+	ck_assert_uint_eq(fl.proto, 17);
+	ck_assert_uint_eq(fl.sport, 80);
+	/* a later fragment has no ports (RFC 791): its flow is the host pair */
+	f[14 + 6] = 0x00, f[14 + 7] = 0x10;
+	ck_assert_int_eq(netdev_flow_parse(f, len, &fl), 0);
+	ck_assert_uint_eq(fl.sport, 0);
+	ck_assert_uint_eq(fl.dport, 0);
+	/* not IPv4: only the EtherType */
+	f[12] = 0x08, f[13] = 0x06;
+	ck_assert_int_eq(netdev_flow_parse(f, len, &fl), 0);
+	ck_assert_uint_eq(fl.ethertype, 0x0806);
+	ck_assert_int_eq(fl.ipv4, 0);
+}
+END_TEST
+
+/* Every truncation of a frame with IP options is read within its bytes
+ * (ASan sees each buffer at its exact size). */
+START_TEST(flow_of_short_frames)
+{
+	static uint8_t f[1600];
+	uint32_t len = frame(f, 6, 8, 0);
+	for (uint32_t n = 0; n <= len; n++) {
+		uint8_t *b = malloc(n ? n : 1);
+		memcpy(b, f, n);
+		struct netdev_flow fl;
+		int err = netdev_flow_parse(b, n, &fl);
+		ck_assert_int_eq(err, n < 14 ? -EINVAL : 0);
+		ck_assert_int_eq(fl.ipv4, n >= 14 + 28);
+		ck_assert_uint_eq(fl.sport, n >= 14 + 28 + 4 ? 80 : 0);
+		if (n >= 14)
+			ck_assert_int_eq(netdev_frame_set_ce(b, n), -EINVAL); /* Not-ECT or no header */
+		free(b);
+	}
+}
+END_TEST
+
+static int ip_csum_ok(const uint8_t *ip)
+{
+	uint32_t s = 0;
+	for (int i = 0; i < (ip[0] & 15) * 4; i += 2)
+		s += (uint32_t)ip[i] << 8 | ip[i + 1];
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s == 0xffff;
+}
+
+static void ip_csum_fill(uint8_t *ip)
+{
+	ip[10] = ip[11] = 0;
+	uint32_t s = 0;
+	for (int i = 0; i < (ip[0] & 15) * 4; i += 2)
+		s += (uint32_t)ip[i] << 8 | ip[i + 1];
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	ip[10] = (uint8_t)(~s >> 8), ip[11] = (uint8_t)~s;
+}
+
+/* RFC 3168: ECT(0) and ECT(1) become CE with the header checksum updated
+ * (RFC 1624), CE stays, Not-ECT is refused untouched. */
+START_TEST(set_ce_marks_ect_only)
+{
+	static uint8_t f[1600], was[1600];
+	for (int tos = 0; tos < 256; tos++) {
+		uint32_t len = frame(f, 6, 0, 20);
+		uint8_t *ip = f + 14;
+		ip[1] = (uint8_t)tos;
+		ip[4] = (uint8_t)(tos * 37), ip[5] = 0x5a; /* vary the sum */
+		ip_csum_fill(ip);
+		memcpy(was, f, len);
+		int err = netdev_frame_set_ce(f, len);
+		if ((tos & 3) == 0) {
+			ck_assert_int_eq(err, -EINVAL);
+			ck_assert_int_eq(memcmp(f, was, len), 0);
+			continue;
+		}
+		ck_assert_int_eq(err, 0);
+		ck_assert_uint_eq(ip[1], tos | 3);
+		ck_assert(ip_csum_ok(ip));
+		ck_assert_int_eq(memcmp(f + 14 + 12, was + 14 + 12, len - 14 - 12), 0);
+	}
+}
+END_TEST
+
 Suite *netdev_txreq_suite(void)
 {
 	Suite *s = suite_create("netdev_txreq");
@@ -359,6 +461,11 @@ Suite *netdev_txreq_suite(void)
 	tcase_add_test(tc, split_headers_again);
 	tcase_add_test(tc, malformed_left_alone);
 	tcase_add_test(tc, padding_allowed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("flow");
+	tcase_add_test(tc, flow_of_tcp_and_udp);
+	tcase_add_test(tc, flow_of_short_frames);
+	tcase_add_test(tc, set_ce_marks_ect_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -354,9 +354,25 @@ START_TEST(read_all_names)
 }
 END_TEST
 
+/* Linux refuses a qdisc it does not know with ENOENT (sysctl(8) prints
+ * "No such file or directory") and keeps the old value. */
+START_TEST(default_qdisc)
+{
+	ck_assert_int_eq(SYSCTL("-w", "net.core.default_qdisc=pfifo"), 0);
+	ck_out("net.core.default_qdisc = pfifo\n");
+	ck_assert_int_ne(SYSCTL("-w", "net.core.default_qdisc=cake"), 0);
+	ck_out("sysctl: setting key \"net.core.default_qdisc\": No such file or directory\n");
+	ck_assert_int_eq(SYSCTL("net.core.default_qdisc"), 0);
+	ck_out("net.core.default_qdisc = pfifo\n");
+	ck_assert_int_eq(SYSCTL("-w", "net.core.default_qdisc=fq_codel"), 0);
+	ck_out("net.core.default_qdisc = fq_codel\n");
+}
+END_TEST
+
 START_TEST(read_prefix)
 {
 	static const char core[] = "net.core.busy_poll = 0\n"
+				   "net.core.default_qdisc = fq_codel\n"
 				   "net.core.netdev_budget = 300\n"
 				   "net.core.netdev_budget_usecs = 2000\n"
 				   "net.core.netdev_max_backlog = 1000\n"
@@ -836,6 +852,7 @@ Suite *sysctl_suite(void)
 	tcase_add_test(tc, read_all);
 	tcase_add_test(tc, read_all_names);
 	tcase_add_test(tc, read_prefix);
+	tcase_add_test(tc, default_qdisc);
 	tcase_add_test(tc, no_variables);
 	suite_add_tcase(s, tc);
 

@@ -1,0 +1,79 @@
+/*
+ * qdiscs by name (net/sched/sch_api.h).  Each kind's struct and, for
+ * fq_codel, its flow table come from one calloc, so qdisc_destroy frees
+ * one pointer.  Callers: net/netdev_tx.c (the default root), the `tc`
+ * command, tests/unit.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/sched/sch_api.h"
+
+const struct qdisc_ops *qdisc_kind(const char *id)
+{
+	static const struct qdisc_ops *const kinds[] = { &pfifo_ops, &codel_ops, &fq_codel_ops };
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (!strcmp(kinds[i]->id, id))
+			return kinds[i];
+	}
+	return NULL;
+}
+
+int qdisc_conf_default(const char *id, union qdisc_conf *c, uint32_t txqueuelen)
+{
+	const struct qdisc_ops *ops = qdisc_kind(id);
+	memset(c, 0, sizeof(*c));
+	if (ops == &pfifo_ops) {
+		pfifo_conf_default(&c->pfifo);
+		c->pfifo.limit = txqueuelen; /* Linux's fifo_init: the device's tx_queue_len */
+	} else if (ops == &codel_ops) {
+		codel_conf_default(&c->codel);
+	} else if (ops == &fq_codel_ops) {
+		fq_codel_conf_default(&c->fq_codel);
+	} else {
+		return -ENOENT;
+	}
+	return 0;
+}
+
+struct qdisc *qdisc_create(const char *id, const union qdisc_conf *conf, uint32_t txqueuelen,
+			   qdisc_drop_fn drop, void *drop_ctx, int *err)
+{
+	union qdisc_conf def;
+	*err = qdisc_conf_default(id, &def, txqueuelen);
+	if (*err)
+		return NULL;
+	if (!conf)
+		conf = &def;
+	const struct qdisc_ops *ops = qdisc_kind(id);
+	if (ops == &fq_codel_ops && (*err = fq_codel_conf_check(&conf->fq_codel)))
+		return NULL;
+	size_t size = ops == &pfifo_ops ? sizeof(struct pfifo)
+		      : ops == &codel_ops ? sizeof(struct codel)
+					  : sizeof(struct fq_codel) +
+						    (size_t)conf->fq_codel.flows * sizeof(struct fq_codel_flow);
+	void *mem = calloc(1, size);
+	if (!mem) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (ops == &pfifo_ops) {
+		pfifo_init(mem, &conf->pfifo, drop, drop_ctx);
+	} else if (ops == &codel_ops) {
+		codel_init(mem, &conf->codel, drop, drop_ctx);
+	} else {
+		struct fq_codel *fq = mem;
+		fq_codel_init(fq, &conf->fq_codel, (struct fq_codel_flow *)(fq + 1), drop, drop_ctx);
+	}
+	return mem;
+}
+
+uint32_t qdisc_destroy(struct qdisc *q)
+{
+	if (!q)
+		return 0;
+	uint32_t n = qdisc_reset(q);
+	free(q);
+	return n;
+}

@@ -1,0 +1,184 @@
+/*
+ * The root qdisc between linkoutput and the fake device's ring
+ * (net/netdev_tx.c): Byte Queue Limits keep frames in the qdisc while the
+ * ring holds what BQL allows, completions let the rest go and grow the
+ * limit (Linux's lib/dynamic_queue_limits.c: a ring that ran dry while
+ * over its limit); a qdisc replaced under load drops what it held, counts
+ * it and leaks nothing; a pfifo tail-drops at its limit and tells
+ * linkoutput's caller.
+ */
+#include <string.h>
+
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "net/netdev_priv.h"
+#include "net/sched/sch_api.h"
+#include "tests/glue/glue.h"
+#include "tests/glue/suites.h"
+#include "tests/glue/wire.h"
+
+/* One UDP frame (us -> peer) of flow port, 1000 bytes of payload. */
+static err_t send_udp(uint16_t port)
+{
+	uint8_t udp[8 + 1000] = { 0 };
+	udp[0] = (uint8_t)(port >> 8), udp[1] = (uint8_t)port;
+	udp[2] = 0x30, udp[3] = 0x39;
+	udp[4] = (uint8_t)(sizeof(udp) >> 8), udp[5] = (uint8_t)sizeof(udp);
+	uint8_t f[14 + 20 + sizeof(udp)];
+	size_t len = wire_ip(f, GLUE_IP, GLUE_PEER_IP, 17, port, 0, udp, sizeof(udp));
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
+	ck_assert_ptr_nonnull(p);
+	memcpy(p->payload, f, len);
+	struct netif *netif = netdev_netif(netdev_by_name("eth0"));
+	err_t err = netif->linkoutput(netif, p);
+	pbuf_free(p); /* the qdisc holds its own reference */
+	return err;
+}
+
+static struct netdev_state *eth0(void)
+{
+	return netdev_state(netdev_by_name("eth0"));
+}
+
+/* BQL as at boot, limit 0 and held there: one frame in flight at a time. */
+static void bql_pin(void)
+{
+	struct netdev_state *st = eth0();
+	glue_advance(1000); /* what is in the ring completes */
+	ck_assert_uint_eq(dql_inflight(&st->dql), 0);
+	ck_assert_int_eq(dql_set_limit_max(&st->dql, 0), 0);
+	ck_assert_uint_eq(dql_limit(&st->dql), 0);
+}
+
+static void bql_unpin(void)
+{
+	ck_assert_int_eq(dql_set_limit_max(&eth0()->dql, DQL_MAX_LIMIT), 0);
+}
+
+START_TEST(bql_holds_frames_in_the_qdisc)
+{
+	struct netdev_state *st = eth0();
+	ck_assert_ptr_nonnull(st->qdisc);
+	ck_assert_str_eq(st->qdisc->ops->id, "fq_codel");
+	bql_pin();
+	glue_tx_clear();
+	glue_dev_tx_complete(0);
+	long long stops = glue_ethtool_stat("tx_bql_stops");
+	uint32_t sent = st->qdisc->stats.packets;
+	for (int i = 0; i < 20; i++)
+		ck_assert_int_eq(send_udp((uint16_t)(1000 + i)), ERR_OK);
+	glue_poll();
+	/* limit 0 at the start: one frame in flight, the rest wait */
+	ck_assert_int_eq(glue_tx_count(), 1);
+	ck_assert_uint_eq(st->qdisc->stats.qlen, 19);
+	ck_assert_uint_eq(dql_inflight(&st->dql), 14 + 20 + 1008);
+	ck_assert_int_gt(glue_ethtool_stat("tx_bql_stops"), stops);
+	bql_unpin();
+	glue_dev_tx_complete(1);
+	for (int i = 0; i < 40 && st->qdisc->stats.qlen; i++)
+		glue_advance(1);
+	ck_assert_int_eq(glue_tx_count(), 20);
+	ck_assert_uint_eq(st->qdisc->stats.qlen, 0);
+	ck_assert_uint_eq(st->qdisc->stats.packets - sent, 20);
+	/* the ring ran dry with frames waiting: the limit grew */
+	ck_assert_uint_gt(dql_limit(&st->dql), 0);
+	glue_tx_clear();
+	glue_quiesce();
+}
+END_TEST
+
+START_TEST(replace_under_load_drops_and_counts)
+{
+	struct netdev *dev = netdev_by_name("eth0");
+	struct netdev_state *st = eth0();
+	bql_pin();
+	glue_tx_clear();
+	glue_dev_tx_complete(0);
+	for (int i = 0; i < 10; i++)
+		ck_assert_int_eq(send_udp((uint16_t)(2000 + i)), ERR_OK);
+	glue_poll();
+	uint32_t held = st->qdisc->stats.qlen;
+	ck_assert_uint_gt(held, 0);
+	long long before = glue_ethtool_stat("tx_qdisc_replace_drops");
+	int err;
+	struct qdisc *q = netdev_qdisc_new(dev, "pfifo", NULL, &err);
+	ck_assert_ptr_nonnull(q);
+	ck_assert_int_eq(netdev_qdisc_graft(dev, q, 1u << 16), (int)held);
+	ck_assert_int_eq(glue_ethtool_stat("tx_qdisc_replace_drops") - before, held);
+	ck_assert_uint_eq(st->qdisc_handle, 1u << 16);
+	/* the new root carries on */
+	ck_assert_int_eq(send_udp(3000), ERR_OK);
+	bql_unpin();
+	glue_dev_tx_complete(1);
+	for (int i = 0; i < 40 && st->qdisc->stats.qlen; i++)
+		glue_advance(1);
+	ck_assert_uint_eq(st->qdisc->stats.packets, 1);
+	glue_tx_clear();
+	ck_assert_int_eq(netdev_qdisc_default(dev), 0);
+	glue_quiesce();
+}
+END_TEST
+
+START_TEST(pfifo_tail_drop_refuses_the_frame)
+{
+	struct netdev *dev = netdev_by_name("eth0");
+	struct netdev_state *st = eth0();
+	union qdisc_conf c;
+	ck_assert_int_eq(qdisc_conf_default("pfifo", &c, 1000), 0);
+	c.pfifo.limit = 5;
+	int err;
+	struct qdisc *q = netdev_qdisc_new(dev, "pfifo", &c, &err);
+	ck_assert_ptr_nonnull(q);
+	netdev_qdisc_graft(dev, q, 1u << 16);
+	bql_pin();
+	glue_tx_clear();
+	glue_dev_tx_complete(0);
+	long long drops = glue_ethtool_stat("tx_queue_drops");
+	int refused = 0;
+	for (int i = 0; i < 20; i++)
+		refused += send_udp((uint16_t)(4000 + i)) == ERR_MEM;
+	/* one in the ring, five queued, the rest refused */
+	ck_assert_int_eq(refused, 14);
+	ck_assert_int_eq(glue_ethtool_stat("tx_queue_drops") - drops, 14);
+	ck_assert_uint_eq(q->stats.drops, 14);
+	ck_assert_uint_eq(q->stats.qlen, 5);
+	bql_unpin();
+	glue_dev_tx_complete(1);
+	for (int i = 0; i < 40 && st->qdisc->stats.qlen; i++)
+		glue_advance(1);
+	ck_assert_int_eq(glue_tx_count(), 6);
+	glue_tx_clear();
+	ck_assert_int_eq(netdev_qdisc_default(dev), 0);
+	glue_quiesce();
+}
+END_TEST
+
+/* The loop looks again within 1 ms while frames wait in the qdisc. */
+START_TEST(loop_wakes_for_waiting_frames)
+{
+	bql_pin();
+	glue_tx_clear();
+	glue_dev_tx_complete(0);
+	ck_assert_int_eq(send_udp(5000), ERR_OK);
+	ck_assert_int_eq(send_udp(5001), ERR_OK);
+	glue_poll();
+	ck_assert_uint_le(glue_loop_next_ms(), 1);
+	bql_unpin();
+	glue_dev_tx_complete(1);
+	for (int i = 0; i < 40 && eth0()->qdisc->stats.qlen; i++)
+		glue_advance(1);
+	ck_assert_uint_gt(glue_loop_next_ms(), 1);
+	glue_tx_clear();
+	glue_quiesce();
+}
+END_TEST
+
+Suite *qdisc_suite(void)
+{
+	Suite *s = suite_create("qdisc");
+	glue_add_test(s, bql_holds_frames_in_the_qdisc);
+	glue_add_test(s, replace_under_load_drops_and_counts);
+	glue_add_test(s, pfifo_tail_drop_refuses_the_frame);
+	glue_add_test(s, loop_wakes_for_waiting_frames);
+	return s;
+}
