@@ -40,21 +40,6 @@ struct netdev_state {
 	int admin_up;
 };
 
-/* The stack's own counters of a device (in struct netdev_state), declared
- * once: ethtool -S prints them after the driver's, /metrics as
- * nagare_netdev_NAME_total. */
-struct netdev_counter {
-	const char *name;
-	uint16_t off;      /* offsetof(struct netdev_state, a uint64_t) */
-	const char *help;
-};
-extern const struct netdev_counter netdev_counters[];
-extern const int netdev_ncounters;
-static inline uint64_t netdev_counter_value(const struct netdev *dev, const struct netdev_counter *c)
-{
-	return *(const uint64_t *)((const char *)dev->stack + c->off);
-}
-
 int netdev_count(void);
 struct netdev *netdev_get(int i);
 struct netdev *netdev_by_name(const char *name);

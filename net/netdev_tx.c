@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kernel/fault.h"
+#include "net/counter.h"
 #include "net/netdev_priv.h"
 #include "net/netdev_txreq.h"
 
@@ -32,6 +33,9 @@ int netdev_txreq_build(struct pbuf *p, int offload, struct netdev_txreq *req)
 /* Fills req from the pbuf chain; returns the pbuf that must stay alive
  * until the device is done (a linear copy when the chain is too long or
  * the headers are split), or NULL when the frame cannot be sent. */
+COUNTER_FIELD(netdev, 80, tx_linearized, struct netdev_state, tx_linearized, 0, ALWAYS,
+	      "Frames copied: too many fragments for the device.");
+
 static struct pbuf *build_req(struct netdev_state *st, struct pbuf *p, struct netdev_txreq *req)
 {
 	int offload = !(st->netif.chksum_flags & NETIF_CHECKSUM_GEN_TCP);
@@ -100,6 +104,9 @@ int netdev_tx_run(struct netdev *dev)
 	}
 	return restart;
 }
+
+COUNTER_FIELD(netdev, 70, tx_queue_drops, struct netdev_state, tx_queue_drops, 0, ALWAYS,
+	      "Frames dropped: transmit queue full.");
 
 err_t netdev_linkoutput(struct netif *netif, struct pbuf *p)
 {
