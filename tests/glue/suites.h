@@ -26,5 +26,6 @@ Suite *listen_suite(void);
 Suite *neigh_suite(void);
 Suite *backlog_suite(void);
 Suite *tx_suite(void);
+Suite *counters_suite(void);
 
 #endif
