@@ -4,7 +4,7 @@
  * Callers: net/cmd_netstat.c (netstat -s), net/cmd_ethtool.c (ethtool -S),
  * net/cmd_softnet.c (softnet) and net/http/metrics.c (/metrics).
  */
-#include <stdio.h>
+#include <string.h>
 
 #include "kernel/panic.h"
 #include "net/counter.h"
@@ -93,11 +93,25 @@ int counter_instance(const struct counter *c, int i, uint64_t *v, const char **l
 	return 1;
 }
 
+/* Appends s at *at within buf's size; -1 if it does not fit. */
+static int put(char *buf, size_t size, size_t *at, const char *s)
+{
+	size_t n = strlen(s);
+	if (*at + n >= size)
+		return -1;
+	memcpy(buf + *at, s, n + 1);
+	*at += n;
+	return 0;
+}
+
+/* Called for every family of every /metrics body: concatenation, not printf. */
 int counter_metric_name(const struct counter *c, char *buf, size_t size)
 {
+	size_t at = 0;
 	if (c->flags & COUNTER_F_NOMETRIC)
 		return -1;
-	int n = snprintf(buf, size, "%s%s%s", sections[c->sec].prefix, c->name,
-			 c->flags & COUNTER_F_GAUGE ? "" : "_total");
-	return n < 0 || (size_t)n >= size ? -1 : 0;
+	if (put(buf, size, &at, sections[c->sec].prefix) || put(buf, size, &at, c->name) ||
+	    put(buf, size, &at, c->flags & COUNTER_F_GAUGE ? "" : "_total"))
+		return -1;
+	return 0;
 }
