@@ -1,7 +1,8 @@
 /*
  * `ethtool`: link settings (ethtool DEV), driver counters (-S, from
- * ops->stats, then the stack's own for the device: netdev_counters), offloads (-k, from dev->features) and driver data (-i,
- * from ops->info), in ethtool 6.1's output shapes for a virtio NIC.
+ * ops->stats, then the stack's own for the device: the counter registry's
+ * netdev section, net/counter.h), offloads (-k, from dev->features) and
+ * driver data (-i, from ops->info), in ethtool 6.1's output shapes for a virtio NIC.
  * Offloads are negotiated once at probe, so every feature is [fixed]
  * (Linux prints group lines such as tx-checksumming without it).
  * Errors are classic ethtool's one-liners ("Cannot get ...: No such device").
@@ -11,6 +12,7 @@
 
 #include "kernel/console.h"
 #include "kernel/printk.h"
+#include "net/counter.h"
 #include "net/netdev_priv.h"
 
 static int bad_args(void)
@@ -55,8 +57,11 @@ static int show_stats(struct netdev *dev)
 	}
 	con_printf("NIC statistics:\n");
 	dev->ops->stats(dev, emit_stat);
-	for (int i = 0; i < netdev_ncounters; i++)
-		emit_stat(netdev_counters[i].name, netdev_counter_value(dev, &netdev_counters[i]));
+	for (int i = 0; i < counter_count(); i++) {
+		const struct counter *c = counter_get(i);
+		if (c->sec == COUNTER_SEC_netdev && c->line == COUNTER_LINE_ALWAYS)
+			emit_stat(c->name, counter_read(c, netdev_state(dev)));
+	}
 	return 0;
 }
 

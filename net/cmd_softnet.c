@@ -4,12 +4,14 @@
  * per CPU, 13 columns of %08x: processed, dropped, time_squeeze, five
  * zeros once fastroute, cpu_collision 0, received_rps, flow_limit_count,
  * backlog length, CPU index; 32-bit values, as there), and `softnet`,
- * the same with labels plus our rounds and polls.  One CPU: one line.
+ * the registry's softnet section (net/counter.h: processed, dropped,
+ * time_squeeze, rounds, polls) by name, then the backlog.  One CPU: one line.
  */
 #include <stdint.h>
 
 #include "kernel/console.h"
 #include "kernel/printk.h"
+#include "net/counter.h"
 #include "net/napi.h"
 #include "net/netdev_priv.h"
 
@@ -38,11 +40,19 @@ static int cmd_softnet(int argc, char **argv)
 		con_printf("softnet: unexpected argument '%s'\n", argv[1]);
 		return 1;
 	}
-	con_printf("cpu %12s %10s %12s %10s %12s %7s\n", "processed", "dropped", "time_squeeze",
-		   "rounds", "polls", "backlog");
-	con_printf("%3d %12lu %10lu %12lu %10lu %12lu %7u\n", 0, (unsigned long)softnet.processed,
-		   (unsigned long)softnet.dropped, (unsigned long)softnet.time_squeeze,
-		   (unsigned long)softnet.rounds, (unsigned long)softnet.polls, backlog_len());
+	con_printf("cpu");
+	for (int i = 0; i < counter_count(); i++) {
+		const struct counter *c = counter_get(i);
+		if (c->sec == COUNTER_SEC_softnet)
+			con_printf(" %12s", c->name);
+	}
+	con_printf(" %7s\n%3d", "backlog", 0);
+	for (int i = 0; i < counter_count(); i++) {
+		const struct counter *c = counter_get(i);
+		if (c->sec == COUNTER_SEC_softnet)
+			con_printf(" %12lu", (unsigned long)counter_read(c, NULL));
+	}
+	con_printf(" %7u\n", backlog_len());
 	return 0;
 }
 CONSOLE_CMD(softnet, "softnet", cmd_softnet, "softnet",

@@ -5,7 +5,8 @@
  * -s totals; `state NAME` (repeatable: iproute2's names and its
  * all/connected/synchronized groups) shows only those states, without
  * the State column when it names one.  Connections come from lwIP's PCB
- * lists.
+ * lists.  Also the registry's listen section: the queues ss -l shows, for
+ * /metrics.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "kernel/console.h"
 #include "kernel/printk.h"
 #include "lwip/priv/tcp_priv.h"
+#include "net/counter.h"
 #include "net/inet.h"
 #include "net/listen.h"
 
@@ -183,3 +185,30 @@ static int cmd_ss(int argc, char **argv)
 }
 CONSOLE_CMD(ss, "ss", cmd_ss, "ss [-lntas] [state NAME]...",
 	    "sockets: listeners with their queues, connections, totals");
+
+/* The registry's listen section (ss -lnt's queues): the i-th listening pcb,
+ * if ours, labelled by port.  Read at once: the next call reuses both. */
+int listen_counter_info(int i, const void **obj, const char **label)
+{
+	static struct listen_info info;
+	static char port[8];
+	struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs;
+	for (; l && i > 0; i--)
+		l = l->next;
+	if (!l)
+		return -1;
+	if (listen_info_of((const struct tcp_pcb *)l, &info))
+		return 0;
+	snprintf(port, sizeof(port), "%u", info.port);
+	*obj = &info;
+	*label = port;
+	return 1;
+}
+
+#define LISTEN_GAUGE(ord, name, field, help) \
+	COUNTER_FIELD(listen, ord, name, struct listen_info, field, COUNTER_F_GAUGE, NONE, help)
+LISTEN_GAUGE(10, accept_queue, acceptq_len, "Connections waiting on the accept queue (ss Recv-Q).");
+LISTEN_GAUGE(20, accept_queue_max, acceptq_max, "Accept queue limit: min(backlog, somaxconn) (ss Send-Q).");
+LISTEN_GAUGE(30, syn_queue, synq_len, "Half-open connections (SYN-RECV).");
+LISTEN_GAUGE(40, syn_queue_max, synq_max,
+	     "Half-open connections that fit: min(backlog, somaxconn) + 1 (tcp_synq_sizing=1: the SYN table).");

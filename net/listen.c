@@ -27,6 +27,7 @@
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
 #include "lwip/stats.h"
+#include "net/counter.h"
 #include "net/listen_priv.h"
 #include "net/listen_size.h"
 #include "net/lwip_hooks.h"
@@ -111,6 +112,21 @@ static void state_of(const struct listener *l, struct listen_state *s)
 		.abort_on_overflow = sysctl_tcp_abort_on_overflow,
 	};
 }
+
+COUNTER(TcpExt, 20, SyncookiesRecv, netstat_ext.syncookies_recv, OPT, "SYN cookies received",
+	"Valid SYN cookies received.");
+COUNTER(TcpExt, 30, SyncookiesFailed, netstat_ext.syncookies_failed, OPT, "invalid SYN cookies received",
+	"Invalid SYN cookies received.");
+COUNTER(TcpExt, 40, EmbryonicRsts, netstat_ext.embryonic_rsts, NUM,
+	"resets received for embryonic SYN_RECV sockets", "Half-open connections reset.");
+COUNTER(TcpExt, 60, ListenOverflows, netstat_ext.listen_overflows, NUM,
+	"times the listen queue of a socket overflowed", "Accept queue full.");
+COUNTER(TcpExt, 70, ListenDrops, netstat_ext.listen_drops, NUM, "SYNs to LISTEN sockets dropped",
+	"SYNs to LISTEN sockets dropped.");
+COUNTER(TcpExt, 110, TCPReqQFullDoCookies, netstat_ext.tcp_req_qfull_do_cookies, NAMED, NULL,
+	"SYNs answered with a cookie: half-open limit reached or tcp_syncookies=2.");
+COUNTER(TcpExt, 120, TCPReqQFullDrop, netstat_ext.tcp_req_qfull_drop, NAMED, NULL,
+	"SYNs dropped: half-open limit reached.");
 
 static void count(const struct listen_counts *c)
 {
@@ -235,6 +251,7 @@ void net_tcp_synrcvd_rst(struct tcp_pcb *pcb)
 }
 
 /* The SYN-ACK again: counted as Linux's tcp_rtx_synack counts it. */
+COUNTER(TcpExt, 130, TCPSynRetrans, netstat_ext.tcp_syn_retrans, NAMED, NULL, "SYN-ACKs retransmitted.");
 static void synack_resend(struct tcp_pcb *pcb)
 {
 	if (tcp_rexmit_rto_prepare(pcb) != ERR_OK)
@@ -253,6 +270,8 @@ void net_tcp_synrcvd_dupsyn(struct tcp_pcb *pcb)
 	pcb->nrtx = timeouts;
 	pcb->rtime = 0;
 }
+
+COUNTER(TcpExt, 50, TCPTimeouts, netstat_ext.tcp_timeouts, OPT, "other TCP timeouts", "SYN-ACK timer firings.");
 
 int net_tcp_synrcvd_timer(struct tcp_pcb *pcb)
 {

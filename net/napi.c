@@ -14,6 +14,7 @@
 #include "kernel/irq.h"
 #include "kernel/loop.h"
 #include "kernel/time.h"
+#include "net/counter.h"
 #include "net/napi.h"
 
 struct softnet_stat softnet;
@@ -51,6 +52,10 @@ int napi_pending(void)
 {
 	return head != NULL;
 }
+
+COUNTER(softnet, 30, time_squeeze, softnet.time_squeeze, ALWAYS, NULL, "NET_RX rounds ended with work left.");
+COUNTER(softnet, 40, rounds, softnet.rounds, ALWAYS, NULL, "NET_RX rounds that polled a device.");
+COUNTER(softnet, 50, polls, softnet.polls, ALWAYS, NULL, "Device poll calls.");
 
 int napi_run(int budget, int usecs, void (*after_poll)(struct netdev *dev))
 {

@@ -21,6 +21,7 @@
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/pbuf.h"
 #include "kernel/sysctl.h"
+#include "net/counter.h"
 #include "net/net.h"
 #include "net/siphash.h"
 #include "net/tcp_isn.h"
@@ -70,7 +71,9 @@ void *net_lwip_calloc(size_t n, size_t size)
 
 /* ---- lwIP's assertions ------------------------------------------------------ */
 
-uint64_t net_lwip_asserts;             /* failed assertions (netstat -s: LwipAssertFailures) */
+uint64_t net_lwip_asserts;             /* failed assertions */
+COUNTER(NagareExt, 100, LwipAssertFailures, net_lwip_asserts, ALWAYS, NULL,
+	"lwIP assertions that failed (warnings).");
 int net_lwip_assert_pending;           /* settle has something to do */
 static struct tcp_pcb *assert_pcb;     /* the connection being processed when one failed */
 static struct {

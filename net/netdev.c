@@ -5,7 +5,8 @@
  * bounded request builder) and net/netdev_loop.c (the event loop hook and
  * /proc/net/cycles) that knows both drivers (drivers/netdev.h) and lwIP.
  * Here: registration, each device's netif, link and admin state and MTU,
- * and the stack's per-device counters (ethtool -S, /metrics).
+ * and the registry's per-device sections (net/counter.h): ip -s link's
+ * counters and the device's state for /metrics.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -15,24 +16,10 @@
 
 #include "kernel/printk.h"
 #include "lwip/etharp.h"
+#include "net/counter.h"
 #include "net/netdev_priv.h"
 #include "netif/ethernet.h"
 
-#define COUNTER(f, name, help) { name, offsetof(struct netdev_state, f), help }
-const struct netdev_counter netdev_counters[] = {
-	COUNTER(rx_backlog_drops, "rx_backlog_drops", "Frames dropped: input backlog full."),
-	COUNTER(rx_copybreak_frames, "rx_copybreak", "Short frames copied, their driver buffer given back at once."),
-	COUNTER(rx_copy_lowbuf, "rx_copy_lowbuf", "Frames copied because the driver's free buffers ran low."),
-	COUNTER(rx_copy_headers, "rx_copy_headers", "Frames copied because their headers were split over buffers."),
-	COUNTER(rx_copy_nomem, "rx_copy_nomem", "Frames dropped: no memory to copy them."),
-	COUNTER(rx_length_errors, "rx_length_errors", "Frames dropped: shorter than their Ethernet or ARP header."),
-	COUNTER(tx_queue_drops, "tx_queue_drops", "Frames the root qdisc refused (tail drop, no handle); TCP keeps its segment."),
-	COUNTER(tx_linearized, "tx_linearized", "Frames copied: too many fragments for the device."),
-	COUNTER(tx_replace_drops, "tx_qdisc_replace_drops", "Frames dropped with a qdisc tc replaced or deleted."),
-	COUNTER(tx_ce_marked, "tx_ecn_ce_marked", "Frames CE-marked by the qdisc instead of dropped (RFC 3168)."),
-	COUNTER(bql_stops, "tx_bql_stops", "Times Byte Queue Limits stopped the qdisc feeding the ring."),
-};
-const int netdev_ncounters = sizeof(netdev_counters) / sizeof(netdev_counters[0]);
 
 static struct netdev *devs[NETDEV_MAX];
 static int ndevs;
@@ -60,6 +47,61 @@ struct netdev *netdev_of_netif(const struct netif *netif)
 {
 	return netif && netif->state ? ((struct netdev_state *)netif->state)->dev : NULL;
 }
+
+/* ---- the registry's per-device sections ---------------------------------- */
+
+/* Device i: its struct netdev (link) or struct netdev_state (netdev). */
+int netdev_counter_link(int i, const void **obj, const char **label)
+{
+	if (i >= ndevs)
+		return -1;
+	*obj = devs[i];
+	*label = devs[i]->name;
+	return 1;
+}
+
+int netdev_counter_state(int i, const void **obj, const char **label)
+{
+	if (i >= ndevs)
+		return -1;
+	*obj = devs[i]->stack;
+	*label = devs[i]->name;
+	return 1;
+}
+
+static const char *driver_dev;                                  /* ops->stats' emit has no argument */
+static void (*driver_emit)(const char *dev, const char *name, uint64_t v);
+
+static void driver_stat(const char *name, uint64_t v)
+{
+	driver_emit(driver_dev, name, v);
+}
+
+void netdev_counter_drivers(void (*emit)(const char *dev, const char *name, uint64_t v))
+{
+	driver_emit = emit;
+	for (int i = 0; i < ndevs; i++) {
+		driver_dev = devs[i]->name;
+		if (devs[i]->ops->stats)
+			devs[i]->ops->stats(devs[i], driver_stat);
+	}
+}
+
+#define LINK_STAT(ord, f, help) COUNTER_FIELD(link, ord, f, struct netdev, stats.f, 0, NONE, help)
+LINK_STAT(10, rx_packets, "Frames received (ip -s link).");
+LINK_STAT(20, rx_bytes, "Bytes received.");
+LINK_STAT(30, rx_dropped, "Received frames dropped.");
+LINK_STAT(40, rx_errors, "Receive errors.");
+LINK_STAT(50, tx_packets, "Frames transmitted.");
+LINK_STAT(60, tx_bytes, "Bytes transmitted.");
+LINK_STAT(70, tx_dropped, "Frames dropped on transmit.");
+LINK_STAT(80, tx_errors, "Transmit errors.");
+COUNTER_FIELD(link, 90, mtu, struct netdev, mtu, COUNTER_F_GAUGE, NONE, "MTU, bytes.");
+COUNTER_FIELD(link, 100, carrier, struct netdev, link_up, COUNTER_F_GAUGE, NONE, "1 if the link is up.");
+/* Gauges of the stack's state: /metrics only (ethtool -S prints ALWAYS rows). */
+COUNTER_FIELD(netdev, 1, up, struct netdev_state, admin_up, COUNTER_F_GAUGE, NONE, "1 if administratively up.");
+COUNTER_FIELD(netdev, 2, rx_backlog, struct netdev_state, rx_len, COUNTER_F_GAUGE, NONE, "Frames on the input backlog.");
+COUNTER_FIELD(netdev, 3, tx_queue, struct netdev_state, txq_len, COUNTER_F_GAUGE, NONE, "Frames in the root qdisc.");
 
 /* ---- device state ------------------------------------------------------- */
 

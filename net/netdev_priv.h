@@ -35,6 +35,7 @@ struct netdev_state {
 	struct dql dql;
 	uint32_t tx_done_bytes;    /* completed since the last dql_completed */
 	int txqueuelen;            /* pfifo's default limit (ip link set DEV txqueuelen N) */
+	uint32_t txq_len;          /* frames in the root qdisc after the last drain (/metrics) */
 	int need_kick;
 	int bql_stopped;           /* frames wait in the qdisc for BQL room */
 	int tx_progress;           /* frames went to the ring this round */
@@ -47,21 +48,6 @@ struct netdev_state {
 	uint64_t rx_copybreak_frames, rx_copy_lowbuf, rx_copy_headers, rx_copy_nomem, rx_length_errors;
 	int admin_up;
 };
-
-/* The stack's own counters of a device (in struct netdev_state), declared
- * once: ethtool -S prints them after the driver's, /metrics as
- * nagare_netdev_NAME_total. */
-struct netdev_counter {
-	const char *name;
-	uint16_t off;      /* offsetof(struct netdev_state, a uint64_t) */
-	const char *help;
-};
-extern const struct netdev_counter netdev_counters[];
-extern const int netdev_ncounters;
-static inline uint64_t netdev_counter_value(const struct netdev *dev, const struct netdev_counter *c)
-{
-	return *(const uint64_t *)((const char *)dev->stack + c->off);
-}
 
 int netdev_count(void);
 struct netdev *netdev_get(int i);

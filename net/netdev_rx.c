@@ -30,6 +30,7 @@
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
 #include "lwip/priv/tcp_priv.h"
+#include "net/counter.h"
 #include "net/napi.h"
 #include "net/net.h"
 #include "net/netdev_priv.h"
@@ -163,6 +164,18 @@ static struct rxbuf *lend_frame(struct netdev *dev, const struct netdev_rxfrag *
 	}
 	return frags[0].buf;
 }
+
+/* ethtool -S after the driver's counters, and /metrics (nagare_netdev_*). */
+#define RX_COUNTER(ord, name, field, help) \
+	COUNTER_FIELD(netdev, ord, name, struct netdev_state, field, 0, ALWAYS, help)
+RX_COUNTER(10, rx_backlog_drops, rx_backlog_drops, "Frames dropped: input backlog full.");
+RX_COUNTER(20, rx_copybreak, rx_copybreak_frames, "Short frames copied, their driver buffer given back at once.");
+RX_COUNTER(30, rx_copy_lowbuf, rx_copy_lowbuf, "Frames copied because the driver's free buffers ran low.");
+RX_COUNTER(40, rx_copy_headers, rx_copy_headers, "Frames copied because their headers were split over buffers.");
+RX_COUNTER(50, rx_copy_nomem, rx_copy_nomem, "Frames dropped: no memory to copy them.");
+RX_COUNTER(60, rx_length_errors, rx_length_errors, "Frames dropped: shorter than their Ethernet or ARP header.");
+COUNTER(softnet, 10, processed, softnet.processed, ALWAYS, NULL, "Frames handed to the protocol stack.");
+COUNTER(softnet, 20, dropped, softnet.dropped, ALWAYS, NULL, "Frames dropped: input backlog full.");
 
 void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags, unsigned flags)
 {

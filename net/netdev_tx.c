@@ -25,6 +25,7 @@
 #include "kernel/random.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
+#include "net/counter.h"
 #include "net/netdev_priv.h"
 #include "net/netdev_txreq.h"
 #include "net/sched/sch_api.h"
@@ -74,6 +75,9 @@ static void qdisc_dropped(struct qpkt *p, void *ctx)
 
 /* ---- the root qdisc --------------------------------------------------------- */
 
+COUNTER_FIELD(netdev, 90, tx_qdisc_replace_drops, struct netdev_state, tx_replace_drops, 0, ALWAYS,
+	      "Frames dropped with a qdisc tc replaced or deleted.");
+
 int netdev_qdisc_graft(struct netdev *dev, struct qdisc *q, uint32_t handle)
 {
 	struct netdev_state *st = dev->stack;
@@ -84,6 +88,7 @@ int netdev_qdisc_graft(struct netdev *dev, struct qdisc *q, uint32_t handle)
 	 * dropped (and counted in its drops), never sent twice. */
 	int n = (int)qdisc_destroy(old);
 	st->tx_replace_drops += (uint64_t)n;
+	st->txq_len = q ? q->stats.qlen : 0;
 	return n;
 }
 
@@ -154,6 +159,9 @@ int netdev_txreq_build(struct pbuf *p, int offload, struct netdev_txreq *req)
 	return netdev_txreq_finish(req, offload);
 }
 
+COUNTER_FIELD(netdev, 80, tx_linearized, struct netdev_state, tx_linearized, 0, ALWAYS,
+	      "Frames copied: too many fragments for the device.");
+
 /* Fills req from the pbuf chain; returns the pbuf that must stay alive
  * until the device is done (a linear copy when the chain is too long or
  * the headers are split), or NULL when the frame cannot be sent. */
@@ -189,14 +197,29 @@ static void tx_completed(struct netdev_state *st, uint64_t now)
 	}
 }
 
+COUNTER_FIELD(netdev, 100, tx_ecn_ce_marked, struct netdev_state, tx_ce_marked, 0, ALWAYS,
+	      "Frames CE-marked by the qdisc instead of dropped (RFC 3168).");
+COUNTER_FIELD(netdev, 110, tx_bql_stops, struct netdev_state, bql_stops, 0, ALWAYS,
+	      "Times Byte Queue Limits stopped the qdisc feeding the ring.");
+
+static void tx_feed(struct netdev_state *st, uint64_t now);
+
 void netdev_tx_drain(struct netdev_state *st)
 {
-	struct netdev *dev = st->dev;
 	if (!st->qdisc)
 		return;
 	uint64_t now = time_ns();
 	tx_completed(st, now);
 	st->bql_stopped = 0;
+	tx_feed(st, now);
+	st->txq_len = st->qdisc->stats.qlen;
+}
+
+/* netdev_tx_drain's loop: qdisc to ring until BQL, the ring or the qdisc
+ * says stop. */
+static void tx_feed(struct netdev_state *st, uint64_t now)
+{
+	struct netdev *dev = st->dev;
 	while (st->qdisc->stats.qlen) {
 		if (dql_avail(&st->dql) < 0) {
 			st->bql_stopped = 1; /* Linux's __QUEUE_STATE_STACK_XOFF */
@@ -273,6 +296,9 @@ int netdev_tx_pending(const struct netdev *dev)
 	const struct netdev_state *st = dev->stack;
 	return st->qdisc && st->qdisc->stats.qlen;
 }
+
+COUNTER_FIELD(netdev, 70, tx_queue_drops, struct netdev_state, tx_queue_drops, 0, ALWAYS,
+	      "Frames the root qdisc refused (tail drop, no handle); TCP keeps its segment.");
 
 err_t netdev_linkoutput(struct netif *netif, struct pbuf *p)
 {

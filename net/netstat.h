@@ -1,7 +1,8 @@
 /*
- * Counters of ours that `netstat -s` prints under Linux's TcpExt names
- * (net/cmd_netstat.c).  lwIP has no listen queue or SYN cookies of its
- * own; the code that adds them increments these.
+ * Counters of ours that `netstat -s` prints under Linux's TcpExt names.
+ * lwIP has no listen queue or SYN cookies of its own; the code that adds
+ * them increments these, and declares each in the counter registry
+ * (net/counter.h) beside its ++.
  */
 #ifndef NET_NETSTAT_H
 #define NET_NETSTAT_H
@@ -26,7 +27,7 @@ extern struct netstat_ext {
 	uint64_t tcp_syn_retrans;          /* TCPSynRetrans: SYN-ACKs retransmitted */
 } netstat_ext;
 
-/* Linux's CurrEstab: connections in ESTABLISHED or CLOSE_WAIT. */
+/* Linux's CurrEstab: connections in ESTABLISHED or CLOSE_WAIT (net/counter_lwip.c). */
 unsigned netstat_curr_estab(void);
 
 #endif

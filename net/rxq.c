@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "net/counter.h"
 #include "net/netdev_priv.h"
 #include "net/netstat.h"
 #include "net/rxq.h"
@@ -123,6 +124,10 @@ void rxq_consume(struct rxq *q, size_t n)
 	if (q->head && q->off == q->head->len)
 		drop_head(q);
 }
+
+COUNTER(TcpExt, 90, TCPRcvCollapsed, netstat_ext.tcp_rcv_collapsed, OPT,
+	"packets collapsed in receive queue due to low socket buffer",
+	"Received pbufs copied into compact ones while an application kept them.");
 
 void rxq_compact(struct rxq *q)
 {

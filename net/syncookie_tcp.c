@@ -17,6 +17,7 @@
 #include "lwip/ip.h"
 #include "lwip/stats.h"
 #include "lwip/sys.h"
+#include "net/counter.h"
 #include "net/listen_priv.h"
 #include "net/netstat.h"
 #include "net/syncookie.h"
@@ -137,6 +138,7 @@ int syncookie_tcp_send(struct tcp_pcb_listen *lpcb, const struct tcp_hdr *h, con
 	netstat_ext.syncookies_sent++;
 	return 0;
 }
+COUNTER(TcpExt, 10, SyncookiesSent, netstat_ext.syncookies_sent, OPT, "SYN cookies sent", "SYN cookies sent.");
 
 int syncookie_tcp_check(const struct tcp_hdr *h, const struct tcp_seg_opts *o, struct syncookie_ack *ck)
 {

@@ -13,6 +13,7 @@
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
 #include "lwip/priv/tcp_priv.h"
+#include "net/counter.h"
 #include "net/netstat.h"
 #include "net/rxq.h"
 #include "net/tcp_mem.h"
@@ -55,6 +56,9 @@ static size_t held(const struct tcp_pcb *pcb)
 	return bytes;
 }
 
+COUNTER(TcpExt, 150, TCPMemoryPressures, netstat_ext.tcp_memory_pressures, NAMED, NULL,
+	"Times TCP memory went past net.ipv4.tcp_mem's pressure.");
+
 static void recount(void)
 {
 	size_t bytes = rxq_bytes_total;
@@ -76,6 +80,13 @@ static void recount(void)
  * has closed its window while they hold data (they can make no progress,
  * and only their peer decides when they will) are reset, newest first,
  * until TCP is back under high (TcpExt TCPAbortOnMemory). */
+COUNTER(TcpExt, 80, OfoPruned, netstat_ext.ofo_pruned, OPT,
+	"packets dropped from out-of-order queue because of socket buffer overrun",
+	"Out-of-order queues dropped to give receive buffers back."); /* also net/netdev_rx.c */
+COUNTER(TcpExt, 160, TCPAbortOnMemory, netstat_ext.tcp_abort_on_memory, OPT,
+	"connections aborted due to memory pressure",
+	"Connections reset to bring TCP memory back under net.ipv4.tcp_mem's high.");
+
 void tcp_mem_relieve(void)
 {
 	if (!relief)
@@ -121,6 +132,9 @@ size_t tcp_mem_send_room(const struct tcp_pcb *pcb)
 	size_t left = queued < TCP_MEM_MIN && !over ? TCP_MEM_MIN - queued : 0;
 	return room < left ? room : left;
 }
+
+COUNTER(TcpExt, 140, TCPRcvQDrop, netstat_ext.tcp_rcvq_drop, NAMED, NULL,
+	"Received data dropped: no memory to queue it."); /* also net/rxq.c */
 
 int tcp_mem_may_receive(size_t held)
 {

@@ -1,10 +1,10 @@
 /*
  * /metrics and /sysctl bodies.  /metrics is every counter the system keeps,
  * in Prometheus text exposition format 0.0.4: time and memory, interrupts,
- * each device (stack counters as `ip -s link`, driver counters as
- * `ethtool -S`), softnet (/proc/net/softnet_stat), the HTTP server and, in
- * metrics_lwip.c, everything `netstat -s` shows plus lwIP's own counters
- * and pools.  Counters end in _total; gauges do not.  Text goes into an
+ * then the network stack's counter registry (net/counter.h: what `netstat
+ * -s` shows, softnet, each device as `ip -s link` and `ethtool -S`, lwIP's
+ * own counters and pools, the listen queues), the drivers' counters and the
+ * HTTP server's.  Counters end in _total; gauges do not.  Text goes into an
  * sbuf: if the heap runs out it sets oom and routes.c answers 503, so no
  * half body is ever served.  /sysctl is the tunables table as JSON.
  */
@@ -18,12 +18,9 @@
 #include "kernel/pmm.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
-#include "lwip/priv/tcp_priv.h"
+#include "net/counter.h"
 #include "net/http/http.h"
-#include "net/listen.h"
 #include "net/http/metrics_priv.h"
-#include "net/napi.h"
-#include "net/netdev_priv.h"
 
 /* ---- format helpers ---------------------------------------------------- */
 
@@ -109,86 +106,46 @@ static void system_metrics(struct sbuf *b)
 	irq_foreach(irq_sample);
 }
 
-/* ---- devices and softnet ------------------------------------------------ */
+/* ---- the network stack's counter registry ------------------------------- */
 
-struct dev_family {
-	const char *name, *type, *help;
-	uint8_t in_state, is_int; /* field of struct netdev_state (else netdev); an int (else u64) */
-	uint16_t off;
-};
-
-#define DEV_STAT(f, h) { "nagare_netdev_" #f "_total", "counter", h, 0, 0, offsetof(struct netdev, stats.f) }
-static const struct dev_family dev_families[] = {
-	DEV_STAT(rx_packets, "Frames received (ip -s link)."),
-	DEV_STAT(rx_bytes, "Bytes received."),
-	DEV_STAT(rx_dropped, "Received frames dropped."),
-	DEV_STAT(rx_errors, "Receive errors."),
-	DEV_STAT(tx_packets, "Frames transmitted."),
-	DEV_STAT(tx_bytes, "Bytes transmitted."),
-	DEV_STAT(tx_dropped, "Frames dropped on transmit."),
-	DEV_STAT(tx_errors, "Transmit errors."),
-	{ "nagare_netdev_mtu", "gauge", "MTU, bytes.", 0, 1, offsetof(struct netdev, mtu) },
-	{ "nagare_netdev_carrier", "gauge", "1 if the link is up.", 0, 1, offsetof(struct netdev, link_up) },
-	{ "nagare_netdev_up", "gauge", "1 if administratively up.", 1, 1, offsetof(struct netdev_state, admin_up) },
-	{ "nagare_netdev_rx_backlog", "gauge", "Frames on the input backlog.", 1, 1, offsetof(struct netdev_state, rx_len) },
-};
-
-static uint64_t dev_value(struct netdev *dev, const struct dev_family *f)
+static void registry_metrics(struct sbuf *b)
 {
-	const char *base = f->in_state ? (const char *)netdev_state(dev) : (const char *)dev;
-	if (f->is_int)
-		return (uint64_t)*(const int *)(base + f->off);
-	return *(const uint64_t *)(base + f->off);
+	char name[80];
+	for (int i = 0; i < counter_count(); i++) {
+		const struct counter *c = counter_get(i);
+		if (counter_metric_name(c, name, sizeof(name)))
+			continue;
+		metrics_family(b, name, c->flags & COUNTER_F_GAUGE ? "gauge" : "counter", c->help);
+		const char *key = counter_section(c->sec)->label;
+		uint64_t v;
+		const char *label;
+		for (int k = 0, r; (r = counter_instance(c, k, &v, &label)) >= 0; k++) {
+			if (!r)
+				continue;
+			if (key)
+				metrics_label_sample(b, name, key, label, v);
+			else
+				sbuf_printf(b, "%s %lu\n", name, (unsigned long)v);
+		}
+	}
 }
 
-static struct sbuf *emit_buf; /* ops->stats' emit has no argument */
-static const char *emit_dev;
+static struct sbuf *emit_buf; /* the drivers' emit has no argument */
 
-static void driver_sample(const char *name, uint64_t v)
+static void driver_sample(const char *dev, const char *name, uint64_t v)
 {
 	sbuf_printf(emit_buf, "nagare_driver_stat{device=\"");
-	metrics_escape(emit_buf, emit_dev);
+	metrics_escape(emit_buf, dev);
 	sbuf_printf(emit_buf, "\",name=\"");
 	metrics_escape(emit_buf, name);
 	sbuf_printf(emit_buf, "\"} %lu\n", (unsigned long)v);
 }
 
-static void device_metrics(struct sbuf *b)
+static void driver_metrics(struct sbuf *b)
 {
-	for (size_t i = 0; i < sizeof(dev_families) / sizeof(dev_families[0]); i++) {
-		const struct dev_family *f = &dev_families[i];
-		metrics_family(b, f->name, f->type, f->help);
-		for (int d = 0; d < netdev_count(); d++)
-			metrics_label_sample(b, f->name, "device", netdev_get(d)->name,
-					     dev_value(netdev_get(d), f));
-	}
-	for (int i = 0; i < netdev_ncounters; i++) {
-		const struct netdev_counter *c = &netdev_counters[i];
-		char name[64];
-		snprintf(name, sizeof(name), "nagare_netdev_%s_total", c->name);
-		metrics_family(b, name, "counter", c->help);
-		for (int d = 0; d < netdev_count(); d++)
-			metrics_label_sample(b, name, "device", netdev_get(d)->name,
-					     netdev_counter_value(netdev_get(d), c));
-	}
-	/* Drivers mix counters and gauges (buffers posted) without saying which. */
 	metrics_family(b, "nagare_driver_stat", "untyped", "Driver counters (ethtool -S), by name.");
 	emit_buf = b;
-	for (int d = 0; d < netdev_count(); d++) {
-		struct netdev *dev = netdev_get(d);
-		emit_dev = dev->name;
-		if (dev->ops->stats)
-			dev->ops->stats(dev, driver_sample);
-	}
-	metrics_one(b, "nagare_softnet_processed_total", "counter", "Frames handed to the protocol stack.",
-		    softnet.processed);
-	metrics_one(b, "nagare_softnet_dropped_total", "counter", "Frames dropped: input backlog full.",
-		    softnet.dropped);
-	metrics_one(b, "nagare_softnet_time_squeeze_total", "counter",
-		    "NET_RX rounds ended with work left.", softnet.time_squeeze);
-	metrics_one(b, "nagare_softnet_rounds_total", "counter", "NET_RX rounds that polled a device.",
-		    softnet.rounds);
-	metrics_one(b, "nagare_softnet_polls_total", "counter", "Device poll calls.", softnet.polls);
+	netdev_counter_drivers(driver_sample);
 }
 
 /* ---- the HTTP server ---------------------------------------------------- */
@@ -214,46 +171,14 @@ static void http_server_metrics(struct sbuf *b)
 		    s->timeouts);
 }
 
-/* The listen queues, as ss -lnt shows them: one series per listener. */
-static void listen_metrics(struct sbuf *b)
-{
-	static const struct {
-		const char *name, *help;
-		size_t off;
-	} f[] = {
-		{ "nagare_listen_accept_queue", "Connections waiting on the accept queue (ss Recv-Q).",
-		  offsetof(struct listen_info, acceptq_len) },
-		{ "nagare_listen_accept_queue_max", "Accept queue limit: min(backlog, somaxconn) (ss Send-Q).",
-		  offsetof(struct listen_info, acceptq_max) },
-		{ "nagare_listen_syn_queue", "Half-open connections (SYN-RECV).",
-		  offsetof(struct listen_info, synq_len) },
-		{ "nagare_listen_syn_queue_max",
-		  "Half-open connections that fit: min(backlog, somaxconn) + 1 (tcp_synq_sizing=1: the SYN table).",
-		  offsetof(struct listen_info, synq_max) },
-	};
-	for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++) {
-		metrics_family(b, f[k].name, "gauge", f[k].help);
-		for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l; l = l->next) {
-			struct listen_info i;
-			if (listen_info_of((const struct tcp_pcb *)l, &i))
-				continue;
-			char port[8];
-			snprintf(port, sizeof(port), "%u", i.port);
-			metrics_label_sample(b, f[k].name, "port", port, *(const int *)((const char *)&i + f[k].off));
-		}
-	}
-}
-
 void http_metrics(struct sbuf *b)
 {
 	system_metrics(b);
-	device_metrics(b);
-	metrics_lwip(b);
-	listen_metrics(b);
+	registry_metrics(b);
+	driver_metrics(b);
 	http_server_metrics(b);
-	/* Layers still to come add their families here, one function each:
-	 * qdiscs (tc -s qdisc: nagare_qdisc_*{device="eth0",kind="codel"}).
-	 * A new netstat_ext field gets one row in metrics_lwip.c's counters[]. */
+	/* A new counter of the network stack is one row beside the code that
+	 * counts it (net/counter.h); nothing to add here. */
 }
 
 /* ---- /sysctl ------------------------------------------------------------ */

@@ -1,6 +1,5 @@
 /*
- * Helpers shared by the /metrics writers: net/http/metrics.c (system,
- * devices, HTTP) and net/http/metrics_lwip.c (protocol counters, pools).
+ * Helpers of the /metrics writer, net/http/metrics.c.
  * Prometheus text exposition format 0.0.4: a family's # HELP and # TYPE
  * lines come once, before all of its samples, and its samples stay together.
  */
@@ -20,8 +19,5 @@ void metrics_label_sample(struct sbuf *b, const char *name, const char *key, con
 			  uint64_t v);
 /* Writes s escaped as a label value (no quotes around it). */
 void metrics_escape(struct sbuf *b, const char *s);
-/* The lwIP families: netstat -s (MIB-2, TcpExt, IpExt), TIME-WAIT,
- * per-protocol counters, memory pools. */
-void metrics_lwip(struct sbuf *b);
 
 #endif

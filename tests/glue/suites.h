@@ -27,5 +27,6 @@ Suite *neigh_suite(void);
 Suite *backlog_suite(void);
 Suite *tx_suite(void);
 Suite *qdisc_suite(void);
+Suite *counters_suite(void);
 
 #endif
