@@ -4,6 +4,7 @@
  * set.  Runs from the event loop; commands run to completion there.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "drivers/uart16550.h"
@@ -133,6 +134,63 @@ static int cmd_help(int argc, char **argv)
 }
 CONSOLE_CMD(help, "help", cmd_help, "help", "list the commands");
 
+/* The file at path: a PROC_FILE, or the PROC_DIR it is under (*name the
+ * rest of the path); NULL if neither. */
+static const struct proc_file *proc_find(const char *path, const char **name)
+{
+	for (const struct proc_file *f = __start_proc_files; f < __stop_proc_files; f++) {
+		size_t n = strlen(f->path);
+		if (f->show ? !strcmp(f->path, path) : !strncmp(f->path, path, n) && path[n]) {
+			*name = path + n;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+/* echo ARGS, or with "> FILE" the words written to a PROC_DIR file (the
+ * shell's redirection, for sysfs-style knobs). */
+static int cmd_echo(int argc, char **argv)
+{
+	const char *file = NULL;
+	char val[128];
+	size_t len = 0;
+	val[0] = 0;
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '>') {
+			file = argv[i][1] ? argv[i] + 1 : i + 1 < argc ? argv[++i] : NULL;
+			if (!file) {
+				con_printf("sh: syntax error: unexpected newline\n");
+				return 1;
+			}
+			continue;
+		}
+		int n = snprintf(val + len, sizeof(val) - len, "%s%s", len ? " " : "", argv[i]);
+		if (n < 0 || (size_t)n >= sizeof(val) - len) {
+			con_printf("echo: argument list too long\n");
+			return 1;
+		}
+		len += (size_t)n;
+	}
+	if (!file) {
+		con_printf("%s\n", val);
+		return 0;
+	}
+	const char *name;
+	const struct proc_file *f = proc_find(file, &name);
+	if (!f || !f->write) {
+		con_printf("sh: can't create %s: %s\n", file, f ? "Permission denied" : "nonexistent directory");
+		return 1;
+	}
+	int err = f->write(name, val);
+	if (err) {
+		con_printf("sh: write error: %s\n", err == -ENOENT ? "No such file or directory" : "Invalid argument");
+		return 1;
+	}
+	return 0;
+}
+CONSOLE_CMD(echo, "echo", cmd_echo, "echo [WORD...] [> FILE]", "print words, or write them to a /sys file");
+
 static int cmd_cat(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -144,17 +202,16 @@ static int cmd_cat(int argc, char **argv)
 	}
 	int err = 0;
 	for (int i = 1; i < argc; i++) {
-		const struct proc_file *f;
-		for (f = __start_proc_files; f < __stop_proc_files; f++) {
-			if (!strcmp(f->path, argv[i]))
-				break;
-		}
-		if (f == __stop_proc_files) {
-			con_printf("cat: %s: No such file or directory\n", argv[i]);
-			err = 1;
+		const char *name;
+		const struct proc_file *f = proc_find(argv[i], &name);
+		if (f && f->show) {
+			f->show();
 			continue;
 		}
-		f->show();
+		if (!f || f->read(name)) {
+			con_printf("cat: %s: No such file or directory\n", argv[i]);
+			err = 1;
+		}
 	}
 	return err;
 }

@@ -20,8 +20,11 @@ struct console_cmd {
 };
 
 struct proc_file {
-	const char *path;   /* "/proc/uptime" */
+	const char *path;   /* "/proc/uptime"; a directory's ends in '/' */
 	void (*show)(void); /* prints the contents */
+	/* A directory of files (PROC_DIR), name the rest of the path: */
+	int (*read)(const char *name);                      /* 0, or -ENOENT */
+	int (*write)(const char *name, const char *value);  /* 0, -ENOENT, -EINVAL */
 };
 
 #define CONSOLE_CMD(id, ...)                                                         \
@@ -29,7 +32,12 @@ struct proc_file {
 		__attribute__((used, section("console_cmds"), aligned(8))) = { __VA_ARGS__ }
 #define PROC_FILE(id, path, fn)                                                      \
 	static const struct proc_file proc_file_##id                                \
-		__attribute__((used, section("proc_files"), aligned(8))) = { path, fn }
+		__attribute__((used, section("proc_files"), aligned(8))) = { path, fn, NULL, NULL }
+/* Files under path (which ends in '/') that cat reads and `echo V > FILE`
+ * writes, as sysfs's. */
+#define PROC_DIR(id, path, rd, wr)                                                   \
+	static const struct proc_file proc_file_##id                                \
+		__attribute__((used, section("proc_files"), aligned(8))) = { path, NULL, rd, wr }
 
 void console_init(void);
 /* Feeds waiting serial input to the line editor and runs finished lines.

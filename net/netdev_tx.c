@@ -18,10 +18,13 @@
  * commands (netdev_qdisc_graft, netdev_set_txqueuelen).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/console.h"
 #include "kernel/fault.h"
+#include "kernel/printk.h"
 #include "kernel/random.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
@@ -335,6 +338,73 @@ void netdev_tx_done(struct netdev *dev, void *cookie)
 	pbuf_free(qp->owner);
 	qpkt_put(qp);
 }
+
+/* ---- /sys/class/net/DEV/: byte_queue_limits and tx_queue_len, as sysfs ---- */
+
+#define BQL_DIR "queues/tx-0/byte_queue_limits/"
+
+/* dev and the file name after "DEV/"; NULL if no such device. */
+static struct netdev *sys_dev(const char *path, const char **file)
+{
+	const char *slash = strchr(path, '/');
+	char name[NETDEV_NAMELEN];
+	if (!slash || (size_t)(slash - path) >= sizeof(name))
+		return NULL;
+	memcpy(name, path, (size_t)(slash - path));
+	name[slash - path] = 0;
+	*file = slash + 1;
+	return netdev_by_name(name);
+}
+
+static int sys_read(const char *path)
+{
+	const char *f;
+	struct netdev *dev = sys_dev(path, &f);
+	if (!dev)
+		return -ENOENT;
+	struct netdev_state *st = dev->stack;
+	const struct dql *d = &st->dql;
+	unsigned long v;
+	if (!strcmp(f, "tx_queue_len"))
+		v = (unsigned long)st->txqueuelen;
+	else if (!strcmp(f, BQL_DIR "limit"))
+		v = dql_limit(d);
+	else if (!strcmp(f, BQL_DIR "limit_min"))
+		v = dql_limit_min(d);
+	else if (!strcmp(f, BQL_DIR "limit_max"))
+		v = dql_limit_max(d);
+	else if (!strcmp(f, BQL_DIR "hold_time"))
+		v = dql_hold_time_ms(d);
+	else if (!strcmp(f, BQL_DIR "inflight"))
+		v = dql_inflight(d);
+	else
+		return -ENOENT;
+	con_printf("%lu\n", v);
+	return 0;
+}
+
+static int sys_write(const char *path, const char *value)
+{
+	const char *f;
+	struct netdev *dev = sys_dev(path, &f);
+	if (!dev)
+		return -ENOENT;
+	struct netdev_state *st = dev->stack;
+	char *end;
+	unsigned long v = strtoul(value, &end, 10);
+	int bad = !*value || *end || v > UINT32_MAX;
+	if (!strcmp(f, "tx_queue_len"))
+		return bad || v > INT32_MAX ? -EINVAL : netdev_set_txqueuelen(dev, (int)v);
+	int (*set)(struct dql *, uint32_t) = !strcmp(f, BQL_DIR "limit")       ? dql_set_limit
+					     : !strcmp(f, BQL_DIR "limit_min") ? dql_set_limit_min
+					     : !strcmp(f, BQL_DIR "limit_max") ? dql_set_limit_max
+					     : !strcmp(f, BQL_DIR "hold_time") ? dql_set_hold_time_ms
+									       : NULL;
+	if (!set)
+		return !strcmp(f, BQL_DIR "inflight") ? -EINVAL : -ENOENT; /* inflight is read-only */
+	return bad ? -EINVAL : set(&st->dql, (uint32_t)v);
+}
+PROC_DIR(sys_class_net, "/sys/class/net/", sys_read, sys_write);
 
 void netdev_tx_init(struct netdev_state *st)
 {

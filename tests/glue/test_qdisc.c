@@ -7,6 +7,7 @@
  * it and leaks nothing; a pfifo tail-drops at its limit and tells
  * linkoutput's caller.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "lwip/netif.h"
@@ -173,6 +174,61 @@ START_TEST(loop_wakes_for_waiting_frames)
 }
 END_TEST
 
+/* Linux's sysfs files for BQL and txqueuelen: cat reads them, `echo V >`
+ * writes them, bad values and read-only files are refused and change
+ * nothing. */
+START_TEST(bql_sysfs_knobs)
+{
+	struct netdev_state *st = eth0();
+	const char *dir = "/sys/class/net/eth0/queues/tx-0/byte_queue_limits/";
+	char line[256];
+	snprintf(line, sizeof(line), "cat %shold_time %slimit_min %sinflight", dir, dir, dir);
+	glue_console_clear();
+	ck_assert_int_eq(glue_cmd(line), 0);
+	char want[64];
+	snprintf(want, sizeof(want), "1000\n0\n%u\n", dql_inflight(&st->dql));
+	ck_assert_str_eq(glue_console(), want);
+	snprintf(line, sizeof(line), "echo 3000 > %slimit_max", dir);
+	ck_assert_int_eq(glue_cmd(line), 0);
+	ck_assert_uint_eq(dql_limit_max(&st->dql), 3000);
+	ck_assert_uint_le(dql_limit(&st->dql), 3000);
+	/* limit_min above limit_max, words, negative, read-only: refused */
+	static const char *const bad[] = { "4000 > %slimit_min", "lots > %slimit_max", "-1 > %slimit_max",
+					   "5 > %sinflight", "'' > %shold_time" };
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char fmt[64];
+		snprintf(fmt, sizeof(fmt), "echo %s", bad[i]);
+		snprintf(line, sizeof(line), fmt, dir);
+		glue_console_clear();
+		ck_assert_int_ne(glue_cmd(line), 0);
+		ck_assert_str_eq(glue_console(), "sh: write error: Invalid argument\n");
+	}
+	ck_assert_uint_eq(dql_limit_max(&st->dql), 3000);
+	ck_assert_uint_eq(dql_limit_min(&st->dql), 0);
+	glue_console_clear();
+	ck_assert_int_ne(glue_cmd("echo 1 > /sys/class/net/eth9/tx_queue_len"), 0);
+	ck_assert_str_eq(glue_console(), "sh: write error: No such file or directory\n");
+	glue_console_clear();
+	ck_assert_int_ne(glue_cmd("cat /sys/class/net/eth0/queues/tx-0/byte_queue_limits/nope"), 0);
+	ck_assert_str_eq(glue_console(),
+			 "cat: /sys/class/net/eth0/queues/tx-0/byte_queue_limits/nope: No such file or directory\n");
+	glue_console_clear();
+	ck_assert_int_ne(glue_cmd("echo 1 > /proc/uptime"), 0);
+	ck_assert_str_eq(glue_console(), "sh: can't create /proc/uptime: Permission denied\n");
+	ck_assert_int_eq(glue_cmd("echo 500 > /sys/class/net/eth0/tx_queue_len"), 0);
+	glue_console_clear();
+	ck_assert_int_eq(glue_cmd("cat /sys/class/net/eth0/tx_queue_len"), 0);
+	ck_assert_str_eq(glue_console(), "500\n");
+	glue_console_clear();
+	ck_assert_int_eq(glue_cmd("echo hello  world"), 0);
+	ck_assert_str_eq(glue_console(), "hello world\n");
+	snprintf(line, sizeof(line), "echo %u > %slimit_max", DQL_MAX_LIMIT, dir);
+	ck_assert_int_eq(glue_cmd(line), 0);
+	ck_assert_int_eq(glue_cmd("echo 1000 > /sys/class/net/eth0/tx_queue_len"), 0);
+	glue_quiesce();
+}
+END_TEST
+
 Suite *qdisc_suite(void)
 {
 	Suite *s = suite_create("qdisc");
@@ -180,5 +236,6 @@ Suite *qdisc_suite(void)
 	glue_add_test(s, replace_under_load_drops_and_counts);
 	glue_add_test(s, pfifo_tail_drop_refuses_the_frame);
 	glue_add_test(s, loop_wakes_for_waiting_frames);
+	glue_add_test(s, bql_sysfs_knobs);
 	return s;
 }
