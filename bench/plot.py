@@ -2,7 +2,7 @@
 plotting package.  lines(title, xlabel, ylabel, {series: [(x, y), ...]})."""
 import math
 
-COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"]
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 
 
 def _ticks(lo, hi, n=5):
@@ -20,7 +20,9 @@ def _ticks(lo, hi, n=5):
     return out
 
 
-def lines(title, xlabel, ylabel, series, log_x=False, width=640, height=400):
+def lines(title, xlabel, ylabel, series, log_x=False, width=640, height=400, points=True):
+    """points=False: dense series (a time line) drawn as lines only, the x
+    axis with round ticks instead of one label per x."""
     pts = [(x, y) for s in series.values() for x, y in s if y == y]
     xs = [x for x, _ in pts]
     fx = (lambda v: math.log10(v)) if log_x else (lambda v: v)
@@ -41,7 +43,7 @@ def lines(title, xlabel, ylabel, series, log_x=False, width=640, height=400):
     for t in _ticks(0, y1):
         o.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#ddd"/>' % (L, L + pw, py(t), py(t)))
         o.append('<text x="%d" y="%.1f" text-anchor="end">%s</text>' % (L - 6, py(t) + 4, format(int(t), ",")))
-    for x in sorted(set(xs)):
+    for x in (sorted(set(xs)) if points else _ticks(min(xs), max(xs))):
         o.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (px(x), T + ph + 18, x))
     o.append('<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="black"/>' % (L, L + pw, T + ph, T + ph))
     o.append('<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="black"/>' % (L, L, T, T + ph))
@@ -52,7 +54,7 @@ def lines(title, xlabel, ylabel, series, log_x=False, width=640, height=400):
         s = [(x, y) for x, y in s if y == y]
         o.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>' % (
             c, " ".join("%.1f,%.1f" % (px(x), py(y)) for x, y in s)))
-        for x, y in s:
+        for x, y in (s if points else []):
             o.append('<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>' % (px(x), py(y), c))
             o.append('<text x="%.1f" y="%.1f" text-anchor="middle" fill="%s">%s</text>' % (
                 px(x), py(y) - 8, c, format(int(y), ",")))

@@ -75,6 +75,7 @@ extern int sysctl_rp_filter_all, sysctl_rp_filter_default;
 extern int sysctl_arp_filter_all, sysctl_arp_filter_default;
 extern int sysctl_ip_default_ttl;
 extern char sysctl_default_qdisc[16];
+extern int sysctl_tcp_limit_output_bytes;
 extern int sysctl_panic_on_warn;
 extern int sysctl_tcp_mem[3], sysctl_tcp_mem_default[3];
 

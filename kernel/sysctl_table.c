@@ -32,6 +32,7 @@ int sysctl_rp_filter_all, sysctl_rp_filter_default;
 int sysctl_arp_filter_all, sysctl_arp_filter_default;
 int sysctl_ip_default_ttl;
 char sysctl_default_qdisc[16];
+int sysctl_tcp_limit_output_bytes;
 int sysctl_panic_on_warn;
 int sysctl_tcp_mem[3], sysctl_tcp_mem_default[3]; /* pages; the default from memory at boot (net/tcp_mem.c) */
 
@@ -93,6 +94,8 @@ const struct sysctl sysctl_table[] = {
 	    "Accept queue full when the handshake's last ACK arrives: 0 drop the ACK and keep the connection half-open (the SYN-ACK is retransmitted), 1 answer with a reset."),
 	INT("net.ipv4.tcp_fin_timeout", sysctl_tcp_fin_timeout, 0, INT_MAX / 1000, 60,
 	    "Seconds a connection closed by us stays in FIN-WAIT-2 waiting for the peer's FIN."),
+	INT("net.ipv4.tcp_limit_output_bytes", sysctl_tcp_limit_output_bytes, 0, INT_MAX, 1048576,
+	    "TCP Small Queues: most bytes one connection may hold in its device's qdisc and TX ring together; its next segment waits until transmit completion frees some (Linux's default until 6.x; 4194304 since 2025). Held segments count TSQThrottled (netstat -s, NagareExt)."),
 	INT("net.ipv4.tcp_max_syn_backlog", sysctl_max_syn_backlog, 0, INT_MAX, 128,
 	    "Without SYN cookies (tcp_syncookies=0), SYNs are dropped once fewer than a quarter of this many half-open connections remain free on a listener (Linux keeps that quarter for peers proven alive; nagare proves none). With net.ipv4.tcp_synq_sizing=1 it also sizes the SYN queue at listen(): min(min(backlog, somaxconn), this), at least 8, plus one, rounded up to a power of two. Linux scales the default with memory (128 on small machines)."),
 	INT("net.ipv4.tcp_max_tw_buckets", sysctl_tcp_max_tw_buckets, 0, INT_MAX, 4096,

@@ -24,4 +24,8 @@ void net_tcp_synrcvd_rst(struct tcp_pcb *pcb);
 void net_tcp_synrcvd_dupsyn(struct tcp_pcb *pcb);
 int net_tcp_synrcvd_timer(struct tcp_pcb *pcb);
 
+/* TCP Small Queues (net/tsq.c; patch 0018): nonzero holds the next
+ * segment back. */
+int net_tcp_output_throttled(struct tcp_pcb *pcb);
+
 #endif

@@ -1,5 +1,5 @@
 # net/: lwIP (fetched into third_party/lwip by net/lwip/fetch.sh) and our glue.
-KERNEL_SRCS += net/net.c net/netdev.c net/netdev_rx.c net/netdev_tx.c net/netdev_txreq.c net/netdev_loop.c net/napi.c net/inet.c net/cmd_ip.c net/echo.c net/iperf.c
+KERNEL_SRCS += net/net.c net/netdev.c net/netdev_rx.c net/netdev_tx.c net/tsq.c net/netdev_txreq.c net/netdev_loop.c net/napi.c net/inet.c net/cmd_ip.c net/echo.c net/iperf.c
 LWIP_SRCS += $(addprefix $(LWIP)/src/core/, init.c def.c inet_chksum.c ip.c mem.c memp.c \
 	netif.c pbuf.c raw.c stats.c sys.c tcp.c tcp_in.c tcp_out.c timeouts.c udp.c) \
 	$(addprefix $(LWIP)/src/core/ipv4/, etharp.c icmp.c ip4.c ip4_addr.c ip4_frag.c) \

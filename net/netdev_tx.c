@@ -28,11 +28,13 @@
 #include "kernel/random.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
+#include "lwip/prot/ip.h"
 #include "net/counter.h"
 #include "net/netdev_priv.h"
 #include "net/netdev_txreq.h"
 #include "net/sched/sch_api.h"
 #include "net/siphash.h"
+#include "net/tsq.h"
 
 /* ---- queued-frame handles ------------------------------------------------ */
 
@@ -68,12 +70,13 @@ static void qpkt_put(struct qpkt *p)
 	qpkt_free = p;
 }
 
+static void release(struct qpkt *qp);
+
 /* The qdisc gave a frame up (tail drop, AQM, reset). */
 static void qdisc_dropped(struct qpkt *p, void *ctx)
 {
 	(void)ctx;
-	pbuf_free(p->owner);
-	qpkt_put(p);
+	release(p);
 }
 
 /* ---- the root qdisc --------------------------------------------------------- */
@@ -130,13 +133,8 @@ static int flow_key_set;
 
 /* Linux's skb_get_hash: a keyed hash of the 5-tuple (a peer that cannot
  * see the key cannot aim its flows at one fq_codel bucket). */
-static void classify(struct qpkt *qp, struct pbuf *p)
+uint32_t netdev_flow_hash(const struct netdev_flow *f)
 {
-	struct netdev_flow f;
-	qp->hash = 0;
-	qp->ecn = QPKT_ECN_NOT_ECT;
-	if (netdev_flow_parse(p->payload, p->len, &f))
-		return;
 	if (!flow_key_set) {
 		random_get(flow_key, sizeof(flow_key));
 		flow_key_set = 1;
@@ -145,9 +143,31 @@ static void classify(struct qpkt *qp, struct pbuf *p)
 		uint32_t saddr, daddr;
 		uint16_t sport, dport, ethertype;
 		uint8_t proto, pad;
-	} k = { f.saddr, f.daddr, f.sport, f.dport, f.ethertype, f.proto, 0 };
-	qp->hash = (uint32_t)siphash_2_4(flow_key, &k, sizeof(k));
+	} k = { f->saddr, f->daddr, f->sport, f->dport, f->ethertype, f->proto, 0 };
+	return (uint32_t)siphash_2_4(flow_key, &k, sizeof(k));
+}
+
+static void classify(struct qpkt *qp, struct pbuf *p)
+{
+	struct netdev_flow f;
+	qp->hash = 0;
+	qp->ecn = QPKT_ECN_NOT_ECT;
+	qp->flags = 0;
+	if (netdev_flow_parse(p->payload, p->len, &f))
+		return;
+	qp->hash = netdev_flow_hash(&f);
 	qp->ecn = f.ecn;
+	if (f.ipv4 && f.proto == IP_PROTO_TCP)
+		qp->flags = QPKT_TSQ;
+}
+
+/* The frame left the qdisc for good (sent or dropped). */
+static void release(struct qpkt *qp)
+{
+	if (qp->flags & QPKT_TSQ)
+		tsq_uncharge(qp->hash, qp->len);
+	pbuf_free(qp->owner);
+	qpkt_put(qp);
 }
 
 /* The request for the pbuf chain p: one fragment per non-empty pbuf,
@@ -239,12 +259,10 @@ static void tx_feed(struct netdev_state *st, uint64_t now)
 		struct pbuf *keep = build_req(st, p, &req);
 		if (!keep) {
 			dev->stats.tx_dropped++;
-			pbuf_free(p);
-			qpkt_put(qp);
+			release(qp);
 			continue;
 		}
-		qp->owner = keep;
-		qp->len = req.len; /* what BQL is told now and at completion */
+		qp->owner = keep; /* the same bytes: qp->len is still req.len */
 		req.cookie = qp;
 		int err = fault_fail(&fault_tx_ring) ? -EIO : dev->ops->xmit(dev, &req);
 		if (err == -ENOSPC) {
@@ -253,11 +271,10 @@ static void tx_feed(struct netdev_state *st, uint64_t now)
 		}
 		if (err) {
 			dev->stats.tx_errors++;
-			pbuf_free(keep);
-			qpkt_put(qp);
+			release(qp);
 			continue;
 		}
-		dql_queued(&st->dql, req.len);
+		dql_queued(&st->dql, qp->len);
 		dev->stats.tx_packets++;
 		dev->stats.tx_bytes += req.len;
 		st->tx_progress = 1;
@@ -277,6 +294,7 @@ int netdev_tx_run(struct netdev *dev)
 		st->restart_tcp = 0;
 		restart = 1;
 	}
+	restart |= tsq_wake_pending();
 	st->tx_progress = 0;
 	if (st->need_kick) {
 		st->need_kick = 0;
@@ -319,6 +337,8 @@ err_t netdev_linkoutput(struct netif *netif, struct pbuf *p)
 	qp->truesize = 0;
 	qp->owner = p;
 	classify(qp, p);
+	if (qp->flags & QPKT_TSQ)
+		tsq_charge(qp->hash, qp->len);
 	if (qdisc_enqueue(st->qdisc, qp, time_ns()) == QDISC_ENQ_DROP) {
 		/* Linux's NET_XMIT_DROP: TCP keeps the segment; tell it when
 		 * frames have left. */
@@ -335,8 +355,7 @@ void netdev_tx_done(struct netdev *dev, void *cookie)
 	struct netdev_state *st = dev->stack;
 	struct qpkt *qp = cookie;
 	st->tx_done_bytes += qp->len;
-	pbuf_free(qp->owner);
-	qpkt_put(qp);
+	release(qp);
 }
 
 /* ---- /sys/class/net/DEV/: byte_queue_limits and tx_queue_len, as sysfs ---- */

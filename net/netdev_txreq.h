@@ -35,6 +35,10 @@ struct netdev_flow {
 /* 0 (f filled as far as the frame goes), or -EINVAL when shorter than an
  * Ethernet header. */
 int netdev_flow_parse(const uint8_t *b, uint32_t len, struct netdev_flow *f);
+/* The flow's keyed hash (SipHash-2-4 under a boot secret, Linux's
+ * skb_get_hash role): what fq_codel buckets and TCP Small Queues count
+ * by.  Implemented in net/netdev_tx.c (the secret is the kernel's). */
+uint32_t netdev_flow_hash(const struct netdev_flow *f);
 /* Marks an ECT IPv4 frame CE and fixes its header checksum (RFC 1624):
  * 0, or -EINVAL for a frame that is not ECT IPv4 (nothing changed). */
 int netdev_frame_set_ce(uint8_t *b, uint32_t len);

@@ -31,6 +31,9 @@
 #define QPKT_ECN_ECT0 2
 #define QPKT_ECN_CE 3
 
+/* qpkt.flags: the caller's. */
+#define QPKT_TSQ 0x1 /* a TCP frame counted by TCP Small Queues (net/tsq.c) */
+
 /* One queued packet.  The caller fills len, truesize, hash, ecn and
  * owner; the qdisc owns next and enqueue_ns while the packet is queued.
  * A qdisc may set ecn to QPKT_ECN_CE (RFC 3168 marking): the caller then
@@ -42,7 +45,8 @@ struct qpkt {
 	uint32_t truesize;         /* bytes of memory held (buffer size); 0 means len */
 	uint32_t hash;             /* flow hash: the caller's keyed hash of the 5-tuple */
 	uint8_t ecn;               /* QPKT_ECN_* */
-	void *owner;               /* the caller's buffer (a pbuf later) */
+	uint8_t flags;             /* the caller's (QPKT_TSQ); qdiscs leave them alone */
+	void *owner;               /* the caller's buffer */
 };
 
 /* Linux's qdisc counters (tc -s qdisc: Sent, dropped, overlimits,

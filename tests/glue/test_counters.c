@@ -21,6 +21,7 @@
 #include "net/net.h"
 #include "net/netdev_priv.h"
 #include "net/netstat.h"
+#include "net/tsq.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/suites.h"
 
@@ -121,7 +122,7 @@ static struct {
 	struct stats_proto proto[7];
 	struct netstat_ext ext;
 	u32_t tw_overflows, tw_recycled;
-	uint64_t asserts;
+	uint64_t asserts, tsq;
 	unsigned long unres;
 	struct softnet_stat softnet;
 	struct netdev_stats dev;
@@ -159,6 +160,7 @@ static void known_set(void)
 	saved.ext = netstat_ext;
 	saved.tw_overflows = tcp_tw_overflows, saved.tw_recycled = tcp_tw_recycled;
 	saved.asserts = net_lwip_asserts, saved.unres = etharp_unres_discards;
+	saved.tsq = tsq_throttled;
 	saved.softnet = softnet, saved.dev = dev->stats, saved.st = *st;
 
 	fill32(&lwip_stats.mib2, sizeof(lwip_stats.mib2), 1000);
@@ -166,7 +168,7 @@ static void known_set(void)
 		fill32(protos[i], sizeof(*protos[i]), 2000 + 100 * (uint32_t)i);
 	fill64(&netstat_ext, sizeof(netstat_ext), 3000);
 	tcp_tw_overflows = 4001, tcp_tw_recycled = 4002;
-	net_lwip_asserts = 4003, etharp_unres_discards = 4004;
+	net_lwip_asserts = 4003, etharp_unres_discards = 4004, tsq_throttled = 4005;
 	fill64(&softnet, sizeof(softnet), 5000);
 	fill64(&dev->stats, sizeof(dev->stats), 6000);
 	st->tx_queue_drops = 7001, st->tx_linearized = 7002, st->rx_backlog_drops = 7003;
@@ -183,6 +185,7 @@ static void known_restore(void)
 	netstat_ext = saved.ext;
 	tcp_tw_overflows = saved.tw_overflows, tcp_tw_recycled = saved.tw_recycled;
 	net_lwip_asserts = saved.asserts, etharp_unres_discards = saved.unres;
+	tsq_throttled = saved.tsq;
 	softnet = saved.softnet, dev->stats = saved.dev, *netdev_state(dev) = saved.st;
 }
 
@@ -297,6 +300,7 @@ static const char netstat_known[] =
 	"    EthernetDrops: 2103\n"
 	"    ArpUnresDiscards: 4004\n"
 	"    LwipAssertFailures: 4003\n"
+	"    TSQThrottled: 4005\n"
 	;
 
 START_TEST(netstat_s_text_exact)
@@ -342,6 +346,7 @@ START_TEST(metrics_known_values)
 		"\nnagare_netstat_TcpExt_TWRecycled_total 4002\n",
 		"\nnagare_netstat_NagareExt_ArpUnresDiscards_total 4004\n",
 		"\nnagare_netstat_NagareExt_LwipAssertFailures_total 4003\n",
+		"\nnagare_netstat_NagareExt_TSQThrottled_total 4005\n",
 		"\nnagare_softnet_dropped_total 5001\n",
 		"\nnagare_netdev_rx_dropped_total{device=\"eth0\"} 6002\n",
 		"\nnagare_netdev_tx_linearized_total{device=\"eth0\"} 7002\n",

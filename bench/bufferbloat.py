@@ -1,0 +1,279 @@
+#!/usr/bin/python3
+"""Latency under load: nagare and the Linux VM peer (../shared/peers/linux-nginx)
+behind the same 10 Mbit/s shaper, one after the other in the same run.
+
+Each system is booted on a tap in a network namespace of its own and given
+`tc qdisc replace dev eth0 root handle 1: tbf rate 10mbit burst 32kbit latency
+400ms` and, under it, `tc qdisc replace dev eth0 parent 1:1 handle 10: KIND`
+for KIND in pfifo, codel and fq_codel (Linux through the peer's root shell on
+its second serial port, with iproute2's real tc).  Load for SECS seconds
+(default 30): 4 bulk HTTP downloads from the guest (curl), pings from the
+namespace 10 times a second, and a 5th connection doing small
+request/response pairs (wrk -t1 -c1 on /).  Recorded per system and qdisc:
+ping median and p99 added to the idle RTT, the request/response rate, the
+bulk goodput (all 4, against the shaped 10 Mbit/s) and Jain's fairness
+index of the 4 flows, and the qdisc's own drop/mark counters.
+
+Usage: bench/bufferbloat.py [--secs 30] [--only nagare|linux] [--record]
+Needs root (network namespaces).  QEMU_CPUS / WRK_CPUS as bench/http.py."""
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+import common
+import http as hb
+import nagare
+import plot
+
+GUEST = "10.0.2.15"
+RATE_MBIT = 10
+SHAPER = "tc qdisc replace dev eth0 root handle 1: tbf rate %dmbit burst 32kbit latency 400ms" % RATE_MBIT
+KINDS = ("pfifo", "codel", "fq_codel")
+BULK = 4
+
+
+class PeerShell:
+    """The peer's root shell (`peer# `) on its second serial port."""
+
+    def __init__(self, path, timeout=180):
+        end = time.monotonic() + timeout
+        while True:
+            try:
+                self.s = socket.socket(socket.AF_UNIX)
+                self.s.connect(path)
+                break
+            except OSError:
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.5)
+        self.buf = b""
+        self.cmd("echo ready", timeout=timeout)
+
+    def cmd(self, line, timeout=60):
+        """Runs line, returns its output (the echoed line and prompt left out)."""
+        self.s.sendall(line.encode() + b"\n")
+        end = time.monotonic() + timeout
+        mark = b"__done%d__" % int(time.monotonic() * 1e6)
+        self.s.sendall(b"echo " + mark + b"\n")
+        while mark + b"\r\n" not in self.buf and mark + b"\n" not in self.buf.replace(b"echo " + mark, b""):
+            left = end - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("peer shell: %r" % line)
+            self.s.settimeout(left)
+            self.buf += self.s.recv(65536)
+        out, _, self.buf = self.buf.partition(b"echo " + mark)
+        _, _, self.buf = self.buf.partition(mark)
+        _, _, self.buf = self.buf.partition(b"\n")
+        text = out.decode(errors="replace").replace("\r", "")
+        lines = [ln for ln in text.split("\n") if ln.strip() and not ln.startswith("peer# ") and ln.strip() != line]
+        return "\n".join(ln.replace("peer# ", "") for ln in lines)
+
+
+class LinuxSide:
+    name = "Linux"
+    bulk_path = "/big.bin"
+
+    def __init__(self, ns, tmp):
+        self.sock = os.path.join(tmp, "peer.sock")
+        cmd = ["taskset", "-c", hb.QEMU_CPUS, "qemu-system-x86_64", "-accel", "tcg", "-cpu", "max",
+               "-m", "256", "-smp", "1",
+               "-kernel", os.path.join(hb.PEER_BUILD, "vmlinuz"),
+               "-initrd", os.path.join(hb.PEER_BUILD, "initramfs.cpio.gz"),
+               "-append", "console=ttyS0 quiet",
+               "-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
+               "-device", "virtio-net-pci,netdev=n0",
+               "-display", "none", "-serial", "file:" + os.path.join(tmp, "peer-console.log"),
+               "-serial", "unix:%s,server=on,wait=off" % self.sock, "-monitor", "none", "-no-reboot"]
+        self.proc = ns.popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if hb.first_200(ns, time.monotonic(), 180) is None:
+            raise RuntimeError("the Linux peer never answered HTTP")
+        self.sh = PeerShell(self.sock)
+        self.version = "Linux " + self.sh.cmd("uname -r").strip()
+
+    def tc(self, line):
+        return self.sh.cmd(line)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+class NagareSide:
+    name = "nagare"
+    bulk_path = "/bytes/1073741824"
+
+    def __init__(self, ns, tmp):
+        self.g = ns.guest(boot="pvh", cpus=hb.QEMU_CPUS, panic_on_warn=False,
+                          log=os.path.join(tmp, "nagare-console.log")).start()
+        self.g.wait_prompt()
+        self.version = "nagare " + subprocess.run(["git", "-C", common.TOP, "rev-parse", "--short", "HEAD"],
+                                                  capture_output=True, text=True).stdout.strip()
+
+    def tc(self, line):
+        return self.g.cmd(line)
+
+    def close(self):
+        self.g.kill()
+
+
+def ping_series(ns, secs, interval=0.1):
+    """(t, rtt ms) of ping -i interval for secs; a lost reply is rtt None."""
+    n = int(secs / interval)
+    p = ns.popen(["ping", "-n", "-D", "-i", str(interval), "-c", str(n), "-W", "2", GUEST],
+                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return p
+
+
+def parse_ping(out):
+    got = {}
+    t0 = None
+    for m in re.finditer(r"^\[([\d.]+)\].*icmp_seq=(\d+).*time=([\d.]+) ms", out, re.M):
+        t = float(m.group(1))
+        t0 = t if t0 is None else t0
+        got[int(m.group(2))] = (t - t0, float(m.group(3)))
+    return [got[k] for k in sorted(got)]
+
+
+def idle_rtt(ns):
+    r = ns.run(["ping", "-n", "-i", "0.1", "-c", "30", "-W", "2", GUEST], timeout=60)
+    rtts = [float(x) for x in re.findall(r"time=([\d.]+) ms", r.stdout)]
+    return statistics.median(rtts) if rtts else None
+
+
+def jain(xs):
+    s, q = sum(xs), sum(x * x for x in xs)
+    return s * s / (len(xs) * q) if q else 0.0
+
+
+def pctl(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(q / 100.0 * (len(xs) - 1))))]
+
+
+def qdisc_counters(text):
+    """Drops and marks of the child (10:) from tc -s qdisc show."""
+    d = {"dropped": 0, "ecn_mark": 0, "overlimits_tbf": 0}
+    blocks = re.split(r"\n(?=qdisc )", text)
+    for b in blocks:
+        m = re.search(r"dropped (\d+), overlimits (\d+)", b)
+        if not m:
+            continue
+        if b.startswith("qdisc tbf"):
+            d["overlimits_tbf"] = int(m.group(2))
+            d["dropped_tbf"] = int(m.group(1))
+        elif " 10: " in b.split("\n")[0]:
+            d["dropped"] = int(m.group(1))
+            mk = re.search(r"ecn_mark (\d+)", b)
+            d["ecn_mark"] = int(mk.group(1)) if mk else 0
+    return d
+
+
+def run_load(ns, side, kind, secs):
+    for line in (SHAPER, "tc qdisc replace dev eth0 parent 1:1 handle 10: %s" % kind):
+        out = side.tc(line)
+        if out.strip():
+            raise RuntimeError("%s: %s: %s" % (side.name, line, out.strip()))
+    base = idle_rtt(ns)
+    url = "http://%s%s" % (GUEST, side.bulk_path)
+    bulk = [ns.popen(["curl", "-s", "-o", "/dev/null", "--max-time", str(secs + 2), "-w", "%{size_download}", url],
+                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for _ in range(BULK)]
+    time.sleep(1)  # the flows fill the queue first
+    pings = ping_series(ns, secs - 2)
+    rr = ns.popen(["taskset", "-c", hb.WRK_CPUS, "wrk", "-t1", "-c1", "-d%ds" % (secs - 3), "--latency",
+                   "http://%s/" % GUEST], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    rr_out, _ = rr.communicate(timeout=secs + 60)
+    ping_out, _ = pings.communicate(timeout=secs + 60)
+    sizes = []
+    for b in bulk:
+        out, _ = b.communicate(timeout=secs + 60)
+        try:
+            sizes.append(int(float(out.strip() or 0)))
+        except ValueError:
+            sizes.append(0)
+    stats = side.tc("tc -s qdisc show dev eth0")
+    series = parse_ping(ping_out)
+    rtts = [r for _, r in series]
+    sent = int(((secs - 2) / 0.1))
+    res = {
+        "base": base, "series": series,
+        "median_add": statistics.median(rtts) - base if rtts and base else None,
+        "p99_add": pctl(rtts, 99) - base if rtts and base else None,
+        "lost": sent - len(rtts),
+        "rr": hb.parse_wrk(rr_out)["rps"],
+        "goodput": sum(sizes) * 8 / (secs + 2) / 1e6,
+        "jain": jain(sizes),
+        "qdisc": qdisc_counters(stats),
+        "tc": stats,
+    }
+    side.tc("tc qdisc del dev eth0 root")
+    time.sleep(2)  # what the old queue held drains
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--secs", type=int, default=30)
+    ap.add_argument("--only", choices=("nagare", "linux"))
+    ap.add_argument("--record", action="store_true")
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("bench/bufferbloat.py needs root (network namespaces)")
+    if not os.path.exists(os.path.join(hb.PEER_BUILD, "initramfs.cpio.gz")):
+        env = dict(os.environ, PEER_BUILD=hb.PEER_BUILD)
+        subprocess.run(["bash", os.path.join(hb.PEER_DIR, "build.sh")], check=True, env=env)
+    tmp = os.path.join(common.TOP, "build", "bufferbloat")
+    os.makedirs(tmp, exist_ok=True)
+    results, versions = {}, {}
+    sides = [s for s in (NagareSide, LinuxSide) if not a.only or a.only == s.name.lower()]
+    for Side in sides:
+        with nagare.Netns() as ns:
+            side = Side(ns, tmp)
+            try:
+                versions[side.name] = side.version
+                for kind in KINDS:
+                    r = run_load(ns, side, kind, a.secs)
+                    results[(side.name, kind)] = r
+                    print("%-7s %-9s base %.2f ms  ping +%.1f ms median, +%.1f ms p99 (lost %d)  rr %.1f/s  "
+                          "goodput %.2f Mbit/s  Jain %.3f  drops %d marks %d" % (
+                              side.name, kind, r["base"] or 0, r["median_add"] or -1, r["p99_add"] or -1,
+                              r["lost"], r["rr"], r["goodput"], r["jain"], r["qdisc"]["dropped"],
+                              r["qdisc"]["ecn_mark"]), flush=True)
+            finally:
+                side.close()
+    if a.record:
+        record(results, versions, a.secs)
+
+
+def record(results, versions, secs):
+    rows = ["| system | child qdisc | idle RTT | ping added, median | ping added, p99 | pings lost | "
+            "request/response per s | bulk goodput (of %d Mbit/s) | Jain (4 flows) | child drops | marks |" % RATE_MBIT,
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for (sysname, kind), r in results.items():
+        rows.append("| %s | %s | %.2f ms | %.1f ms | %.1f ms | %d | %.1f | %.2f Mbit/s (%.0f %%) | %.3f | %d | %d |" % (
+            sysname, kind, r["base"] or 0, r["median_add"] or 0, r["p99_add"] or 0, r["lost"], r["rr"],
+            r["goodput"], 100 * r["goodput"] / RATE_MBIT, r["jain"], r["qdisc"]["dropped"], r["qdisc"]["ecn_mark"]))
+    series = {"%s %s" % k: [(t, rtt) for t, rtt in r["series"]] for k, r in results.items()}
+    svg = plot.lines("Ping RTT under load through a 10 Mbit/s tbf", "seconds into the load", "RTT, ms", series,
+                     width=900, height=500, points=False)
+    svg_path = os.path.join(common.TOP, "docs", "bufferbloat.svg")
+    with open(svg_path, "w") as f:
+        f.write(svg)
+    text = "\n".join([
+        "%s, %s. `bench/bufferbloat.py --secs %d`: %s and %s, each on a tap in a namespace of its own, "
+        "one after the other; `%s` with each child qdisc under `parent 1:1 handle 10:`. Load: %d curl "
+        "downloads from the guest, ping -i 0.1 from the namespace, wrk -t1 -c1 on `/` (request/response)." % (
+            common.today(), common.machine(), secs, versions.get("nagare", "-"), versions.get("Linux", "-"),
+            SHAPER, BULK),
+        "", *rows, "", "![RTT under load](bufferbloat.svg)", ""])
+    common.record("Latency under load (bench/bufferbloat.py)", text)
+
+
+if __name__ == "__main__":
+    main()
