@@ -11,9 +11,9 @@ KERNEL_SRCS += net/http/parser.c net/http/server.c net/http/routes.c net/http/sb
 HOST_TEST_SRCS += net/http/parser.c
 KERNEL_SRCS += net/syncookie.c net/listen_size.c net/rxq.c net/tcp_mem.c net/meminfo.c
 HOST_TEST_SRCS += net/syncookie.c net/listen_size.c
-# net/sched/: the packet scheduler (pure, host-tested; not wired into the TX path yet):
+# net/sched/: the packet scheduler (pure, host-tested; net/netdev_tx.c feeds the root):
 # qdiscs, and the maths of BQL, the token bucket and tc's units.
 KERNEL_SRCS += net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c net/sched/fq_codel.c
-KERNEL_SRCS += net/sched/dql.c net/sched/tc_units.c net/sched/tbf.c net/sched/sch_api.c
+KERNEL_SRCS += net/sched/dql.c net/sched/tc_units.c net/sched/tbf.c net/sched/sch_tbf.c net/sched/sch_api.c
 HOST_TEST_SRCS += net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c net/sched/fq_codel.c
-HOST_TEST_SRCS += net/sched/dql.c net/sched/tc_units.c net/sched/tbf.c net/sched/sch_api.c
+HOST_TEST_SRCS += net/sched/dql.c net/sched/tc_units.c net/sched/tbf.c net/sched/sch_tbf.c net/sched/sch_api.c

@@ -100,6 +100,11 @@ struct qdisc {
 	qdisc_drop_fn drop;
 	void *drop_ctx;
 	struct qpkt *stash;        /* peeked or requeued: dequeue returns it first */
+	/* ns: set by a shaper (tbf) whose dequeue returned NULL while packets
+	 * wait: dequeue again at or after it, not before (Linux's
+	 * qdisc_watchdog_schedule_ns).  0: no wait pending (empty, or the
+	 * last dequeue handed a packet out).  Work-conserving qdiscs leave it 0. */
+	uint64_t wake_ns;
 };
 
 /* ---- the calls the datapath makes (net/sched/qdisc.c) ---- */

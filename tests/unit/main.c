@@ -32,6 +32,7 @@ int main(void)
 	srunner_add_suite(sr, dql_suite());
 	srunner_add_suite(sr, tc_units_suite());
 	srunner_add_suite(sr, tbf_suite());
+	srunner_add_suite(sr, sch_tbf_suite());
 	srunner_add_suite(sr, codel_suite());
 	srunner_add_suite(sr, fq_codel_suite());
 	srunner_add_suite(sr, sch_api_suite());

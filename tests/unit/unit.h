@@ -34,6 +34,7 @@ Suite *listen_size_suite(void);
 Suite *dql_suite(void);
 Suite *tc_units_suite(void);
 Suite *tbf_suite(void);
+Suite *sch_tbf_suite(void);
 Suite *codel_suite(void);
 Suite *fq_codel_suite(void);
 Suite *sch_api_suite(void);
