@@ -41,7 +41,7 @@ int sysctl_tcp_mem[3], sysctl_tcp_mem_default[3]; /* pages; the default from mem
 static int qdisc_known(const struct sysctl *s, long v, const char *str)
 {
 	(void)s, (void)v;
-	return qdisc_kind(str) ? 0 : -ENOENT;
+	return qdisc_has_defaults(str) ? 0 : -ENOENT;
 }
 
 #define INT(name_, var, lo, hi, def_, doc_)                                              \
@@ -63,7 +63,7 @@ const struct sysctl sysctl_table[] = {
 	    "Microseconds the idle event loop keeps polling devices before it halts (0: halt at once)."),
 	{ .name = "net.core.default_qdisc", .type = SYSCTL_STRING, .data = sysctl_default_qdisc,
 	  .max = sizeof(sysctl_default_qdisc), .defstr = "fq_codel", .handler = qdisc_known,
-	  .doc = "The root qdisc a device gets when it first comes up or when `tc qdisc del dev D root` removes its own: pfifo, codel or fq_codel (Linux's name; current distributions set fq_codel). Devices already up keep theirs." },
+	  .doc = "The root qdisc a device gets when it first comes up or when `tc qdisc del dev D root` removes its own: pfifo, bfifo, codel or fq_codel (Linux's name; current distributions set fq_codel). Devices already up keep theirs." },
 	INT("net.core.netdev_budget", sysctl_netdev_budget, 0, INT_MAX, 300,
 	    "Most frames all devices together may handle in one NAPI round; a round that runs out counts a time_squeeze."),
 	INT("net.core.netdev_budget_usecs", sysctl_netdev_budget_usecs, 0, INT_MAX, 2000,

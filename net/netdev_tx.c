@@ -102,10 +102,11 @@ int netdev_qdisc_default(struct netdev *dev)
 {
 	struct netdev_state *st = dev->stack;
 	int err;
+	uint64_t now = time_ns();
 	struct qdisc *q = qdisc_create(sysctl_default_qdisc, NULL, (uint32_t)st->txqueuelen, qdisc_dropped,
-				       st, &err);
+				       st, now, &err);
 	if (!q)
-		q = qdisc_create("pfifo", NULL, (uint32_t)st->txqueuelen, qdisc_dropped, st, &err);
+		q = qdisc_create("pfifo", NULL, (uint32_t)st->txqueuelen, qdisc_dropped, st, now, &err);
 	if (!q)
 		return err;
 	netdev_qdisc_graft(dev, q, 0);
@@ -115,7 +116,7 @@ int netdev_qdisc_default(struct netdev *dev)
 struct qdisc *netdev_qdisc_new(struct netdev *dev, const char *kind, const void *conf, int *err)
 {
 	struct netdev_state *st = dev->stack;
-	return qdisc_create(kind, conf, (uint32_t)st->txqueuelen, qdisc_dropped, st, err);
+	return qdisc_create(kind, conf, (uint32_t)st->txqueuelen, qdisc_dropped, st, time_ns(), err);
 }
 
 int netdev_set_txqueuelen(struct netdev *dev, int len)

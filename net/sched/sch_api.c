@@ -12,12 +12,19 @@
 
 const struct qdisc_ops *qdisc_kind(const char *id)
 {
-	static const struct qdisc_ops *const kinds[] = { &pfifo_ops, &codel_ops, &fq_codel_ops };
+	static const struct qdisc_ops *const kinds[] = { &pfifo_ops, &bfifo_ops, &codel_ops, &fq_codel_ops,
+							 &tbf_qdisc_ops };
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (!strcmp(kinds[i]->id, id))
 			return kinds[i];
 	}
 	return NULL;
+}
+
+int qdisc_has_defaults(const char *id)
+{
+	const struct qdisc_ops *ops = qdisc_kind(id);
+	return ops && ops != &tbf_qdisc_ops;
 }
 
 int qdisc_conf_default(const char *id, union qdisc_conf *c, uint32_t txqueuelen)
@@ -27,6 +34,11 @@ int qdisc_conf_default(const char *id, union qdisc_conf *c, uint32_t txqueuelen)
 	if (ops == &pfifo_ops) {
 		pfifo_conf_default(&c->pfifo);
 		c->pfifo.limit = txqueuelen; /* Linux's fifo_init: the device's tx_queue_len */
+	} else if (ops == &bfifo_ops) {
+		bfifo_conf_default(&c->pfifo);
+		c->pfifo.limit = txqueuelen * 1514u; /* Linux: tx_queue_len * psched_mtu() */
+	} else if (ops == &tbf_qdisc_ops) {
+		/* nothing: tc refuses a tbf without rate and burst */
 	} else if (ops == &codel_ops) {
 		codel_conf_default(&c->codel);
 	} else if (ops == &fq_codel_ops) {
@@ -38,7 +50,7 @@ int qdisc_conf_default(const char *id, union qdisc_conf *c, uint32_t txqueuelen)
 }
 
 struct qdisc *qdisc_create(const char *id, const union qdisc_conf *conf, uint32_t txqueuelen,
-			   qdisc_drop_fn drop, void *drop_ctx, int *err)
+			   qdisc_drop_fn drop, void *drop_ctx, uint64_t now, int *err)
 {
 	union qdisc_conf def;
 	*err = qdisc_conf_default(id, &def, txqueuelen);
@@ -49,10 +61,15 @@ struct qdisc *qdisc_create(const char *id, const union qdisc_conf *conf, uint32_
 	const struct qdisc_ops *ops = qdisc_kind(id);
 	if (ops == &fq_codel_ops && (*err = fq_codel_conf_check(&conf->fq_codel)))
 		return NULL;
-	size_t size = ops == &pfifo_ops ? sizeof(struct pfifo)
-		      : ops == &codel_ops ? sizeof(struct codel)
-					  : sizeof(struct fq_codel) +
-						    (size_t)conf->fq_codel.flows * sizeof(struct fq_codel_flow);
+	if (ops == &tbf_qdisc_ops && (!conf->tbf.rate || !conf->tbf.burst)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	size_t size = ops == &pfifo_ops || ops == &bfifo_ops ? sizeof(struct pfifo)
+		      : ops == &codel_ops			 ? sizeof(struct codel)
+		      : ops == &tbf_qdisc_ops			 ? sizeof(struct sch_tbf)
+					: sizeof(struct fq_codel) +
+						  (size_t)conf->fq_codel.flows * sizeof(struct fq_codel_flow);
 	void *mem = calloc(1, size);
 	if (!mem) {
 		*err = -ENOMEM;
@@ -60,6 +77,10 @@ struct qdisc *qdisc_create(const char *id, const union qdisc_conf *conf, uint32_
 	}
 	if (ops == &pfifo_ops) {
 		pfifo_init(mem, &conf->pfifo, drop, drop_ctx);
+	} else if (ops == &bfifo_ops) {
+		bfifo_init(mem, &conf->pfifo, drop, drop_ctx);
+	} else if (ops == &tbf_qdisc_ops) {
+		sch_tbf_init(mem, &conf->tbf, drop, drop_ctx, now);
 	} else if (ops == &codel_ops) {
 		codel_init(mem, &conf->codel, drop, drop_ctx);
 	} else {
@@ -74,6 +95,30 @@ uint32_t qdisc_destroy(struct qdisc *q)
 	if (!q)
 		return 0;
 	uint32_t n = qdisc_reset(q);
+	if (q->ops == &tbf_qdisc_ops) {
+		struct sch_tbf *t = (struct sch_tbf *)q;
+		if (!sch_tbf_child_is_default(t))
+			n += qdisc_destroy(sch_tbf_child(t));
+	}
 	free(q);
+	return n;
+}
+
+struct qdisc *qdisc_child(const struct qdisc *q)
+{
+	return q && q->ops == &tbf_qdisc_ops ? sch_tbf_child((const struct sch_tbf *)q) : NULL;
+}
+
+int qdisc_graft_child(struct qdisc *q, struct qdisc *child)
+{
+	if (!q || q->ops != &tbf_qdisc_ops)
+		return -EINVAL;
+	struct sch_tbf *t = (struct sch_tbf *)q;
+	uint32_t before = q->stats.drops;
+	struct qdisc *old;
+	sch_tbf_graft(t, child, &old);
+	/* sch_tbf_graft emptied the old child into tbf's drops already */
+	int n = (int)(q->stats.drops - before);
+	qdisc_destroy(old);
 	return n;
 }
