@@ -15,6 +15,6 @@ HOST_TEST_SRCS += net/syncookie.c net/listen_size.c
 # net/sched/: the packet scheduler (pure, host-tested; not wired into the TX path yet):
 # qdiscs, and the maths of BQL, the token bucket and tc's units.
 KERNEL_SRCS += net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c net/sched/fq_codel.c
-KERNEL_SRCS += net/sched/dql.c net/sched/tc_units.c net/sched/tbf.c
+KERNEL_SRCS += net/sched/dql.c net/sched/tc_units.c net/sched/tbf.c net/sched/tc_parse.c net/sched/tc_parse_kind.c
 HOST_TEST_SRCS += net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c net/sched/fq_codel.c
-HOST_TEST_SRCS += net/sched/dql.c net/sched/tc_units.c net/sched/tbf.c
+HOST_TEST_SRCS += net/sched/dql.c net/sched/tc_units.c net/sched/tbf.c net/sched/tc_parse.c net/sched/tc_parse_kind.c
