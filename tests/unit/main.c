@@ -34,6 +34,7 @@ int main(void)
 	srunner_add_suite(sr, tbf_suite());
 	srunner_add_suite(sr, codel_suite());
 	srunner_add_suite(sr, fq_codel_suite());
+	srunner_add_suite(sr, tc_parse_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -36,5 +36,6 @@ Suite *tc_units_suite(void);
 Suite *tbf_suite(void);
 Suite *codel_suite(void);
 Suite *fq_codel_suite(void);
+Suite *tc_parse_suite(void);
 
 #endif
