@@ -15,5 +15,7 @@ HOST_TEST_SRCS += net/syncookie.c net/listen_size.c
 # qdiscs, and the maths of BQL, the token bucket and tc's units.
 KERNEL_SRCS += net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c net/sched/fq_codel.c
 KERNEL_SRCS += net/sched/dql.c net/sched/tc_units.c net/sched/tbf.c net/sched/sch_tbf.c net/sched/sch_api.c
+KERNEL_SRCS += net/sched/tc_parse.c net/sched/tc_parse_kind.c
 HOST_TEST_SRCS += net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c net/sched/fq_codel.c
 HOST_TEST_SRCS += net/sched/dql.c net/sched/tc_units.c net/sched/tbf.c net/sched/sch_tbf.c net/sched/sch_api.c
+HOST_TEST_SRCS += net/sched/tc_parse.c net/sched/tc_parse_kind.c

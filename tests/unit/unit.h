@@ -38,5 +38,6 @@ Suite *sch_tbf_suite(void);
 Suite *codel_suite(void);
 Suite *fq_codel_suite(void);
 Suite *sch_api_suite(void);
+Suite *tc_parse_suite(void);
 
 #endif
