@@ -6,7 +6,7 @@ LWIP_SRCS += $(addprefix $(LWIP)/src/core/, init.c def.c inet_chksum.c ip.c mem.
 	$(LWIP)/src/netif/ethernet.c $(LWIP)/src/apps/lwiperf/lwiperf.c
 KERNEL_SRCS += net/siphash.c net/tcp_isn.c net/csum.c net/counter.c net/counter_lwip.c
 HOST_TEST_SRCS += net/siphash.c net/tcp_isn.c net/napi.c net/inet.c net/csum.c net/netdev_txreq.c
-KERNEL_SRCS += net/cmd_ethtool.c net/cmd_netstat.c net/cmd_softnet.c net/cmd_ping.c
+KERNEL_SRCS += net/cmd_ethtool.c net/cmd_netstat.c net/cmd_softnet.c net/cmd_ping.c net/cmd_tc.c
 KERNEL_SRCS += net/http/parser.c net/http/server.c net/http/routes.c net/http/sbuf.c net/http/cmd_http.c net/http/metrics.c net/listen.c net/listen_adopt.c net/syncookie_tcp.c net/cmd_ss.c
 HOST_TEST_SRCS += net/http/parser.c
 KERNEL_SRCS += net/syncookie.c net/listen_size.c net/rxq.c net/tcp_mem.c net/meminfo.c

@@ -30,8 +30,7 @@ struct netdev_state {
 	struct rxbuf *rx_head, *rx_tail;
 	int rx_len;
 	/* transmit (net/netdev_tx.c): the root qdisc, BQL in front of the ring */
-	struct qdisc *qdisc;       /* created at the first `up` (net.core.default_qdisc) */
-	uint32_t qdisc_handle;     /* tc's major:minor; 0 for the default root */
+	struct qdisc *qdisc;       /* created at the first `up` (net.core.default_qdisc); handle 0 */
 	struct dql dql;
 	uint32_t tx_done_bytes;    /* completed since the last dql_completed */
 	int txqueuelen;            /* pfifo's default limit (ip link set DEV txqueuelen N) */

@@ -89,7 +89,8 @@ int netdev_qdisc_graft(struct netdev *dev, struct qdisc *q, uint32_t handle)
 	struct netdev_state *st = dev->stack;
 	struct qdisc *old = st->qdisc;
 	st->qdisc = q;
-	st->qdisc_handle = handle;
+	if (q)
+		q->handle = handle;
 	/* Linux's qdisc_graft resets the old qdisc: what it held is
 	 * dropped (and counted in its drops), never sent twice. */
 	int n = (int)qdisc_destroy(old);

@@ -21,6 +21,7 @@ void qdisc_init_common(struct qdisc *q, const struct qdisc_ops *ops, qdisc_drop_
 	q->drop_ctx = drop_ctx;
 	q->stash = NULL;
 	q->wake_ns = 0;
+	q->handle = 0;
 }
 
 void qdisc_drop_pkt(struct qdisc *q, struct qpkt *p)

@@ -16,8 +16,6 @@
  * gnet_stats_queue): bytes/packets count what dequeue handed out, drops
  * every packet given up, backlog/qlen what is queued now (a peeked or
  * requeued packet included).
- *
- * Not wired into the datapath yet: net/netdev_tx.c still has its FIFO.
  */
 #ifndef NET_SCHED_QDISC_H
 #define NET_SCHED_QDISC_H
@@ -105,6 +103,10 @@ struct qdisc {
 	 * qdisc_watchdog_schedule_ns).  0: no wait pending (empty, or the
 	 * last dequeue handed a packet out).  Work-conserving qdiscs leave it 0. */
 	uint64_t wake_ns;
+	/* tc's handle, major << 16 ("10:" is 0x100000); 0 for a default
+	 * qdisc tc did not create (the default root, tbf's bfifo).  The
+	 * algorithms leave it alone: the tc command and netdev set it. */
+	uint32_t handle;
 };
 
 /* ---- the calls the datapath makes (net/sched/qdisc.c) ---- */

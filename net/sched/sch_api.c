@@ -49,6 +49,37 @@ int qdisc_conf_default(const char *id, union qdisc_conf *c, uint32_t txqueuelen)
 	return 0;
 }
 
+int qdisc_conf_get(const struct qdisc *q, union qdisc_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (q->ops == &pfifo_ops || q->ops == &bfifo_ops) {
+		c->pfifo.limit = ((const struct pfifo *)q)->limit;
+	} else if (q->ops == &tbf_qdisc_ops) {
+		c->tbf = ((const struct sch_tbf *)q)->tb.p;
+	} else if (q->ops == &codel_ops) {
+		const struct codel *cd = (const struct codel *)q;
+		c->codel = (struct codel_conf){ .limit = cd->limit,
+						.target_ns = cd->params.target_ns,
+						.interval_ns = cd->params.interval_ns,
+						.mtu = cd->params.mtu,
+						.ecn = cd->params.ecn };
+	} else if (q->ops == &fq_codel_ops) {
+		const struct fq_codel *fq = (const struct fq_codel *)q;
+		c->fq_codel = (struct fq_codel_conf){ .limit = fq->limit,
+						      .flows = fq->nflows,
+						      .quantum = fq->quantum,
+						      .memory_limit = fq->memory_limit,
+						      .drop_batch = fq->drop_batch,
+						      .target_ns = fq->cparams.target_ns,
+						      .interval_ns = fq->cparams.interval_ns,
+						      .mtu = fq->cparams.mtu,
+						      .ecn = fq->cparams.ecn };
+	} else {
+		return -ENOENT;
+	}
+	return 0;
+}
+
 struct qdisc *qdisc_create(const char *id, const union qdisc_conf *conf, uint32_t txqueuelen,
 			   qdisc_drop_fn drop, void *drop_ctx, uint64_t now, int *err)
 {

@@ -29,6 +29,9 @@ int qdisc_has_defaults(const char *id);
 /* Linux's defaults for kind; txqueuelen is pfifo's default limit (bfifo's
  * times 1514 bytes).  0 or -ENOENT for an unknown kind. */
 int qdisc_conf_default(const char *id, union qdisc_conf *c, uint32_t txqueuelen);
+/* q's configuration now, as qdisc_create took it (tc qdisc change
+ * starts from it): 0, or -ENOENT for a qdisc sch_api cannot create. */
+int qdisc_conf_get(const struct qdisc *q, union qdisc_conf *c);
 /* A new qdisc of kind id with conf (NULL: the defaults), or NULL with
  * *err = -ENOENT (unknown kind), -EINVAL (conf refused, as the kernel
  * refuses it) or -ENOMEM. */

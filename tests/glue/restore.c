@@ -33,6 +33,8 @@
 struct shape {
 	uint32_t ip, mask, gw;       /* host order */
 	int is_default, up, admin_up, link_up, mtu, netif_mtu, txqueuelen;
+	uint32_t root_handle;         /* 0: the default root qdisc (tc changed nothing) */
+	const struct qdisc_ops *root_kind; /* the root's kind */
 	struct http_config http;
 	int http_running;
 	struct listen_info http_q;   /* the HTTP listener's queues */
@@ -79,6 +81,8 @@ static void measure(struct shape *s)
 	s->mtu = dev->mtu;
 	s->netif_mtu = nif->mtu;
 	s->txqueuelen = netdev_state(dev)->txqueuelen;
+	s->root_handle = netdev_state(dev)->qdisc ? netdev_state(dev)->qdisc->handle : 0;
+	s->root_kind = netdev_state(dev)->qdisc ? netdev_state(dev)->qdisc->ops : NULL;
 	s->http = http_config;
 	s->http_running = http_running();
 	struct tcp_pcb_listen *l = s->http_running ? listener_on(http_config.port) : NULL;
@@ -153,6 +157,10 @@ static void restore_eth0(void)
 	if (dev->mtu != booted.mtu && netdev_set_mtu(dev, booted.mtu))
 		abort();
 	netdev_state(dev)->txqueuelen = booted.txqueuelen;
+	struct qdisc *root = netdev_state(dev)->qdisc;
+	if (root && (root->handle || root->ops != booted.root_kind) &&
+	    netdev_qdisc_default(dev)) /* what `tc qdisc del dev eth0 root` does */
+		abort();
 	ip4_addr_t a, m, g;
 	to_ip4(booted.ip, &a);
 	to_ip4(booted.mask, &m);
@@ -194,6 +202,8 @@ static int differ(const struct shape *a, const char *awhen, const struct shape *
 	SAME(mtu);
 	SAME(netif_mtu);
 	SAME(txqueuelen);
+	SAME(root_handle);
+	SAME(root_kind);
 	SAME(http.port);
 	SAME(http.backlog);
 	SAME(http.paused);

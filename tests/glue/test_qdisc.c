@@ -108,7 +108,7 @@ START_TEST(replace_under_load_drops_and_counts)
 	ck_assert_ptr_nonnull(q);
 	ck_assert_int_eq(netdev_qdisc_graft(dev, q, 1u << 16), (int)held);
 	ck_assert_int_eq(glue_ethtool_stat("tx_qdisc_replace_drops") - before, held);
-	ck_assert_uint_eq(st->qdisc_handle, 1u << 16);
+	ck_assert_uint_eq(st->qdisc->handle, 1u << 16);
 	/* the new root carries on */
 	ck_assert_int_eq(send_udp(3000), ERR_OK);
 	bql_unpin();
@@ -287,6 +287,150 @@ START_TEST(tsq_caps_one_connection)
 }
 END_TEST
 
+/* ---- tc qdisc ---- */
+
+/* Runs a tc line, expecting status ok (0) or not; returns its output. */
+static const char *tc(const char *line, int ok)
+{
+	glue_console_clear();
+	int rc = glue_cmd(line);
+	if (ok)
+		ck_assert_msg(rc == 0, "%s: %d: %s", line, rc, glue_console());
+	else
+		ck_assert_msg(rc != 0, "%s: accepted: %s", line, glue_console());
+	return glue_console();
+}
+
+#define FQ_CODEL_OPTS "limit 10240p flows 1024 quantum 1514 target 5ms interval 100ms memory_limit 32Mb ecn drop_batch 64 \n"
+
+/* The shaper of the issue: tbf 1: at the root, fq_codel 10: under it,
+ * each shown as iproute2 6.1 shows it; the default child stays unlisted. */
+START_TEST(tc_builds_the_shaper)
+{
+	struct netdev_state *st = eth0();
+	ck_assert_str_eq(tc("tc qdisc show dev eth0", 1), "qdisc fq_codel 0: root refcnt 2 " FQ_CODEL_OPTS);
+	ck_assert_str_eq(tc("tc qdisc replace dev eth0 root handle 1: tbf rate 10mbit burst 32kbit latency 400ms", 1),
+			 "");
+	ck_assert_str_eq(st->qdisc->ops->id, "tbf");
+	ck_assert_uint_eq(st->qdisc->handle, 0x10000);
+	ck_assert_str_eq(tc("tc qdisc show dev eth0", 1), "qdisc tbf 1: root refcnt 2 rate 10Mbit burst 4Kb lat 400ms \n");
+	ck_assert_str_eq(tc("tc qdisc replace dev eth0 parent 1:1 handle 10: fq_codel", 1), "");
+	ck_assert_str_eq(tc("tc qdisc show dev eth0", 1),
+			 "qdisc tbf 1: root refcnt 2 rate 10Mbit burst 4Kb lat 400ms \n"
+			 "qdisc fq_codel 10: parent 1:1 " FQ_CODEL_OPTS);
+	ck_assert_str_eq(tc("tc qdisc show", 1),
+			 "qdisc tbf 1: dev eth0 root refcnt 2 rate 10Mbit burst 4Kb lat 400ms \n"
+			 "qdisc fq_codel 10: dev eth0 parent 1:1 " FQ_CODEL_OPTS);
+	ck_assert_str_eq(tc("tc qdisc show dev eth0 handle 10:", 1), "qdisc fq_codel 10: parent 1:1 " FQ_CODEL_OPTS);
+	ck_assert_str_eq(tc("tc qdisc show dev eth0 root", 1), "qdisc tbf 1: root refcnt 2 rate 10Mbit burst 4Kb lat 400ms \n");
+	/* change: only what is given */
+	tc("tc qdisc change dev eth0 parent 1:1 handle 10: fq_codel target 10ms noecn", 1);
+	ck_assert_str_eq(tc("tc qdisc show dev eth0 handle 10:", 1),
+			 "qdisc fq_codel 10: parent 1:1 limit 10240p flows 1024 quantum 1514 target 10ms interval 100ms "
+			 "memory_limit 32Mb drop_batch 64 \n");
+	/* a frame goes through both and is counted by both */
+	ck_assert_int_eq(send_udp(6000), ERR_OK);
+	for (int i = 0; i < 20 && st->qdisc->stats.qlen; i++)
+		glue_advance(1);
+	const char *out = tc("tc -s qdisc show dev eth0", 1);
+	ck_assert_ptr_nonnull(strstr(out, "qdisc tbf 1: root refcnt 2 rate 10Mbit burst 4Kb lat 400ms \n"
+					  " Sent 1042 bytes 1 pkt (dropped 0, overlimits 0 requeues 0) \n"));
+	ck_assert_ptr_nonnull(strstr(out, "qdisc fq_codel 10: parent 1:1 "));
+	ck_assert_ptr_nonnull(strstr(out, "target 10ms interval 100ms memory_limit 32Mb drop_batch 64 \n"
+					  " Sent 1042 bytes 1 pkt"));
+	/* del of the child puts tbf's default bfifo back; of the root, the default root */
+	tc("tc qdisc del dev eth0 parent 1:1 handle 10:", 1);
+	ck_assert_str_eq(tc("tc qdisc show dev eth0", 1), "qdisc tbf 1: root refcnt 2 rate 10Mbit burst 4Kb lat 400ms \n");
+	ck_assert_str_eq(tc("tc qdisc show dev eth0 invisible", 1),
+			 "qdisc tbf 1: root refcnt 2 rate 10Mbit burst 4Kb lat 400ms \n"
+			 "qdisc bfifo 0: parent 1:1 limit 504096b\n" /* rate * latency + burst */);
+	tc("tc qdisc del dev eth0 root", 1);
+	ck_assert_str_eq(tc("tc qdisc show dev eth0", 1), "qdisc fq_codel 0: root refcnt 2 " FQ_CODEL_OPTS);
+	ck_assert_uint_eq(st->qdisc->handle, 0);
+	glue_tx_clear();
+	glue_quiesce();
+}
+END_TEST
+
+/* Bad lines get tc's (or the kernel's) words and change nothing. */
+START_TEST(tc_bad_lines_change_nothing)
+{
+	struct netdev_state *st = eth0();
+	tc("tc qdisc replace dev eth0 root handle 1: tbf rate 10mbit burst 32kbit latency 400ms", 1);
+	tc("tc qdisc add dev eth0 parent 1:1 handle 10: codel", 1);
+	const struct qdisc *root = st->qdisc, *child = qdisc_child(st->qdisc);
+	char before[2048];
+	snprintf(before, sizeof(before), "%s", tc("tc qdisc show dev eth0", 1));
+	static const struct {
+		const char *line, *says;
+	} bad[] = {
+		{ "tc qdisc add dev eth0 root pfifo", "Error: Exclusivity flag on, cannot modify.\n" },
+		{ "tc qdisc add dev eth0 parent 1:1 handle 10: codel", "Error: Exclusivity flag on, cannot modify.\n" },
+		{ "tc qdisc add dev eth9 root pfifo", "Cannot find device \"eth9\"\n" },
+		{ "tc qdisc show dev eth9", "Cannot find device \"eth9\"\n" },
+		{ "tc qdisc replace dev eth0 root handle 1: tbf rate 10mbit latency 1s",
+		  "tbf: the \"burst\" parameter is mandatory.\n" },
+		{ "tc qdisc change dev eth0 parent 1:1 handle 21: codel target 10ms",
+		  "Error: NLM_F_REPLACE needed to override.\n" },
+		{ "tc qdisc change dev eth0 root fq_codel", "Error: Invalid qdisc name.\n" },
+		{ "tc qdisc replace dev eth0 root handle 1: fq_codel", "Error: Invalid qdisc name.\n" },
+		{ "tc qdisc add dev eth0 parent 5:1 handle 30: pfifo", "Error: Failed to find specified qdisc.\n" },
+		{ "tc qdisc add dev eth0 parent 10:1 handle 30: pfifo", "RTNETLINK answers: Operation not supported\n" },
+		{ "tc qdisc del dev eth0 parent 5:1", "Error: Failed to find qdisc with specified classid.\n" },
+		{ "tc qdisc del dev eth0 parent 1:1 handle 20:", "Error: Invalid handle.\n" },
+		{ "tc qdisc del dev eth0 root pfifo", "Error: Invalid qdisc name.\n" },
+		{ "tc qdisc change dev eth0 parent 1:1 codel limit 0x", "Illegal \"limit\"\n" },
+		{ "tc qdisc replace dev eth0 root cake", "Error: Specified qdisc kind is unknown.\n" },
+		{ "tc qdisc foo", "Command \"foo\" is unknown, try \"tc qdisc help\".\n" },
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_str_eq(tc(bad[i].line, 0), bad[i].says);
+		ck_assert_ptr_eq(st->qdisc, root);
+		ck_assert_ptr_eq(qdisc_child(st->qdisc), child);
+		ck_assert_str_eq(tc("tc qdisc show dev eth0", 1), before);
+	}
+	/* fq_codel's flows are fixed once it exists */
+	tc("tc qdisc replace dev eth0 root handle 2: fq_codel", 1);
+	ck_assert_str_eq(tc("tc qdisc change dev eth0 root fq_codel flows 2048", 0),
+			 "RTNETLINK answers: Invalid argument\n");
+	tc("tc qdisc del dev eth0 root", 1);
+	ck_assert_str_eq(tc("tc qdisc del dev eth0 root", 0), "Error: Cannot delete qdisc with handle of zero.\n");
+	glue_quiesce();
+}
+END_TEST
+
+/* Without a handle the kernel picks 8001:, 8002:, ...; replacing a root
+ * under load drops (and counts) what it held; the ring keeps going. */
+START_TEST(tc_replace_under_load)
+{
+	struct netdev_state *st = eth0();
+	bql_pin();
+	glue_tx_clear();
+	glue_dev_tx_complete(0);
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(send_udp((uint16_t)(7000 + i)), ERR_OK);
+	glue_poll();
+	uint32_t held = st->qdisc->stats.qlen;
+	ck_assert_uint_eq(held, 7);
+	long long before = glue_ethtool_stat("tx_qdisc_replace_drops");
+	tc("tc qdisc replace dev eth0 root pfifo limit 100", 1);
+	ck_assert_int_eq(glue_ethtool_stat("tx_qdisc_replace_drops") - before, held);
+	ck_assert_uint_ge(st->qdisc->handle, 0x80010000u);
+	char want[96];
+	snprintf(want, sizeof(want), "qdisc pfifo %x: root refcnt 2 limit 100p\n", st->qdisc->handle >> 16);
+	ck_assert_str_eq(tc("tc qdisc show dev eth0", 1), want);
+	ck_assert_int_eq(send_udp(7100), ERR_OK);
+	bql_unpin();
+	glue_dev_tx_complete(1);
+	for (int i = 0; i < 40 && st->qdisc->stats.qlen; i++)
+		glue_advance(1);
+	ck_assert_uint_eq(st->qdisc->stats.packets, 1);
+	tc("tc qdisc del dev eth0 root", 1);
+	glue_tx_clear();
+	glue_quiesce();
+}
+END_TEST
+
 Suite *qdisc_suite(void)
 {
 	Suite *s = suite_create("qdisc");
@@ -296,5 +440,8 @@ Suite *qdisc_suite(void)
 	glue_add_test(s, loop_wakes_for_waiting_frames);
 	glue_add_test(s, bql_sysfs_knobs);
 	glue_add_test(s, tsq_caps_one_connection);
+	glue_add_test(s, tc_builds_the_shaper);
+	glue_add_test(s, tc_bad_lines_change_nothing);
+	glue_add_test(s, tc_replace_under_load);
 	return s;
 }

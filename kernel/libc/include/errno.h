@@ -19,6 +19,7 @@
 #define ENOSYS 38
 #define EMSGSIZE 90
 #define ENOTSUP 95
+#define EOPNOTSUPP 95 /* Linux: the same number as ENOTSUP */
 #define EADDRINUSE 98
 #define ENETUNREACH 101
 #define ECONNRESET 104
