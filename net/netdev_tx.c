@@ -28,7 +28,6 @@
 #include "kernel/random.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
-#include "lwip/prot/ip.h"
 #include "net/counter.h"
 #include "net/netdev_priv.h"
 #include "net/netdev_txreq.h"
@@ -135,32 +134,23 @@ static int flow_key_set;
 
 /* Linux's skb_get_hash: a keyed hash of the 5-tuple (a peer that cannot
  * see the key cannot aim its flows at one fq_codel bucket). */
-uint32_t netdev_flow_hash(const struct netdev_flow *f)
+static const uint8_t *flow_secret(void)
 {
 	if (!flow_key_set) {
 		random_get(flow_key, sizeof(flow_key));
 		flow_key_set = 1;
 	}
-	struct {
-		uint32_t saddr, daddr;
-		uint16_t sport, dport, ethertype;
-		uint8_t proto, pad;
-	} k = { f->saddr, f->daddr, f->sport, f->dport, f->ethertype, f->proto, 0 };
-	return (uint32_t)siphash_2_4(flow_key, &k, sizeof(k));
+	return flow_key;
+}
+
+uint32_t netdev_flow_hash(const struct netdev_flow *f)
+{
+	return netdev_flow_hash_keyed(f, flow_secret());
 }
 
 static void classify(struct qpkt *qp, struct pbuf *p)
 {
-	struct netdev_flow f;
-	qp->hash = 0;
-	qp->ecn = QPKT_ECN_NOT_ECT;
-	qp->flags = 0;
-	if (netdev_flow_parse(p->payload, p->len, &f))
-		return;
-	qp->hash = netdev_flow_hash(&f);
-	qp->ecn = f.ecn;
-	if (f.ipv4 && f.proto == IP_PROTO_TCP)
-		qp->flags = QPKT_TSQ;
+	netdev_classify(qp, p->payload, p->len, flow_secret());
 }
 
 /* The frame left the qdisc for good (sent or dropped). */

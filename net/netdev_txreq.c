@@ -149,3 +149,27 @@ int netdev_frame_set_ce(uint8_t *b, uint32_t len)
 	ip[11] = (uint8_t)s;
 	return 0;
 }
+
+uint32_t netdev_flow_hash_keyed(const struct netdev_flow *f, const uint8_t key[SIPHASH_KEY_LEN])
+{
+	struct {
+		uint32_t saddr, daddr;
+		uint16_t sport, dport, ethertype;
+		uint8_t proto, pad;
+	} k = { f->saddr, f->daddr, f->sport, f->dport, f->ethertype, f->proto, 0 };
+	return (uint32_t)siphash_2_4(key, &k, sizeof(k));
+}
+
+void netdev_classify(struct qpkt *qp, const uint8_t *b, uint32_t len, const uint8_t key[SIPHASH_KEY_LEN])
+{
+	struct netdev_flow f;
+	qp->hash = 0;
+	qp->ecn = QPKT_ECN_NOT_ECT;
+	qp->flags = 0;
+	if (netdev_flow_parse(b, len, &f))
+		return;
+	qp->hash = netdev_flow_hash_keyed(&f, key);
+	qp->ecn = f.ecn;
+	if (f.ipv4 && f.proto == PROTO_TCP)
+		qp->flags = QPKT_TSQ;
+}

@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "drivers/netdev.h"
+#include "net/sched/qdisc.h"
+#include "net/siphash.h"
 
 /* An empty request for the frame `cookie` (handed back in netdev_tx_done). */
 void netdev_txreq_init(struct netdev_txreq *req, void *cookie);
@@ -35,10 +37,15 @@ struct netdev_flow {
 /* 0 (f filled as far as the frame goes), or -EINVAL when shorter than an
  * Ethernet header. */
 int netdev_flow_parse(const uint8_t *b, uint32_t len, struct netdev_flow *f);
-/* The flow's keyed hash (SipHash-2-4 under a boot secret, Linux's
- * skb_get_hash role): what fq_codel buckets and TCP Small Queues count
- * by.  Implemented in net/netdev_tx.c (the secret is the kernel's). */
+/* The flow's keyed hash (SipHash-2-4 under key, Linux's skb_get_hash
+ * role): what fq_codel buckets and TCP Small Queues count by. */
+uint32_t netdev_flow_hash_keyed(const struct netdev_flow *f, const uint8_t key[SIPHASH_KEY_LEN]);
+/* The same under the kernel's boot secret (net/netdev_tx.c). */
 uint32_t netdev_flow_hash(const struct netdev_flow *f);
+/* What linkoutput tells the qdisc of a frame: qp's hash, ecn and flags
+ * (QPKT_TSQ for IPv4 TCP); a frame too short to parse gets hash 0,
+ * Not-ECT, no flags. */
+void netdev_classify(struct qpkt *qp, const uint8_t *b, uint32_t len, const uint8_t key[SIPHASH_KEY_LEN]);
 /* Marks an ECT IPv4 frame CE and fixes its header checksum (RFC 1624):
  * 0, or -EINVAL for a frame that is not ECT IPv4 (nothing changed). */
 int netdev_frame_set_ce(uint8_t *b, uint32_t len);

@@ -26,10 +26,17 @@
  *    with tcp_syncookies=0, answered with a SYN cookie
  *    (net/syncookie_tcp.c) with 1, to a source without and with an ARP
  *    entry;
- *  - the HTTP request parser on two requests.
+ *  - the HTTP request parser on two requests;
+ *  - transmit, what net/netdev_tx.c does to a 1514-byte TCP frame between
+ *    lwIP's linkoutput and the driver's xmit, in pieces: classify (the
+ *    flow parse and keyed hash), enqueue and dequeue through fq_codel,
+ *    pfifo, and tbf with fq_codel under it (one frame queued at a time,
+ *    4 flows in turn, 1.2 us apart); BQL; TSQ's charge and uncharge; the
+ *    driver's request with the checksum offloaded.
  * The measured code is built with the kernel's code-generation flags and
  * links the kernel's heap and string functions (bench/rxpath/rxpath.mk).
- * Not counted: net/netdev.c's backlog and TX queue, the TX ring, timers.
+ * Not counted: the TX ring and its reclaim, the handle free list and the
+ * pbuf references of net/netdev_tx.c, timers.
  * Runs natively too (`build/bench/rxpath/rxpath`): it checks its counts.
  */
 #include <stdarg.h>
@@ -59,7 +66,12 @@
 #include "net/lwip_hooks.h"
 #include "net/napi.h"
 #include "net/netdev_priv.h"
+#include "net/netdev_txreq.h"
 #include "net/netstat.h"
+#include "net/sched/dql.h"
+#include "net/sched/sch_api.h"
+#include "net/siphash.h"
+#include "net/tsq.h"
 #include "netif/ethernet.h"
 
 #define DRIVER_FRAMES 100000
@@ -136,6 +148,7 @@ int sysctl_somaxconn = 4096, sysctl_max_syn_backlog = 128, sysctl_tcp_syncookies
 int sysctl_tcp_abort_on_overflow, sysctl_netdev_max_backlog = 1000;
 int sysctl_tcp_synack_retries = 5, sysctl_tcp_synq_sizing;
 int sysctl_neigh_unres_qlen_bytes = 212992, sysctl_icmp_echo_ignore_all;
+int sysctl_tcp_limit_output_bytes = 1048576;
 int sysctl_tcp_mem[3] = { 3048, 4066, 6096 }, sysctl_tcp_mem_default[3]; /* 256 MiB's */
 struct netstat_ext netstat_ext;
 struct softnet_stat softnet;
@@ -201,6 +214,17 @@ uint32_t rxpath_rand(void)
 	x ^= x >> 17;
 	x ^= x << 5;
 	return x;
+}
+
+/* net/netdev_tx.c's flow hash, under a fixed secret: that file needs the
+ * kernel's TX state and lwIP's netif.  net/tsq.c asks it once TCP holds
+ * tcp_limit_output_bytes in the qdisc (never in the lwIP rows: their
+ * linkoutput queues nothing); the qdisc rows classify frames with it. */
+static const uint8_t flow_key[SIPHASH_KEY_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+
+uint32_t netdev_flow_hash(const struct netdev_flow *f)
+{
+	return netdev_flow_hash_keyed(f, flow_key);
 }
 
 /* ---- (a) the driver ------------------------------------------------------ */
@@ -783,6 +807,195 @@ static void bench_parser(void)
 	batch_done(LWIP_PACKETS, 0, "HTTP parser: a browser's GET request (329 bytes)");
 }
 
+/* ---- (f) transmit: what net/netdev_tx.c does to a frame besides the driver */
+
+#define TX_FLOWS 4        /* connections whose frames take turns */
+#define TX_STEP_NS 1200   /* ns: a 1514-byte frame at 10 Gbit/s */
+#define TX_BATCH 16       /* frames one TX completion reports */
+#define NTXPKT 4          /* handles, recycled (the kernel's free list) */
+
+static uint8_t tx_frame[TX_FLOWS][FRAME];
+static struct qpkt txpkt[NTXPKT];
+static uint32_t tx_hash[TX_FLOWS];
+static unsigned long tx_out, tx_drops, tx_ce;
+static uint64_t tx_now = 1000000000;
+
+static void tx_dropped(struct qpkt *p, void *ctx)
+{
+	(void)p, (void)ctx;
+	tx_drops++;
+}
+
+/* net/netdev_tx.c's classify on the frame's one piece (lwIP's segment of
+ * a copied tcp_write). */
+static void tx_classify(struct qpkt *qp, const uint8_t *b, uint32_t len)
+{
+	netdev_classify(qp, b, len, flow_key);
+}
+
+/* netdev_linkoutput's handle filled, classified and enqueued, then
+ * tx_feed's dequeue and CE check: the queue holds this frame only. */
+static struct qpkt *tx_qdisc(struct qdisc *q, struct qpkt *qp, uint8_t *b, uint64_t now)
+{
+	qp->len = FRAME;
+	qp->truesize = 0;
+	qp->owner = b;
+	tx_classify(qp, b, FRAME);
+	if (qdisc_enqueue(q, qp, now) == QDISC_ENQ_DROP)
+		return NULL;
+	qp = qdisc_dequeue(q, now);
+	if (qp && qp->ecn == QPKT_ECN_CE && netdev_frame_set_ce(qp->owner, qp->len) == 0)
+		tx_ce++;
+	return qp;
+}
+
+__attribute__((noinline)) struct qpkt *measure_qdisc(struct qdisc *q, struct qpkt *qp, uint8_t *b,
+						     uint64_t now)
+{
+	struct qpkt *p = tx_qdisc(q, qp, b, now);
+	tx_out++;
+	return p;
+}
+
+/* TCP frames of TX_FLOWS connections (port 80 to 40001...), 1460 data
+ * bytes each, and their flow hashes. */
+static void tx_frames(void)
+{
+	uint16_t port = peer_port, their = our_port;
+	for (int i = 0; i < TX_FLOWS; i++) {
+		peer_port = 80;
+		our_port = (uint16_t)(40001 + i);
+		if (build_tcp(tx_frame[i], TCP_ACK | TCP_PSH, NULL, 0, MSS) != FRAME)
+			die("tx: frame length");
+		struct qpkt qp;
+		tx_classify(&qp, tx_frame[i], FRAME);
+		if (qp.flags != QPKT_TSQ)
+			die("tx: not classified as TCP");
+		tx_hash[i] = qp.hash;
+	}
+	peer_port = port;
+	our_port = their;
+}
+
+/* One frame in, one out, round robin over the flows, the clock moving
+ * TX_STEP_NS a frame (sojourn 0: CoDel never drops). */
+static void bench_qdisc(struct qdisc *q, const char *what)
+{
+	char label[128];
+	for (int k = -WARMUP; k < LWIP_PACKETS; k++) {
+		if (k == 0)
+			tx_out = 0;
+		tx_now += TX_STEP_NS;
+		struct qpkt *qp = &txpkt[k & (NTXPKT - 1)];
+		uint8_t *b = tx_frame[k & (TX_FLOWS - 1)];
+		struct qpkt *out = k >= 0 ? measure_qdisc(q, qp, b, tx_now) : tx_qdisc(q, qp, b, tx_now);
+		if (out != qp)
+			die("tx %s: frame %d did not come back", what, k);
+	}
+	if (tx_out != LWIP_PACKETS || tx_drops || tx_ce || q->stats.qlen || q->stats.overlimits)
+		die("tx %s: %lu out, %lu dropped, %u overlimits", what, tx_out, tx_drops,
+		    q->stats.overlimits);
+	snprintf(label, sizeof(label), "qdisc: %s, 1514-byte TCP frames of 4 flows, one queued", what);
+	batch_done(LWIP_PACKETS, tx_out, label);
+	qdisc_destroy(q);
+}
+
+static struct qdisc *tx_create(const char *kind, const union qdisc_conf *c)
+{
+	int err;
+	struct qdisc *q = qdisc_create(kind, c, NETDEV_TXQUEUELEN, tx_dropped, NULL, tx_now, &err);
+	if (!q)
+		die("qdisc_create %s: %d", kind, err);
+	return q;
+}
+
+/* BQL as tx_feed and tx_completed use it: dql_avail and dql_queued per
+ * frame, and one dql_completed for TX_BATCH frames, the ring emptied by
+ * then (the limit settles at the batch, never stopping the feed). */
+static void tx_bql(struct dql *d, uint32_t done, uint64_t now)
+{
+	if (done)
+		dql_completed(d, done, now);
+	if (dql_avail(d) < 0)
+		tx_drops++; /* tx_feed would stop here */
+	dql_queued(d, FRAME);
+}
+
+__attribute__((noinline)) void measure_bql(struct dql *d, uint32_t done, uint64_t now)
+{
+	tx_bql(d, done, now);
+	tx_out++;
+}
+
+static void bench_bql(void)
+{
+	static struct dql d;
+	dql_init(&d, tx_now);
+	unsigned long stops = 0;
+	for (int k = -WARMUP; k < LWIP_PACKETS; k++) {
+		if (k == 0) {
+			tx_out = 0;
+			stops = tx_drops;
+		}
+		tx_now += TX_STEP_NS;
+		uint32_t done = k > -WARMUP && k % TX_BATCH == 0 ? TX_BATCH * FRAME : 0;
+		(k >= 0 ? measure_bql : tx_bql)(&d, done, tx_now);
+	}
+	if (tx_out != LWIP_PACKETS || tx_drops != stops || dql_limit(&d) < TX_BATCH * FRAME)
+		die("tx bql: %lu stops, limit %u", tx_drops - stops, dql_limit(&d));
+	batch_done(LWIP_PACKETS, tx_out, "BQL: dql_avail + dql_queued a frame, dql_completed per 16");
+}
+
+/* TCP Small Queues: the frame charged at enqueue, uncharged at completion. */
+__attribute__((noinline)) void measure_tsq(uint32_t hash)
+{
+	tsq_charge(hash, FRAME);
+	tsq_uncharge(hash, FRAME);
+	tx_out++;
+}
+
+/* build_req: the driver's request for the frame's one piece, its TCP
+ * checksum left to the device. */
+__attribute__((noinline)) int measure_txreq(struct netdev_txreq *req, uint8_t *b, void *cookie)
+{
+	netdev_txreq_init(req, cookie);
+	int err = netdev_txreq_add(req, b, FRAME);
+	if (!err)
+		err = netdev_txreq_finish(req, 1);
+	tx_out++;
+	return err;
+}
+
+static void bench_tx(void)
+{
+	tx_frames();
+	bench_qdisc(tx_create("fq_codel", NULL), "fq_codel");
+	bench_qdisc(tx_create("pfifo", NULL), "pfifo");
+	union qdisc_conf c = { .tbf = { .rate = 100000000000ull / 8, .burst = 32 * 1024,
+					 .latency_ns = 400000000 } };
+	const char *errs[TBF_MAX_ERRS];
+	if (tbf_check(&c.tbf, errs))
+		die("tbf: %s", errs[0]);
+	struct qdisc *tbf = tx_create("tbf", &c);
+	if (qdisc_graft_child(tbf, tx_create("fq_codel", NULL)))
+		die("qdisc_graft_child");
+	bench_qdisc(tbf, "tbf 100gbit, fq_codel under it");
+	bench_bql();
+	tx_out = 0;
+	for (int k = 0; k < LWIP_PACKETS; k++)
+		measure_tsq(tx_hash[k & (TX_FLOWS - 1)]);
+	if (tsq_wake_pending())
+		die("tsq: a wake");
+	batch_done(LWIP_PACKETS, tx_out, "TSQ: tsq_charge + tsq_uncharge a TCP frame");
+	tx_out = 0;
+	for (int k = 0; k < LWIP_PACKETS; k++) {
+		struct netdev_txreq req;
+		if (measure_txreq(&req, tx_frame[k & (TX_FLOWS - 1)], &txpkt[0]) || !req.needs_csum)
+			die("txreq: not offloaded");
+	}
+	batch_done(LWIP_PACKETS, tx_out, "txreq: 1514-byte frame, one piece, TCP checksum offloaded");
+}
+
 int main(void)
 {
 	bench_driver();
@@ -801,5 +1014,6 @@ int main(void)
 	bench_exchange(RESPOND_ONE_WRITE, VIA_NETDEV_NOCOPY);
 	bench_synflood();
 	bench_parser();
+	bench_tx(); /* last: the rows above stay as they were */
 	return 0;
 }

@@ -17,7 +17,9 @@ RXPATH_GEN := -std=gnu11 -O2 -g -ffreestanding -mgeneral-regs-only -mno-red-zone
 RXPATH_CFLAGS := $(RXPATH_GEN) -Ibench/rxpath/shim -Ibench/rxpath -I. -Inet -I$(LWIP)/src/include
 RXPATH_OWN := bench/rxpath/rxpath.c drivers/virtio_net_rx.c drivers/virtio_net_tx.c drivers/virtqueue.c \
 	net/csum.c net/http/parser.c net/listen.c net/listen_size.c net/syncookie.c net/syncookie_tcp.c net/siphash.c \
-	net/netdev_rx.c net/rxq.c net/tcp_mem.c kernel/fault.c
+	net/netdev_rx.c net/rxq.c net/tcp_mem.c net/tsq.c net/netdev_txreq.c kernel/fault.c \
+	net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c net/sched/fq_codel.c net/sched/dql.c \
+	net/sched/tbf.c net/sched/sch_tbf.c net/sched/sch_api.c net/sched/tc_units.c
 RXPATH_OBJS := $(patsubst %.c,$(RXPATH_B)/own/%.o,$(RXPATH_OWN)) \
 	$(RXPATH_B)/heap.o $(RXPATH_B)/string.o \
 	$(patsubst $(LWIP)/%.c,$(RXPATH_B)/lwip/%.o,$(filter-out %/lwiperf.c,$(LWIP_SRCS)))
@@ -58,6 +60,6 @@ bench-rxpath: $(RXPATH_B)/rxpath
 	valgrind -q --tool=callgrind --collect-atstart=no --toggle-collect='measure_*' \
 		--compress-strings=no --compress-pos=no \
 		--callgrind-out-file=$(RXPATH_B)/callgrind.out $(RXPATH_B)/rxpath
-	@awk -f bench/rxpath/report.awk $(RXPATH_B)/callgrind.out.*
+	@awk -f bench/rxpath/report.awk $$(ls -v $(RXPATH_B)/callgrind.out.*)
 
 -include $(RXPATH_OBJS:.o=.d)
