@@ -39,7 +39,23 @@ BULK = 4
 
 
 class PeerShell:
-    """The peer's root shell (`peer# `) on its second serial port."""
+    """The peer's root shell (`peer# `) on its second serial port.
+
+    The peer's /init feeds that shell through `cat /dev/ttyS1 | sh -i`.
+    busybox cat copies with sendfile(), and Linux 6.1 holds the pipe's
+    mutex while that sendfile waits in the tty read for the next line: the
+    shell, blocked on the same mutex, often gets a line only when the line
+    after it arrives (a command "answers" one command late, or not at all).
+    So the first thing sent (nudged with empty lines until it gets through)
+    switches the tty to no echo, no \\n -> \\r\\n, ends that cat and execs a
+    new shell reading the tty itself, with no prompts.  (An interactive ash
+    whose tty has ICANON without ECHO reads lines with fgets: no line
+    editing, no terminal queries.)  Each command is then framed by two
+    markers the shell prints, and its exit status is kept in self.rc."""
+
+    SETUP = ("stty -F /dev/ttyS1 -echo -onlcr; "
+             "for p in $(pidof cat); do [ \"$(tr '\\0' ' ' </proc/$p/cmdline)\" = 'cat /dev/ttyS1 ' ] && kill $p; done; "
+             "echo @@R\"EADY\"@@; export PS1= PS2=; exec sh -i </dev/ttyS1 >/dev/ttyS1 2>&1")
 
     def __init__(self, path, timeout=180):
         end = time.monotonic() + timeout
@@ -49,30 +65,62 @@ class PeerShell:
                 self.s.connect(path)
                 break
             except OSError:
+                self.s.close()
                 if time.monotonic() > end:
                     raise
                 time.sleep(0.5)
         self.buf = b""
-        self.cmd("echo ready", timeout=timeout)
+        self.n = 0
+        self.rc = None
+        # The setup line may wait behind the pipe (see above): empty lines
+        # push it through; it is sent again (it is idempotent) if nothing
+        # came back after a while (a shell not started yet).
+        while b"@@READY@@" not in self.buf:
+            if time.monotonic() > end:
+                raise TimeoutError("peer shell: no answer to the set-up line")
+            self.s.sendall(self.SETUP.encode() + b"\n")
+            again = time.monotonic() + 6
+            while b"@@READY@@" not in self.buf and time.monotonic() < again:
+                self._read(0.5)
+                if b"@@READY@@" not in self.buf:
+                    self.s.sendall(b"\n")
+        self.buf = b""
+        self.cmd("true", timeout=30)  # drains what the new shell printed at its start
+
+    def _read(self, secs):
+        self.s.settimeout(max(0.01, secs))
+        try:
+            got = self.s.recv(65536)
+        except socket.timeout:
+            return
+        if not got:
+            raise EOFError("peer shell: the socket closed")
+        self.buf += got
 
     def cmd(self, line, timeout=60):
-        """Runs line, returns its output (the echoed line and prompt left out)."""
-        self.s.sendall(line.encode() + b"\n")
+        """Runs line, returns exactly what it printed (stdout and stderr,
+        interleaved as on the tty), without prompts or echo; its exit status
+        is in self.rc.  TimeoutError after timeout seconds."""
+        self.n += 1
+        start = b"@@S%d@@\n" % self.n
+        stop = re.compile(rb"@@E%d@@ (\d+)\n" % self.n)
+        # each mark is typed quoted in two so that an echo could not match
+        self.s.sendall(b'echo @@S"%d"@@\n%s\necho @@E"%d"@@ $?\n' % (self.n, line.encode(), self.n))
         end = time.monotonic() + timeout
-        mark = b"__done%d__" % int(time.monotonic() * 1e6)
-        self.s.sendall(b"echo " + mark + b"\n")
-        while mark + b"\r\n" not in self.buf and mark + b"\n" not in self.buf.replace(b"echo " + mark, b""):
+        while True:
+            m = stop.search(self.buf)
+            if m:
+                break
             left = end - time.monotonic()
             if left <= 0:
-                raise TimeoutError("peer shell: %r" % line)
-            self.s.settimeout(left)
-            self.buf += self.s.recv(65536)
-        out, _, self.buf = self.buf.partition(b"echo " + mark)
-        _, _, self.buf = self.buf.partition(mark)
-        _, _, self.buf = self.buf.partition(b"\n")
-        text = out.decode(errors="replace").replace("\r", "")
-        lines = [ln for ln in text.split("\n") if ln.strip() and not ln.startswith("peer# ") and ln.strip() != line]
-        return "\n".join(ln.replace("peer# ", "") for ln in lines)
+                raise TimeoutError("peer shell: %r (got %r)" % (line, self.buf[-300:]))
+            self._read(left)
+        out = self.buf[:m.start()]
+        self.buf = self.buf[m.end():]
+        i = out.find(start)
+        out = out[i + len(start):] if i >= 0 else out
+        self.rc = int(m.group(1))
+        return out.decode(errors="replace")
 
 
 class LinuxSide:
@@ -97,9 +145,15 @@ class LinuxSide:
         self.version = "Linux " + self.sh.cmd("uname -r").strip()
 
     def tc(self, line):
-        return self.sh.cmd(line)
+        """What line printed; a failure that printed nothing still shows."""
+        out = self.sh.cmd(line)
+        if self.sh.rc and not out.strip():
+            out += "(exit status %d)\n" % self.sh.rc
+        return out
 
     def close(self):
+        if getattr(self, "sh", None):
+            self.sh.s.close()
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(10)
@@ -107,7 +161,7 @@ class LinuxSide:
 
 class NagareSide:
     name = "nagare"
-    bulk_path = "/bytes/1073741824"
+    bulk_path = "/bytes/67108864"  # HTTP_BYTES_MAX
 
     def __init__(self, ns, tmp):
         self.g = ns.guest(boot="pvh", cpus=hb.QEMU_CPUS, panic_on_warn=False,
