@@ -13,10 +13,14 @@
  * - the default qdisc where a new one goes (handle 0: the default root,
  *   tbf's bfifo) counts as nothing there;
  * - a handle names the qdisc to change; a qdisc of another handle there
- *   is replaced only by `replace`;
- * - without a handle, `replace` with another kind creates a new qdisc;
- *   with the same kind it changes the one there; new qdiscs without a
- *   handle get 8001:, 8002:, ... (qdisc_alloc_handle).
+ *   is replaced only by `replace`; a qdisc that exists elsewhere in the
+ *   tree is not moved;
+ * - without a handle, another kind than the one there creates a new
+ *   qdisc for `add`, `replace` and `change` alike (Linux 6.1's
+ *   req_create_exclusive / req_create_or_replace / req_change; `link`
+ *   gets "Invalid qdisc name"); the same kind changes the one there
+ *   (`add`: "Exclusivity flag on"); new qdiscs without a handle get
+ *   8001:, 8002:, ... (qdisc_alloc_handle).
  * - `del` of the root puts the default root back; of tbf's child, the
  *   default bfifo (Linux leaves a noop qdisc that drops everything: we do
  *   not copy that black hole).
@@ -73,15 +77,6 @@ static struct qdisc *lookup(const struct tree *t, uint32_t h)
 	return NULL;
 }
 
-static int index_of(const struct tree *t, const struct qdisc *q)
-{
-	for (int i = 0; i < t->n; i++) {
-		if (t->q[i] == q)
-			return i;
-	}
-	return -1;
-}
-
 /* Linux's qdisc_alloc_handle: the next free 8001:.. major. */
 static uint32_t alloc_handle(const struct tree *t)
 {
@@ -113,12 +108,12 @@ static void where_of(char *buf, size_t n, const struct qdisc *q, const struct qd
 		snprintf(buf + len, n - (size_t)len, "parent %x:1", parent->handle >> 16);
 }
 
-static void dump_one(const struct qdisc *q, const struct qdisc *parent, const char *dev, int stats)
+static void dump_one(const struct qdisc *q, const struct qdisc *parent, const char *dev, int how)
 {
 	char where[64], small[1024];
 	where_of(where, sizeof(where), q, parent, dev);
 	uint64_t now = time_ns();
-	int len = q->ops->dump(q, where, stats, now, small, sizeof(small));
+	int len = q->ops->dump(q, where, how, now, small, sizeof(small));
 	if (len < (int)sizeof(small)) {
 		con_puts(small);
 		return;
@@ -126,7 +121,7 @@ static void dump_one(const struct qdisc *q, const struct qdisc *parent, const ch
 	char *big = malloc((size_t)len + 1);
 	if (!big)
 		return;
-	q->ops->dump(q, where, stats, now, big, (size_t)len + 1);
+	q->ops->dump(q, where, how, now, big, (size_t)len + 1);
 	con_puts(big);
 	free(big);
 }
@@ -145,7 +140,8 @@ static int show_dev(struct netdev *dev, const struct tc_req *r, int all)
 			continue;
 		if (r->has_handle && TC_H_MAJ(q->handle) != r->handle)
 			continue;
-		dump_one(q, p, all ? dev->name : NULL, r->stats);
+		dump_one(q, p, all ? dev->name : NULL,
+			 (r->stats ? QDISC_DUMP_STATS : 0) | (r->details ? QDISC_DUMP_DETAILS : 0));
 	}
 	return 0;
 }
@@ -247,13 +243,15 @@ static void graft(struct netdev *dev, struct qdisc *parent, struct qdisc *q, uin
 	netdev_tx_drain(st); /* a new root may let frames go at once */
 }
 
+/* create_n_graft; must_create: the request has to say NLM_F_CREATE
+ * (Linux's create_n_graft2, for `change` to another kind, does not ask). */
 static int create_graft(struct netdev *dev, const struct tree *t, struct qdisc *parent,
-			const struct tc_req *r, int flags)
+			const struct tc_req *r, int must_create)
 {
-	if (!(flags & F_CREATE))
+	if (must_create)
 		return kernel_err("Qdisc not found. To create specify NLM_F_CREATE flag");
-	if (parent && parent->ops != &tbf_qdisc_ops)
-		return errno_err(-EOPNOTSUPP); /* a classless parent: no class to graft to */
+	if (r->kind == TC_KIND_NONE)
+		return kernel_err("Specified qdisc kind is unknown"); /* qdisc_create */
 	uint32_t handle = r->handle ? r->handle : alloc_handle(t);
 	if (!handle)
 		return errno_err(-ENOMEM);
@@ -280,6 +278,8 @@ static int modify(struct netdev *dev, const struct tc_req *r, int flags)
 			p = lookup(&t, r->parent);
 			if (!p)
 				return kernel_err("Failed to find specified qdisc");
+			if (p->ops != &tbf_qdisc_ops)
+				return kernel_err("Parent qdisc is not classful"); /* qdisc_leaf */
 			/* tbf has one class: Linux's tbf_find answers any minor */
 			q = qdisc_child(p);
 		} else {
@@ -291,23 +291,20 @@ static int modify(struct netdev *dev, const struct tc_req *r, int flags)
 			if (r->handle) {
 				if (q && !(flags & F_REPLACE))
 					return kernel_err("NLM_F_REPLACE needed to override");
-				q = lookup(&t, r->handle);
-				if (!q)
-					return create_graft(dev, &t, p, r, flags);
-				if (flags & F_EXCL)
-					return kernel_err("Exclusivity flag on, cannot override");
-				if (r->kind != TC_KIND_NONE && strcmp(r->kind_name, q->ops->id))
-					return kernel_err("Invalid qdisc name");
-				if (q == p || (p && index_of(&t, p) > index_of(&t, q)))
-					return kernel_err("Qdisc parent/child loop detected");
-				/* Linux moves q here; nagare's tree does not move qdiscs. */
-				return errno_err(-EOPNOTSUPP);
+				if (lookup(&t, r->handle))
+					/* it sits elsewhere: its parent is not this one */
+					return kernel_err("Cannot move an existing qdisc to a different parent");
+				return create_graft(dev, &t, p, r, !(flags & F_CREATE));
 			}
 			if (!q)
-				return create_graft(dev, &t, p, r, flags);
-			if ((flags & F_CREATE) && (flags & F_REPLACE) &&
-			    ((flags & F_EXCL) || (r->kind != TC_KIND_NONE && strcmp(r->kind_name, q->ops->id))))
-				return create_graft(dev, &t, p, r, flags);
+				return create_graft(dev, &t, p, r, !(flags & F_CREATE));
+			if (r->kind != TC_KIND_NONE && strcmp(r->kind_name, q->ops->id)) {
+				/* req_create_or_replace, req_create_exclusive; or
+				 * req_change, which goes to create_n_graft2 */
+				if (((flags & F_CREATE) && (flags & (F_REPLACE | F_EXCL))) ||
+				    !(flags & (F_CREATE | F_REPLACE | F_EXCL)))
+					return create_graft(dev, &t, p, r, 0);
+			}
 		}
 	} else {
 		q = lookup(&t, r->handle);
@@ -336,6 +333,8 @@ static int delete(struct netdev *dev, const struct tc_req *r)
 			p = lookup(&t, r->parent);
 			if (!p)
 				return kernel_err("Failed to find qdisc with specified classid");
+			if (p->ops != &tbf_qdisc_ops)
+				return kernel_err("Parent qdisc is not classful");
 			q = qdisc_child(p);
 		} else {
 			q = t.n ? t.q[0] : NULL;

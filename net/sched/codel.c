@@ -311,7 +311,7 @@ static int codel_change(struct qdisc *q, const void *conf, uint64_t now)
 	return 0;
 }
 
-static int codel_dump(const struct qdisc *q, const char *where, int stats, uint64_t now,
+static int codel_dump(const struct qdisc *q, const char *where, int how, uint64_t now,
 		      char *buf, size_t size)
 {
 	const struct codel *c = (const struct codel *)q;
@@ -324,7 +324,7 @@ static int codel_dump(const struct qdisc *q, const char *where, int stats, uint6
 	qdisc_outf(&o, " interval ");
 	qdisc_out_time(&o, c->params.interval_ns / 1000);
 	qdisc_outf(&o, c->params.ecn ? " ecn \n" : " \n");
-	if (!stats)
+	if (!(how & QDISC_DUMP_STATS))
 		return (int)o.len;
 	qdisc_out_stats(&o, &q->stats);
 	qdisc_outf(&o, "  count %u lastcount %u ldelay ", c->vars.count, c->vars.lastcount);

@@ -266,7 +266,7 @@ static int fq_codel_change(struct qdisc *q, const void *conf, uint64_t now)
 	return 0;
 }
 
-static int fq_codel_dump(const struct qdisc *q, const char *where, int stats, uint64_t now,
+static int fq_codel_dump(const struct qdisc *q, const char *where, int how, uint64_t now,
 			 char *buf, size_t size)
 {
 	const struct fq_codel *fq = (const struct fq_codel *)q;
@@ -282,7 +282,7 @@ static int fq_codel_dump(const struct qdisc *q, const char *where, int stats, ui
 	qdisc_outf(&o, " memory_limit ");
 	qdisc_out_size(&o, fq->memory_limit);
 	qdisc_outf(&o, "%s drop_batch %u \n", fq->cparams.ecn ? " ecn" : "", fq->drop_batch);
-	if (!stats)
+	if (!(how & QDISC_DUMP_STATS))
 		return (int)o.len;
 	qdisc_out_stats(&o, &q->stats);
 	qdisc_outf(&o, "  maxpacket %u drop_overlimit %u new_flow_count %u ecn_mark %u",

@@ -106,7 +106,7 @@ static int pfifo_change(struct qdisc *q, const void *conf, uint64_t now)
 	return 0;
 }
 
-static int pfifo_dump(const struct qdisc *q, const char *where, int stats, uint64_t now, char *buf,
+static int pfifo_dump(const struct qdisc *q, const char *where, int how, uint64_t now, char *buf,
 		      size_t size)
 {
 	(void)now;
@@ -120,7 +120,7 @@ static int pfifo_dump(const struct qdisc *q, const char *where, int stats, uint6
 	} else {
 		qdisc_outf(&o, "qdisc pfifo %s limit %up\n", where, PFIFO(q)->limit);
 	}
-	if (stats)
+	if (how & QDISC_DUMP_STATS)
 		qdisc_out_stats(&o, &q->stats);
 	return (int)o.len;
 }

@@ -85,10 +85,14 @@ struct qdisc_ops {
 	 * prints them (each line ends in "\n"; the options line and the
 	 * Sent line keep tc's trailing space), with snprintf's contract:
 	 * returns the length it needed.  where is "10: parent 1:1" or
-	 * "1: root refcnt 2"; now makes drop_next relative, as Linux does. */
-	int (*dump)(const struct qdisc *q, const char *where, int stats, uint64_t now,
+	 * "1: root refcnt 2"; how is QDISC_DUMP_STATS (-s) and
+	 * QDISC_DUMP_DETAILS (-d); now makes drop_next relative, as Linux does. */
+	int (*dump)(const struct qdisc *q, const char *where, int how, uint64_t now,
 		    char *buf, size_t size);
 };
+
+#define QDISC_DUMP_STATS 1
+#define QDISC_DUMP_DETAILS 2
 
 /* The part every qdisc starts with (the algorithm's struct embeds it
  * first). */

@@ -279,8 +279,11 @@ static void out_rate(struct qdisc_out *o, const char *name, uint64_t rate)
 /* iproute2's tbf_print_opt(): rate, burst, [peakrate, minburst,] then
  * lat = limit / rate - the burst's time (the larger with the peak
  * bucket) when not negative, else the limit.  Each option ends in a
- * space, as tc prints them. */
-static int tbf_dump(const struct qdisc *q, const char *where, int stats, uint64_t now,
+ * space, as tc prints them.  With -d: "burst 4Kb/1 mpu 0b" (the cell
+ * size Linux dumps back is 1 << 0, the mpu 0: nagare's buckets count
+ * bytes as they are), the peak bucket as "mtu 2Kb/1 mpu 0b", and the
+ * link layer after lat (tc 6.1 against Linux 6.1, on the peer VM). */
+static int tbf_dump(const struct qdisc *q, const char *where, int how, uint64_t now,
 		    char *buf, size_t size)
 {
 	const struct tbf_params *p = &((const struct sch_tbf *)q)->tb.p;
@@ -292,29 +295,31 @@ static int tbf_dump(const struct qdisc *q, const char *where, int stats, uint64_
 	int64_t lat = (int64_t)tc_us(p->limit, p->rate) - (int64_t)burst_us;
 	qdisc_outf(&o, "qdisc tbf %s ", where);
 	out_rate(&o, "rate", p->rate);
+	int details = how & QDISC_DUMP_DETAILS;
 	qdisc_outf(&o, "burst ");
 	qdisc_out_size(&o, (uint32_t)tc_xmitsize(p->rate, burst_us));
-	qdisc_outf(&o, " ");
+	qdisc_outf(&o, details ? "/1 mpu 0b " : " ");
 	if (p->peakrate) {
 		uint64_t mtu_us = tc_size_us(p->mtu, p->peakrate);
 		int64_t lat2 = (int64_t)tc_us(p->limit, p->peakrate) - (int64_t)mtu_us;
 		if (lat2 > lat)
 			lat = lat2;
 		out_rate(&o, "peakrate", p->peakrate);
-		qdisc_outf(&o, "minburst ");
+		qdisc_outf(&o, details ? "mtu " : "minburst ");
 		qdisc_out_size(&o, (uint32_t)tc_xmitsize(p->peakrate, mtu_us));
-		qdisc_outf(&o, " ");
+		qdisc_outf(&o, details ? "/1 mpu 0b " : " ");
 	}
 	if (lat >= 0) {
 		char b[TC_UNITS_BUF];
 		tc_print_time(b, sizeof(b), (uint64_t)lat * 1000);
-		qdisc_outf(&o, "lat %s \n", b);
+		qdisc_outf(&o, "lat %s ", b);
 	} else {
 		qdisc_outf(&o, "limit ");
 		qdisc_out_size(&o, p->limit);
-		qdisc_outf(&o, " \n");
+		qdisc_outf(&o, " ");
 	}
-	if (stats)
+	qdisc_outf(&o, details ? "linklayer ethernet \n" : "\n");
+	if (how & QDISC_DUMP_STATS)
 		qdisc_out_stats(&o, &q->stats);
 	return (int)o.len;
 }

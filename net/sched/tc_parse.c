@@ -355,7 +355,9 @@ int tc_req_check(struct tc_req *r, char *err, size_t errlen)
 		return 0;     /* what is there to delete is the executor's to say */
 	if (!r->parent && !r->handle)
 		return check_fail(err, errlen, -EINVAL, "Error: Handle cannot be zero.");
-	if (r->kind == TC_KIND_OTHER || (r->kind == TC_KIND_NONE && r->cmd != TC_CMD_CHANGE))
+	/* no kind at all is the executor's to judge: it changes nothing, or
+	 * finds nothing to create (qdisc_create's words, the same) */
+	if (r->kind == TC_KIND_OTHER)
 		return check_fail(err, errlen, -EINVAL, "Error: Specified qdisc kind is unknown.");
 	if (r->kind == TC_KIND_FQ_CODEL) {
 		if (r->u.fq_codel.quantum > FQ_CODEL_QUANTUM_MAX)

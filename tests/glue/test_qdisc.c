@@ -364,7 +364,8 @@ START_TEST(tc_bad_lines_change_nothing)
 	static const struct {
 		const char *line, *says;
 	} bad[] = {
-		{ "tc qdisc add dev eth0 root pfifo", "Error: Exclusivity flag on, cannot modify.\n" },
+		{ "tc qdisc add dev eth0 root tbf rate 1mbit burst 10kb latency 50ms",
+		  "Error: Exclusivity flag on, cannot modify.\n" },
 		{ "tc qdisc add dev eth0 parent 1:1 handle 10: codel", "Error: Exclusivity flag on, cannot modify.\n" },
 		{ "tc qdisc add dev eth9 root pfifo", "Cannot find device \"eth9\"\n" },
 		{ "tc qdisc show dev eth9", "Cannot find device \"eth9\"\n" },
@@ -372,10 +373,14 @@ START_TEST(tc_bad_lines_change_nothing)
 		  "tbf: the \"burst\" parameter is mandatory.\n" },
 		{ "tc qdisc change dev eth0 parent 1:1 handle 21: codel target 10ms",
 		  "Error: NLM_F_REPLACE needed to override.\n" },
-		{ "tc qdisc change dev eth0 root fq_codel", "Error: Invalid qdisc name.\n" },
+		{ "tc qdisc link dev eth0 root fq_codel", "Error: Invalid qdisc name.\n" },
+		{ "tc qdisc replace dev eth0 root handle 10: codel",
+		  "Error: Cannot move an existing qdisc to a different parent.\n" },
 		{ "tc qdisc replace dev eth0 root handle 1: fq_codel", "Error: Invalid qdisc name.\n" },
 		{ "tc qdisc add dev eth0 parent 5:1 handle 30: pfifo", "Error: Failed to find specified qdisc.\n" },
-		{ "tc qdisc add dev eth0 parent 10:1 handle 30: pfifo", "RTNETLINK answers: Operation not supported\n" },
+		{ "tc qdisc add dev eth0 parent 10:1 handle 30: pfifo", "Error: Parent qdisc is not classful.\n" },
+		{ "tc qdisc del dev eth0 parent 10:1", "Error: Parent qdisc is not classful.\n" },
+		{ "tc qdisc add dev eth0 root", "Error: Exclusivity flag on, cannot modify.\n" },
 		{ "tc qdisc del dev eth0 parent 5:1", "Error: Failed to find qdisc with specified classid.\n" },
 		{ "tc qdisc del dev eth0 parent 1:1 handle 20:", "Error: Invalid handle.\n" },
 		{ "tc qdisc del dev eth0 root pfifo", "Error: Invalid qdisc name.\n" },
@@ -395,6 +400,49 @@ START_TEST(tc_bad_lines_change_nothing)
 			 "RTNETLINK answers: Invalid argument\n");
 	tc("tc qdisc del dev eth0 root", 1);
 	ck_assert_str_eq(tc("tc qdisc del dev eth0 root", 0), "Error: Cannot delete qdisc with handle of zero.\n");
+	glue_quiesce();
+}
+END_TEST
+
+/* What Linux 6.1 does with a request for a place that holds a qdisc of
+ * another kind, and without one (tc 6.1 on the peer VM gave each line's
+ * result): add, replace and change all make a new qdisc; change of the
+ * same kind changes in place; a default root is "not found" to change. */
+START_TEST(tc_modify_follows_linux)
+{
+	struct netdev_state *st = eth0();
+	ck_assert_str_eq(tc("tc qdisc change dev eth0 root pfifo limit 10", 0),
+			 "Error: Qdisc not found. To create specify NLM_F_CREATE flag.\n");
+	ck_assert_uint_eq(st->qdisc->handle, 0);
+	tc("tc qdisc replace dev eth0 root handle 1: tbf rate 10mbit burst 32kbit latency 400ms", 1);
+	ck_assert_str_eq(tc("tc -s -d qdisc show dev eth0", 1),
+			 "qdisc tbf 1: root refcnt 2 rate 10Mbit burst 4Kb/1 mpu 0b lat 400ms linklayer ethernet \n"
+			 " Sent 0 bytes 0 pkt (dropped 0, overlimits 0 requeues 0) \n"
+			 " backlog 0b 0p requeues 0\n");
+	tc("tc qdisc add dev eth0 root pfifo", 1);
+	ck_assert_str_eq(st->qdisc->ops->id, "pfifo");
+	uint32_t h = st->qdisc->handle;
+	ck_assert_uint_ge(h, 0x80010000u);
+	tc("tc qdisc change dev eth0 root codel", 1);
+	ck_assert_str_eq(st->qdisc->ops->id, "codel");
+	ck_assert_uint_gt(st->qdisc->handle, h);
+	h = st->qdisc->handle;
+	const struct qdisc *codel = st->qdisc;
+	tc("tc qdisc change dev eth0 root codel limit 99", 1);
+	ck_assert_ptr_eq(st->qdisc, codel);
+	char want[96];
+	snprintf(want, sizeof(want), "qdisc codel %x: root refcnt 2 limit 99p target 5ms interval 100ms \n", h >> 16);
+	ck_assert_str_eq(tc("tc qdisc show dev eth0", 1), want);
+	ck_assert_str_eq(tc("tc qdisc change dev eth0 root handle 5: codel", 0),
+			 "Error: NLM_F_REPLACE needed to override.\n");
+	ck_assert_str_eq(tc("tc qdisc add dev eth0 root codel", 0), "Error: Exclusivity flag on, cannot modify.\n");
+	ck_assert_str_eq(tc("tc qdisc replace dev eth0 root", 1), ""); /* nothing to change */
+	ck_assert_str_eq(tc("tc qdisc replace dev eth0 parent 1:1 handle 3:", 0),
+			 "Error: Failed to find specified qdisc.\n");
+	ck_assert_ptr_eq(st->qdisc, codel);
+	tc("tc qdisc del dev eth0 root", 1);
+	ck_assert_uint_eq(st->qdisc->handle, 0);
+	ck_assert_str_eq(tc("tc qdisc replace dev eth0 root", 0), "Error: Specified qdisc kind is unknown.\n");
 	glue_quiesce();
 }
 END_TEST
@@ -442,6 +490,7 @@ Suite *qdisc_suite(void)
 	glue_add_test(s, tsq_caps_one_connection);
 	glue_add_test(s, tc_builds_the_shaper);
 	glue_add_test(s, tc_bad_lines_change_nothing);
+	glue_add_test(s, tc_modify_follows_linux);
 	glue_add_test(s, tc_replace_under_load);
 	return s;
 }

@@ -128,7 +128,8 @@ def test_bad_tc_lines_change_nothing(net):
     tc(g, "tc qdisc add dev eth0 parent 1:1 handle 10: fq_codel")
     before = g.cmd("tc qdisc show dev eth0")
     for line, says in (
-        ("tc qdisc add dev eth0 root pfifo", "Error: Exclusivity flag on, cannot modify."),
+        ("tc qdisc add dev eth0 root tbf rate 1mbit burst 10kb latency 50ms",
+         "Error: Exclusivity flag on, cannot modify."),
         ("tc qdisc add dev eth9 root pfifo", 'Cannot find device "eth9"'),
         ("tc qdisc replace dev eth0 root handle 1: tbf rate 10mbit latency 1s",
          'tbf: the "burst" parameter is mandatory.'),

@@ -557,6 +557,33 @@ START_TEST(dump_as_linux)
 }
 END_TEST
 
+/* tc -d: the cell and mpu after each bucket, the link layer last (tc 6.1
+ * on Linux 6.1, the peer VM). */
+START_TEST(dump_details_as_linux)
+{
+	static const struct {
+		struct tbf_params p;
+		const char *want;
+	} d[] = {
+		{ { .rate = 125000, .burst = 10240, .latency_ns = 100000000, .peakrate = 250000, .mtu = 1514 },
+		  "qdisc tbf 1: root refcnt 2 rate 1Mbit burst 10Kb/1 mpu 0b peakrate 2Mbit mtu 1514b/1 mpu 0b "
+		  "lat 100ms linklayer ethernet \n" },
+		{ { .rate = 375000, .burst = 3000, .limit = 2000 },
+		  "qdisc tbf 1: root refcnt 2 rate 3Mbit burst 2999b/1 mpu 0b limit 2000b linklayer ethernet \n" },
+	};
+	char buf[512];
+	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		const char *errs[TBF_MAX_ERRS];
+		struct tbf_params p = d[i].p;
+		ck_assert_int_eq(tbf_check(&p, errs), 0);
+		struct fx *x = fx_new(p);
+		Q(x)->ops->dump(Q(x), "1: root refcnt 2", QDISC_DUMP_DETAILS, 0, buf, sizeof(buf));
+		ck_assert_str_eq(buf, d[i].want);
+		free(x);
+	}
+}
+END_TEST
+
 /* tc -s qdisc show dev eth0 after `... tbf rate 10mbit burst 32kbit
  * latency 400ms` and `tc qdisc replace dev eth0 parent 1:1 handle 10:
  * fq_codel` (the caller prints the child with its handle); and snprintf's
@@ -618,6 +645,7 @@ Suite *sch_tbf_suite(void)
 	tcase_add_test(tc, reset_and_graft_free_once);
 	tcase_add_test(tc, change);
 	tcase_add_test(tc, dump_as_linux);
+	tcase_add_test(tc, dump_details_as_linux);
 	tcase_add_test(tc, dump_with_stats_and_child);
 	suite_add_tcase(s, tc);
 	return s;

@@ -534,7 +534,6 @@ START_TEST(kernel_refusals)
 	check_err("qdisc del root", -ENODEV, "RTNETLINK answers: No such device");
 	check_err("qdisc add dev eth0", -EINVAL, "Error: Handle cannot be zero.");
 	check_err("qdisc add dev eth0 pfifo", -EINVAL, "Error: Handle cannot be zero.");
-	check_err("qdisc add dev eth0 root", -EINVAL, "Error: Specified qdisc kind is unknown.");
 	check_err("qdisc add dev eth0 root foo", -EINVAL, "Error: Specified qdisc kind is unknown.");
 	check_err("qdisc replace dev eth0 root prio", -EINVAL, "Error: Specified qdisc kind is unknown.");
 	check_err("qdisc add dev eth0 ingress", -EINVAL, "Error: Specified qdisc kind is unknown.");
