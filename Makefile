@@ -61,7 +61,7 @@ all: $(B)/nagare.img $(B)/kernel.elf
 DEBIAN_PACKAGES := build-essential gnu-efi ovmf qemu-system-x86 mtools dosfstools gdisk \
 	linux-libc-dev check pkg-config python3 python3-pytest python3-scapy wrk hping3 \
 	iperf fping iputils-ping curl tshark iproute2 nftables xz-utils patch apt dpkg-dev valgrind \
-	clang libclang-rt-14-dev llvm
+	clang libclang-rt-14-dev llvm gnuplot-nox
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \

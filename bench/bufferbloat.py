@@ -255,13 +255,18 @@ def run_load(ns, side, kind, secs):
     series = parse_ping(ping_out)
     rtts = [r for _, r in series]
     sent = int(((secs - 2) / 0.1))
+    wrk = hb.parse_wrk(rr_out)
+    # the request/response connection's bytes take their share of the link
+    # too: wrk's Transfer/sec (MiB/s of responses) over the secs - 3 it ran
+    rr_bytes = wrk["mbs"] * 1048576 * (secs - 3)
     res = {
         "base": base, "series": series,
         "median_add": statistics.median(rtts) - base if rtts and base else None,
         "p99_add": pctl(rtts, 99) - base if rtts and base else None,
         "lost": sent - len(rtts),
-        "rr": hb.parse_wrk(rr_out)["rps"],
+        "rr": wrk["rps"],
         "goodput": sum(sizes) * 8 / (secs + 2) / 1e6,
+        "payload": (sum(sizes) + rr_bytes) * 8 / (secs + 2) / 1e6,
         "jain": jain(sizes),
         "qdisc": qdisc_counters(stats),
         "tc": stats,
@@ -295,9 +300,9 @@ def main():
                     r = run_load(ns, side, kind, a.secs)
                     results[(side.name, kind)] = r
                     print("%-7s %-9s base %.2f ms  ping +%.1f ms median, +%.1f ms p99 (lost %d)  rr %.1f/s  "
-                          "goodput %.2f Mbit/s  Jain %.3f  drops %d marks %d" % (
+                          "goodput %.2f Mbit/s (all payload %.2f)  Jain %.3f  drops %d marks %d" % (
                               side.name, kind, r["base"] or 0, r["median_add"] or -1, r["p99_add"] or -1,
-                              r["lost"], r["rr"], r["goodput"], r["jain"], r["qdisc"]["dropped"],
+                              r["lost"], r["rr"], r["goodput"], r["payload"], r["jain"], r["qdisc"]["dropped"],
                               r["qdisc"]["ecn_mark"]), flush=True)
             finally:
                 side.close()
@@ -307,25 +312,26 @@ def main():
 
 def record(results, versions, secs):
     rows = ["| system | child qdisc | idle RTT | ping added, median | ping added, p99 | pings lost | "
-            "request/response per s | bulk goodput (of %d Mbit/s) | Jain (4 flows) | child drops | marks |" % RATE_MBIT,
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+            "request/response per s | bulk goodput (of %d Mbit/s) | all payload (bulk + request/response) | "
+            "Jain (4 flows) | child drops | marks |" % RATE_MBIT,
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for (sysname, kind), r in results.items():
-        rows.append("| %s | %s | %.2f ms | %.1f ms | %.1f ms | %d | %.1f | %.2f Mbit/s (%.0f %%) | %.3f | %d | %d |" % (
-            sysname, kind, r["base"] or 0, r["median_add"] or 0, r["p99_add"] or 0, r["lost"], r["rr"],
-            r["goodput"], 100 * r["goodput"] / RATE_MBIT, r["jain"], r["qdisc"]["dropped"], r["qdisc"]["ecn_mark"]))
+        rows.append("| %s | %s | %.2f ms | %.1f ms | %.1f ms | %d | %.1f | %.2f Mbit/s (%.0f %%) | %.2f Mbit/s (%.0f %%) "
+                    "| %.3f | %d | %d |" % (
+                        sysname, kind, r["base"] or 0, r["median_add"] or 0, r["p99_add"] or 0, r["lost"], r["rr"],
+                        r["goodput"], 100 * r["goodput"] / RATE_MBIT, r["payload"], 100 * r["payload"] / RATE_MBIT,
+                        r["jain"], r["qdisc"]["dropped"], r["qdisc"]["ecn_mark"]))
     series = {"%s %s" % k: [(t, rtt) for t, rtt in r["series"]] for k, r in results.items()}
-    svg = plot.lines("Ping RTT under load through a 10 Mbit/s tbf", "seconds into the load", "RTT, ms", series,
-                     width=900, height=500, points=False)
-    svg_path = os.path.join(common.TOP, "docs", "bufferbloat.svg")
-    with open(svg_path, "w") as f:
-        f.write(svg)
+    plot.png_lines(os.path.join(common.TOP, "docs", "bufferbloat.png"),
+                   "Ping RTT under load through a 10 Mbit/s tbf", "seconds into the load", "RTT, ms (log)",
+                   series, log_y=True)
     text = "\n".join([
         "%s, %s. `bench/bufferbloat.py --secs %d`: %s and %s, each on a tap in a namespace of its own, "
         "one after the other; `%s` with each child qdisc under `parent 1:1 handle 10:`. Load: %d curl "
         "downloads from the guest, ping -i 0.1 from the namespace, wrk -t1 -c1 on `/` (request/response)." % (
             common.today(), common.machine(), secs, versions.get("nagare", "-"), versions.get("Linux", "-"),
             SHAPER, BULK),
-        "", *rows, "", "![RTT under load](bufferbloat.svg)", ""])
+        "", *rows, "", "![RTT under load](bufferbloat.png)", ""])
     common.record("Latency under load (bench/bufferbloat.py)", text)
 
 

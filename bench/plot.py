@@ -61,3 +61,35 @@ def lines(title, xlabel, ylabel, series, log_x=False, width=640, height=400, poi
         o.append('<text x="%d" y="%d" fill="%s">%s</text>' % (L + 10, T + 16 + 16 * i, c, name))
     o.append("</svg>")
     return "\n".join(o) + "\n"
+
+
+def png_lines(path, title, xlabel, ylabel, series, log_y=False, width=900, height=500):
+    """The same chart as a PNG, drawn by Debian's gnuplot (gnuplot-nox, in
+    make deps): one line per series, y on a log scale when asked (RTTs of
+    1 ms and 1 s on one chart)."""
+    import os
+    import subprocess
+    import tempfile
+
+    def quote(s):
+        return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    with tempfile.TemporaryDirectory() as d:
+        plots = []
+        for i, (name, pts) in enumerate(series.items()):
+            dat = os.path.join(d, "%d.dat" % i)
+            with open(dat, "w") as f:
+                f.writelines("%g %g\n" % (x, y) for x, y in pts if y == y and (y > 0 or not log_y))
+            plots.append("%s using 1:2 with lines lw 2 lc rgb %s title %s" % (
+                quote(dat), quote(COLORS[i % len(COLORS)]), quote(name)))
+        script = "\n".join([
+            "set terminal png size %d,%d" % (width, height),
+            "set output %s" % quote(path),
+            "set title %s" % quote(title),
+            "set xlabel %s" % quote(xlabel),
+            "set ylabel %s" % quote(ylabel),
+            "set key outside right",
+            "set grid",
+            "set logscale y" if log_y else "",
+            "plot " + ", ".join(plots), ""])
+        subprocess.run(["gnuplot"], input=script, text=True, check=True, timeout=60)

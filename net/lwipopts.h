@@ -80,6 +80,13 @@ extern int sysctl_icmp_echo_ignore_all;
 
 /* ---- TCP ---- */
 #define LWIP_TCP 1
+/* Linux's loss recovery where a window is small (patch 0019): the TCP
+ * timers every 100 ms (lwIP's slow timer, whose ticks count the RTO, every
+ * 200 ms instead of 500), an RTO of at least TCP_RTO_MIN (200 ms, against
+ * lwIP's 1.5 s floor), and RFC 3042's Limited Transmit. */
+#define TCP_TMR_INTERVAL 100
+#define TCP_RTO_MIN_MS 200
+#define TCP_LIMITED_TRANSMIT 1
 #define TCP_MSS 1460
 #define LWIP_WND_SCALE 1
 #define TCP_RCV_SCALE 2               /* windows up to 256 KiB */

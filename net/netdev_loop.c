@@ -61,7 +61,7 @@ static int net_poll(void)
 	int restart = 0;
 	for (int i = 0; i < netdev_count(); i++)
 		restart |= netdev_tx_run(netdev_get(i));
-	/* A segment lwIP could not queue waits for an ACK or the 500 ms timer
+	/* A segment lwIP could not queue waits for an ACK or the slow timer
 	 * (TF_NAGLEMEMERR): send it as soon as the queue has room instead. */
 	if (restart)
 		tcp_txnow();

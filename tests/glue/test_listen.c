@@ -197,7 +197,7 @@ START_TEST(passive_open_at_final_ack_embryonic_rst)
 END_TEST
 
 /* The SYN-ACK is resent 1, 3, 7, 15 and 31 s after the first (the slow
- * timer's 500 ms steps put the first between 1 and 1.5 s) and the request
+ * timer's 200 ms steps put the first between 1 and 1.2 s) and the request
  * is dropped at 63 s: TCPSynRetrans and RetransSegs 5, TCPTimeouts 6. */
 START_TEST(synack_timer_is_linux)
 {

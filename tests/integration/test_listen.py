@@ -121,7 +121,7 @@ print("ack", r[TCP].flags, r[TCP].seq, r[TCP].ack, r[TCP].window)
 ''')
         times = [float(x) for x in re.search(r"synacks (.*)", out).group(1).split()]
         assert len(times) == 3, out
-        # the first at once; then 1-1.5 s (the 500 ms slow timer) and 2 s after that
+        # the first at once; then 1-1.2 s (the 200 ms slow timer) and 2 s after that
         assert times[0] < 0.5 and 0.9 <= times[1] - times[0] <= 1.8 and 1.7 <= times[2] - times[1] <= 2.3, out
         assert "closed RA 0 501 0" in out and "ack R %d 0 0" % 0x1234567 in out, out
         held = [l for l in g.cmd("ss -tan state syn-recv").splitlines() if ":31300" in l]

@@ -9,7 +9,8 @@
 #      SACK, timestamps), with the kernel's lwIP sources and the suites
 #      that apply to them.
 # Both add tests/lwip/test_tcp_hardening.c: segments from a peer that made
-# lwIP 2.1.3 assert or read past a header (patches 0005-0007, 0009).
+# lwIP 2.1.3 assert or read past a header (patches 0005-0007, 0009); run 2
+# adds test_tcp_recovery.c, the loss recovery our options turn on (0019).
 # tests/lwip holds only glue the tarball lacks: arch/cc.h, an empty
 # config.h, unittests_main.c (lwIP's lwip_unittests.c fixes its suite
 # list, so our main runs the suites of the test files built, SUITE(NAME)
@@ -70,7 +71,7 @@ LWIP_NUNIT_B := $(B)/lwip-unit-nagare
 LWIP_NUNIT_SRCS := $(LWIP_SRCS) net/csum.c tests/lwip/nagare/hooks.c \
 	$(addprefix $(LWIP_UNIT_T)/,arch/sys_arch.c core/test_def.c core/test_pbuf.c \
 	core/test_timers.c etharp/test_etharp.c ip4/test_ip4.c tcp/tcp_helper.c \
-	tcp/test_tcp.c tcp/test_tcp_oos.c udp/test_udp.c) $(LWIP_UNIT_OURS)
+	tcp/test_tcp.c tcp/test_tcp_oos.c udp/test_udp.c) $(LWIP_UNIT_OURS) tests/lwip/test_tcp_recovery.c
 LWIP_NUNIT_CFLAGS = -std=gnu11 -O1 -g $(LWIP_UNIT_WARN) -MMD -MP \
 	-Itests/lwip/nagare -Itests/lwip -Inet -I. -I$(LWIP)/src/include -I$(LWIP_UNIT_T) \
 	-DLWIP_TESTMODE=1 $(CHECK_CFLAGS) '-DLWIP_UNIT_SUITES=$(call lwip_unit_suites,$(LWIP_NUNIT_SRCS))'

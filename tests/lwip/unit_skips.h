@@ -25,3 +25,14 @@
 { "test_udp_bind",
   "binds an IPv4 and an IPv6 PCB to one port; without LWIP_IPV6 both are IPv4" },
 #endif
+#if TCP_LIMITED_TRANSMIT
+{ "test_tcp_fast_rexmit_wraparound",
+  "expects nothing sent on the first two duplicate ACKs; Limited Transmit (patch 0019) sends a "
+  "segment on each (test_tcp_recovery.c)" },
+#endif
+#if TCP_TMR_INTERVAL != 250
+{ "test_tcp_rto_rexmit_wraparound",
+  "counts tcp_tmr calls to the 3 s initial RTO in 250 ms steps; TCP_TMR_INTERVAL is 100" },
+{ "test_tcp_retx_add_to_sent",
+  "waits at most 20 tcp_tmr calls for the 3 s initial RTO: 250 ms steps; TCP_TMR_INTERVAL is 100" },
+#endif
