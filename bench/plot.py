@@ -83,7 +83,7 @@ def png_lines(path, title, xlabel, ylabel, series, log_y=False, width=900, heigh
             plots.append("%s using 1:2 with lines lw 2 lc rgb %s title %s" % (
                 quote(dat), quote(COLORS[i % len(COLORS)]), quote(name)))
         script = "\n".join([
-            "set terminal png size %d,%d" % (width, height),
+            "set terminal png noenhanced size %d,%d" % (width, height),  # "fq_codel": no subscript
             "set output %s" % quote(path),
             "set title %s" % quote(title),
             "set xlabel %s" % quote(xlabel),
