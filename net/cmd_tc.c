@@ -77,6 +77,21 @@ static struct qdisc *lookup(const struct tree *t, uint32_t h)
 	return NULL;
 }
 
+/* Linux's qdisc_lookup + qdisc_leaf for `parent X:Y`: *p the qdisc X:,
+ * *q what its class holds; or the message, notfound when X: is not there
+ * (tc_modify_qdisc and tc_get_qdisc word that differently). */
+static const char *leaf(const struct tree *t, uint32_t parent, const char *notfound, struct qdisc **p,
+			struct qdisc **q)
+{
+	*p = lookup(t, parent);
+	if (!*p)
+		return notfound;
+	if (!qdisc_is_classful(*p))
+		return "Parent qdisc is not classful";
+	*q = qdisc_child(*p); /* tbf has one class: Linux's tbf_find answers any minor */
+	return NULL;
+}
+
 /* Linux's qdisc_alloc_handle: the next free 8001:.. major. */
 static uint32_t alloc_handle(const struct tree *t)
 {
@@ -275,13 +290,9 @@ static int modify(struct netdev *dev, const struct tc_req *r, int flags)
 		if (!r->is_root) {
 			if (r->parent == TC_H_INGRESS)
 				return errno_err(-EOPNOTSUPP); /* no ingress qdiscs here */
-			p = lookup(&t, r->parent);
-			if (!p)
-				return kernel_err("Failed to find specified qdisc");
-			if (p->ops != &tbf_qdisc_ops)
-				return kernel_err("Parent qdisc is not classful"); /* qdisc_leaf */
-			/* tbf has one class: Linux's tbf_find answers any minor */
-			q = qdisc_child(p);
+			const char *err = leaf(&t, r->parent, "Failed to find specified qdisc", &p, &q);
+			if (err)
+				return kernel_err(err);
 		} else {
 			q = t.n ? t.q[0] : NULL;
 		}
@@ -330,12 +341,9 @@ static int delete(struct netdev *dev, const struct tc_req *r)
 			return kernel_err("Failed to find qdisc with specified handle");
 	} else {
 		if (!r->is_root) {
-			p = lookup(&t, r->parent);
-			if (!p)
-				return kernel_err("Failed to find qdisc with specified classid");
-			if (p->ops != &tbf_qdisc_ops)
-				return kernel_err("Parent qdisc is not classful");
-			q = qdisc_child(p);
+			const char *err = leaf(&t, r->parent, "Failed to find qdisc with specified classid", &p, &q);
+			if (err)
+				return kernel_err(err);
 		} else {
 			q = t.n ? t.q[0] : NULL;
 		}

@@ -135,14 +135,19 @@ uint32_t qdisc_destroy(struct qdisc *q)
 	return n;
 }
 
+int qdisc_is_classful(const struct qdisc *q)
+{
+	return q && q->ops == &tbf_qdisc_ops;
+}
+
 struct qdisc *qdisc_child(const struct qdisc *q)
 {
-	return q && q->ops == &tbf_qdisc_ops ? sch_tbf_child((const struct sch_tbf *)q) : NULL;
+	return qdisc_is_classful(q) ? sch_tbf_child((const struct sch_tbf *)q) : NULL;
 }
 
 int qdisc_graft_child(struct qdisc *q, struct qdisc *child)
 {
-	if (!q || q->ops != &tbf_qdisc_ops)
+	if (!qdisc_is_classful(q))
 		return -EINVAL;
 	struct sch_tbf *t = (struct sch_tbf *)q;
 	uint32_t before = q->stats.drops;

@@ -41,6 +41,8 @@ struct qdisc *qdisc_create(const char *id, const union qdisc_conf *conf, uint32_
  * child a tbf was given; returns the packets dropped.  NULL is allowed. */
 uint32_t qdisc_destroy(struct qdisc *q);
 
+/* Whether q has classes another qdisc can be grafted under (tbf). */
+int qdisc_is_classful(const struct qdisc *q);
 /* Classful kinds (tbf): the qdisc of class 1:1, or NULL. */
 struct qdisc *qdisc_child(const struct qdisc *q);
 /* Puts child (NULL: tbf's default bfifo) under q's class 1:1 and destroys
