@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tcp/tcp_helper.h"
+#include "tcp_fixture.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/prot/ip4.h"
@@ -27,21 +28,14 @@
 static struct netif netif;
 static struct test_tcp_txcounters txcounters;
 static struct test_tcp_counters counters;
-static struct netif *old_netif_list, *old_netif_default;
+static struct tcp_fixture_saved saved;
 static struct tcp_pcb *listener; /* a test's; tcp_remove_all() cannot take one */
 static int accepts;              /* connections the listener accepted */
 static u8_t pattern[0x10000 + 0x1000]; /* pattern[i]: the peer's byte at sequence offset i */
 
 static void hardening_setup(void)
 {
-	old_netif_list = netif_list;
-	old_netif_default = netif_default;
-	netif_list = NULL;
-	netif_default = NULL;
-	tcp_remove_all();
-	lwip_check_ensure_no_alloc(SKIP_POOL(MEMP_SYS_TIMEOUT));
-	test_tcp_init_netif(&netif, &txcounters, &test_local_ip, &test_netmask);
-	memset(&counters, 0, sizeof(counters));
+	tcp_fixture_setup(&saved, &netif, &txcounters, &counters);
 	counters.expected_data = (char *)pattern;
 	counters.expected_data_len = sizeof(pattern);
 	accepts = 0;
@@ -55,12 +49,7 @@ static void hardening_teardown(void)
 		tcp_close(listener);
 		listener = NULL;
 	}
-	netif_list = NULL;
-	netif_default = NULL;
-	tcp_remove_all();
-	netif_list = old_netif_list;
-	netif_default = old_netif_default;
-	lwip_check_ensure_no_alloc(SKIP_POOL(MEMP_SYS_TIMEOUT));
+	tcp_fixture_teardown(&saved);
 }
 
 /* A segment from the peer (test_remote_ip) to us; its data is pattern[off..]. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tcp/tcp_helper.h"
+#include "tcp_fixture.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/stats.h"
 
@@ -20,31 +21,19 @@
 static struct netif netif;
 static struct test_tcp_txcounters txcounters;
 static struct test_tcp_counters counters;
-static struct netif *old_netif_list, *old_netif_default;
+static struct tcp_fixture_saved saved;
 static u8_t data[8 * TCP_MSS];
 static int timer_calls;
 
 static void recovery_setup(void)
 {
-	old_netif_list = netif_list;
-	old_netif_default = netif_default;
-	netif_list = NULL;
-	netif_default = NULL;
-	tcp_remove_all();
-	lwip_check_ensure_no_alloc(SKIP_POOL(MEMP_SYS_TIMEOUT));
-	test_tcp_init_netif(&netif, &txcounters, &test_local_ip, &test_netmask);
-	memset(&counters, 0, sizeof(counters));
+	tcp_fixture_setup(&saved, &netif, &txcounters, &counters);
 	timer_calls = 0;
 }
 
 static void recovery_teardown(void)
 {
-	netif_list = NULL;
-	netif_default = NULL;
-	tcp_remove_all();
-	netif_list = old_netif_list;
-	netif_default = old_netif_default;
-	lwip_check_ensure_no_alloc(SKIP_POOL(MEMP_SYS_TIMEOUT));
+	tcp_fixture_teardown(&saved);
 }
 
 /* One TCP_TMR_INTERVAL: the fast timer, and the slow one every second call. */
