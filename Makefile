@@ -29,7 +29,7 @@ GCC_INC := $(shell $(CC) -print-file-name=include)
 # The kernel: freestanding, position-independent (kernel/reloc.c), no SSE
 # (interrupts save no FPU state), frame pointers for stack traces.
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem kernel/libc/include \
-	-isystem $(GCC_INC) -isystem $(B)/sysinc -I. -Inet -I$(LWIP)/src/include \
+	-isystem $(GCC_INC) -isystem $(B)/sysinc -I. -Inet/lwip -I$(LWIP)/src/include \
 	-fpie -fvisibility=hidden -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
 	-fno-strict-aliasing -fcf-protection=none -MMD -MP

@@ -3,7 +3,7 @@ KERNEL_SRCS += drivers/uart16550.c drivers/pci.c drivers/virtio_pci.c drivers/vi
 	drivers/virtio_net.c drivers/virtio_net_rx.c drivers/virtio_net_tx.c drivers/virtio_rng.c
 HOST_TEST_SRCS += drivers/virtqueue.c drivers/virtio_net_rx.c drivers/virtio_net_tx.c \
 	drivers/virtio_pci.c drivers/virtio_net.c
-# net/napi.c shares the unit-test binary: the host build of the driver calls test_virtio_net_rx.c's NAPI fakes.
+# net/core/napi.c shares the unit-test binary: the host build of the driver calls test_virtio_net_rx.c's NAPI fakes.
 $(B)/host/pure/drivers/virtio_net_rx.o: HOST_CFLAGS += -Dnapi_schedule=vnet_test_napi_schedule -Dnapi_complete=vnet_test_napi_complete
 # virtio_pci.c reaches its device through mmio_*: tests/unit/shim's kernel/x86.h
 # (searched first for quoted includes) makes them calls into tests/unit/vdev.c.

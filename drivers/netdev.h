@@ -1,6 +1,6 @@
 /*
  * The contract between network drivers and the stack (implemented in
- * net/netdev.c, netdev_rx.c, netdev_tx.c, netdev_loop.c and net/napi.c).  A driver fills one const netdev_ops
+ * net/core/netdev.c, netdev_rx.c, netdev_tx.c, netdev_loop.c and net/core/napi.c).  A driver fills one const netdev_ops
  * table and a struct netdev, registers it, and from then on:
  *  - its interrupt handler masks the queue and calls napi_schedule();
  *  - the event loop calls ops->poll(dev, budget); the driver hands each

@@ -19,7 +19,7 @@
 #include "kernel/printk.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
-#include "net/net.h"
+#include "net/core/net.h"
 
 #define LOAD_INT(x) ((x) >> 11)
 #define LOAD_FRAC(x) LOAD_INT(((x) & ((1UL << 11) - 1)) * 100)

@@ -27,7 +27,7 @@
 #include "kernel/trap.h"
 #include "kernel/vm.h"
 #include "kernel/x86.h"
-#include "net/net.h"
+#include "net/core/net.h"
 
 #ifndef NAGARE_VERSION
 #define NAGARE_VERSION "0.0.0-unknown"

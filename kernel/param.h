@@ -1,6 +1,6 @@
 /*
  * Compile-time limits of the kernel, one per line.  lwIP's live in
- * net/lwipopts.h; run-time tunables are sysctls (kernel/sysctl_table.c).
+ * net/lwip/lwipopts.h; run-time tunables are sysctls (kernel/sysctl_table.c).
  */
 #ifndef KERNEL_PARAM_H
 #define KERNEL_PARAM_H

@@ -34,7 +34,7 @@ int sysctl_ip_default_ttl;
 char sysctl_default_qdisc[16];
 int sysctl_tcp_limit_output_bytes;
 int sysctl_panic_on_warn;
-int sysctl_tcp_mem[3], sysctl_tcp_mem_default[3]; /* pages; the default from memory at boot (net/tcp_mem.c) */
+int sysctl_tcp_mem[3], sysctl_tcp_mem_default[3]; /* pages; the default from memory at boot (net/ipv4/tcp_mem.c) */
 
 /* Linux's net.core.default_qdisc takes any qdisc the kernel knows
  * (ENOENT otherwise: "No such file or directory"). */

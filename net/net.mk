@@ -1,17 +1,20 @@
-# net/: lwIP (fetched into third_party/lwip by net/lwip/fetch.sh) and our glue.
-KERNEL_SRCS += net/net.c net/netdev.c net/netdev_rx.c net/netdev_tx.c net/tsq.c net/netdev_txreq.c net/netdev_loop.c net/napi.c net/inet.c net/cmd_ip.c net/echo.c net/iperf.c
+# net/: lwIP (fetched into third_party/lwip by net/lwip/fetch.sh, configured by
+# net/lwip/lwipopts.h) and ours, grouped as Linux groups it: core/ (netdev, NAPI,
+# backlog, counters), ipv4/ (listen queues, SYN cookies, ISN, TCP memory, ip/ss/ping),
+# sched/ (qdiscs, tc), http/ and apps/ (echo, iperf).  docs/architecture.md has the map.
+KERNEL_SRCS += net/core/net.c net/core/netdev.c net/core/netdev_rx.c net/core/netdev_tx.c net/ipv4/tsq.c net/core/netdev_txreq.c net/core/netdev_loop.c net/core/napi.c net/ipv4/inet.c net/ipv4/cmd_ip.c net/apps/echo.c net/apps/iperf.c
 LWIP_SRCS += $(addprefix $(LWIP)/src/core/, init.c def.c inet_chksum.c ip.c mem.c memp.c \
 	netif.c pbuf.c raw.c stats.c sys.c tcp.c tcp_in.c tcp_out.c timeouts.c udp.c) \
 	$(addprefix $(LWIP)/src/core/ipv4/, etharp.c icmp.c ip4.c ip4_addr.c ip4_frag.c) \
 	$(LWIP)/src/netif/ethernet.c $(LWIP)/src/apps/lwiperf/lwiperf.c
-KERNEL_SRCS += net/siphash.c net/tcp_isn.c net/csum.c net/counter.c net/counter_lwip.c
-HOST_TEST_SRCS += net/siphash.c net/tcp_isn.c net/napi.c net/inet.c net/csum.c net/netdev_txreq.c
-KERNEL_SRCS += net/cmd_ethtool.c net/cmd_netstat.c net/cmd_softnet.c net/cmd_ping.c net/cmd_tc.c
-KERNEL_SRCS += net/http/parser.c net/http/server.c net/http/routes.c net/http/sbuf.c net/http/cmd_http.c net/http/metrics.c net/listen.c net/listen_adopt.c net/syncookie_tcp.c net/cmd_ss.c
+KERNEL_SRCS += net/core/siphash.c net/ipv4/tcp_isn.c net/core/csum.c net/core/counter.c net/core/counter_lwip.c
+HOST_TEST_SRCS += net/core/siphash.c net/ipv4/tcp_isn.c net/core/napi.c net/ipv4/inet.c net/core/csum.c net/core/netdev_txreq.c
+KERNEL_SRCS += net/core/cmd_ethtool.c net/core/cmd_netstat.c net/core/cmd_softnet.c net/ipv4/cmd_ping.c net/sched/cmd_tc.c
+KERNEL_SRCS += net/http/parser.c net/http/server.c net/http/routes.c net/http/sbuf.c net/http/cmd_http.c net/http/metrics.c net/ipv4/listen.c net/ipv4/listen_adopt.c net/ipv4/syncookie_tcp.c net/ipv4/cmd_ss.c
 HOST_TEST_SRCS += net/http/parser.c
-KERNEL_SRCS += net/syncookie.c net/listen_size.c net/rxq.c net/tcp_mem.c net/meminfo.c
-HOST_TEST_SRCS += net/syncookie.c net/listen_size.c
-# net/sched/: the packet scheduler (pure, host-tested; net/netdev_tx.c feeds the root):
+KERNEL_SRCS += net/ipv4/syncookie.c net/ipv4/listen_size.c net/core/rxq.c net/ipv4/tcp_mem.c net/core/meminfo.c
+HOST_TEST_SRCS += net/ipv4/syncookie.c net/ipv4/listen_size.c
+# net/sched/: the packet scheduler (pure, host-tested; net/core/netdev_tx.c feeds the root):
 # qdiscs, and the maths of BQL, the token bucket and tc's units.
 KERNEL_SRCS += net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c net/sched/fq_codel.c
 KERNEL_SRCS += net/sched/dql.c net/sched/tc_units.c net/sched/tbf.c net/sched/sch_tbf.c net/sched/sch_api.c

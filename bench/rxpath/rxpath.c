@@ -13,7 +13,7 @@
  *    with 1514-byte frames, 64 between polls (NAPI under load: interrupts
  *    stay off); netdev_rx is a counter that releases each buffer at once;
  *  - lwIP (our lwipopts.h and patches) from netif->input, the frame wrapped
- *    as a zero-copy custom pbuf the way net/netdev.c does it, to a counting
+ *    as a zero-copy custom pbuf the way net/core/netdev.c does it, to a counting
  *    linkoutput: ICMP echo request -> reply, and 1460-byte in-order TCP
  *    segments on an established connection (handshake injected first) to
  *    a raw-API receiver that tcp_recved()s and frees them, lwIP's ACKs
@@ -22,12 +22,12 @@
  *    and a head with the 612-byte page out, queued as the HTTP server
  *    does (one write) and as two writes;
  *  - SYNs from a spoofed source (no options, a new port each, hping3's
- *    kind) at a listener of net/listen.c whose SYN queue is full: dropped
+ *    kind) at a listener of net/ipv4/listen.c whose SYN queue is full: dropped
  *    with tcp_syncookies=0, answered with a SYN cookie
- *    (net/syncookie_tcp.c) with 1, to a source without and with an ARP
+ *    (net/ipv4/syncookie_tcp.c) with 1, to a source without and with an ARP
  *    entry;
  *  - the HTTP request parser on two requests;
- *  - transmit, what net/netdev_tx.c does to a 1514-byte TCP frame between
+ *  - transmit, what net/core/netdev_tx.c does to a 1514-byte TCP frame between
  *    lwIP's linkoutput and the driver's xmit, in pieces: classify (the
  *    flow parse and keyed hash), enqueue and dequeue through fq_codel,
  *    pfifo, and tbf with fq_codel under it (one frame queued at a time,
@@ -36,7 +36,7 @@
  * The measured code is built with the kernel's code-generation flags and
  * links the kernel's heap and string functions (bench/rxpath/rxpath.mk).
  * Not counted: the TX ring and its reclaim, the handle free list and the
- * pbuf references of net/netdev_tx.c, timers.
+ * pbuf references of net/core/netdev_tx.c, timers.
  * Runs natively too (`build/bench/rxpath/rxpath`): it checks its counts.
  */
 #include <stdarg.h>
@@ -62,16 +62,16 @@
 #include "kernel/pmm.h"
 #include "kernel/sysctl.h"
 #include "net/http/parser.h"
-#include "net/listen.h"
-#include "net/lwip_hooks.h"
-#include "net/napi.h"
-#include "net/netdev_priv.h"
-#include "net/netdev_txreq.h"
-#include "net/netstat.h"
+#include "net/ipv4/listen.h"
+#include "net/lwip/lwip_hooks.h"
+#include "net/core/napi.h"
+#include "net/core/netdev_priv.h"
+#include "net/core/netdev_txreq.h"
+#include "net/core/netstat.h"
 #include "net/sched/dql.h"
 #include "net/sched/sch_api.h"
-#include "net/siphash.h"
-#include "net/tsq.h"
+#include "net/core/siphash.h"
+#include "net/ipv4/tsq.h"
 #include "netif/ethernet.h"
 
 #define DRIVER_FRAMES 100000
@@ -142,7 +142,7 @@ u32_t net_tcp_isn(const ip_addr_t *local_ip, u16_t local_port, const ip_addr_t *
 	return 0x6e616761;
 }
 
-/* The sysctls lwIP, net/listen.c and net/netdev_rx.c read, at Linux's defaults. */
+/* The sysctls lwIP, net/ipv4/listen.c and net/core/netdev_rx.c read, at Linux's defaults. */
 int sysctl_tcp_fin_timeout = 60, sysctl_tcp_max_tw_buckets = 4096;
 int sysctl_somaxconn = 4096, sysctl_max_syn_backlog = 128, sysctl_tcp_syncookies = 1;
 int sysctl_tcp_abort_on_overflow, sysctl_netdev_max_backlog = 1000;
@@ -158,7 +158,7 @@ void net_lwip_assert_settle(void)
 {
 }
 
-/* lwIP's heap as the kernel's (net/net.c): the kernel heap behind the
+/* lwIP's heap as the kernel's (net/core/net.c): the kernel heap behind the
  * debug.fail_lwip_alloc check. */
 void *net_lwip_malloc(size_t n)
 {
@@ -216,8 +216,8 @@ uint32_t rxpath_rand(void)
 	return x;
 }
 
-/* net/netdev_tx.c's flow hash, under a fixed secret: that file needs the
- * kernel's TX state and lwIP's netif.  net/tsq.c asks it once TCP holds
+/* net/core/netdev_tx.c's flow hash, under a fixed secret: that file needs the
+ * kernel's TX state and lwIP's netif.  net/ipv4/tsq.c asks it once TCP holds
  * tcp_limit_output_bytes in the qdisc (never in the lwIP rows: their
  * linkoutput queues nothing); the qdisc rows classify frames with it. */
 static const uint8_t flow_key[SIPHASH_KEY_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
@@ -344,7 +344,7 @@ static void bench_driver(void)
 #define HEADROOM 64
 #define NRXBUF 64
 
-/* As net/netdev.c's: sits in the buffer's headroom. */
+/* As net/core/netdev.c's: sits in the buffer's headroom. */
 struct rxbuf {
 	struct pbuf_custom pc;
 	unsigned flags;
@@ -352,7 +352,7 @@ struct rxbuf {
 
 static const uint8_t our_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 static const uint8_t peer_mac[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
-static struct netdev bdev;       /* for the rows through net/netdev_rx.c */
+static struct netdev bdev;       /* for the rows through net/core/netdev_rx.c */
 static struct netdev_state bst;  /* its stack state: nif is its netif */
 #define nif bst.netif
 static struct rxbuf *rxfree[NRXBUF];
@@ -395,7 +395,7 @@ __attribute__((noinline)) void measure_input(struct rxbuf *rb, u16_t len, unsign
 	inputs++;
 }
 
-/* The frame through net/netdev_rx.c as a driver hands it over: netdev_rx
+/* The frame through net/core/netdev_rx.c as a driver hands it over: netdev_rx
  * (copied if short, else lent zero copy) and the backlog into lwIP. */
 static void netdev_input(struct rxbuf *rb, u16_t len, unsigned flags)
 {
@@ -557,7 +557,7 @@ static void setup_lwip(void)
 }
 
 /* How a batch's frames reach lwIP: the bench's own wrapping as lwIP
- * rows always had it, or net/netdev_rx.c with its copy rule (copybreak
+ * rows always had it, or net/core/netdev_rx.c with its copy rule (copybreak
  * 256, the default), or with copying off (copybreak 0: every frame lent
  * zero copy, as the stack did before the receive-buffer policy). */
 enum via { VIA_LWIP, VIA_NETDEV, VIA_NETDEV_NOCOPY };
@@ -580,7 +580,7 @@ static void batch_via(enum via via, unsigned long out, const char *what)
 
 static void bench_icmp(enum via via)
 {
-	/* As net/netdev.c sets it for a device with TX checksum offload. */
+	/* As net/core/netdev.c sets it for a device with TX checksum offload. */
 	NETIF_SET_CHECKSUM_CTRL(&nif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
 	for (int k = -WARMUP; k < LWIP_PACKETS; k++) {
 		if (k == 0)
@@ -807,7 +807,7 @@ static void bench_parser(void)
 	batch_done(LWIP_PACKETS, 0, "HTTP parser: a browser's GET request (329 bytes)");
 }
 
-/* ---- (f) transmit: what net/netdev_tx.c does to a frame besides the driver */
+/* ---- (f) transmit: what net/core/netdev_tx.c does to a frame besides the driver */
 
 #define TX_FLOWS 4        /* connections whose frames take turns */
 #define TX_STEP_NS 1200   /* ns: a 1514-byte frame at 10 Gbit/s */
@@ -826,7 +826,7 @@ static void tx_dropped(struct qpkt *p, void *ctx)
 	tx_drops++;
 }
 
-/* net/netdev_tx.c's classify on the frame's one piece (lwIP's segment of
+/* net/core/netdev_tx.c's classify on the frame's one piece (lwIP's segment of
  * a copied tcp_write). */
 static void tx_classify(struct qpkt *qp, const uint8_t *b, uint32_t len)
 {
@@ -1006,7 +1006,7 @@ int main(void)
 	bench_tcp(0, VIA_LWIP);
 	bench_exchange(RESPOND_TWO_WRITES, VIA_LWIP);
 	bench_exchange(RESPOND_ONE_WRITE, VIA_LWIP);
-	/* The same through net/netdev_rx.c, with its copy rule and without. */
+	/* The same through net/core/netdev_rx.c, with its copy rule and without. */
 	bench_icmp(VIA_NETDEV);
 	bench_icmp(VIA_NETDEV_NOCOPY);
 	bench_tcp(1, VIA_NETDEV);

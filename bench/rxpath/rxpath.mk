@@ -4,7 +4,7 @@
 #   make bench-rxpath   build $(B)/bench/rxpath/rxpath, run it under
 #                       valgrind --tool=callgrind and print Ir per packet
 #
-# What the kernel runs (driver, virtqueue, lwIP with net/lwipopts.h and our
+# What the kernel runs (driver, virtqueue, lwIP with net/lwip/lwipopts.h and our
 # patches, kernel/heap.c, kernel/libc/string.c) gets the kernel's code
 # generation flags, so the counts are the kernel's instructions;
 # bench/rxpath/arch/cc.h and shim/ stand in for the kernel's port.
@@ -14,10 +14,10 @@
 RXPATH_B := $(B)/bench/rxpath
 RXPATH_GEN := -std=gnu11 -O2 -g -ffreestanding -mgeneral-regs-only -mno-red-zone \
 	-fno-stack-protector -fno-strict-aliasing -fno-omit-frame-pointer -fcf-protection=none -MMD -MP
-RXPATH_CFLAGS := $(RXPATH_GEN) -Ibench/rxpath/shim -Ibench/rxpath -I. -Inet -I$(LWIP)/src/include
+RXPATH_CFLAGS := $(RXPATH_GEN) -Ibench/rxpath/shim -Ibench/rxpath -I. -Inet/lwip -I$(LWIP)/src/include
 RXPATH_OWN := bench/rxpath/rxpath.c drivers/virtio_net_rx.c drivers/virtio_net_tx.c drivers/virtqueue.c \
-	net/csum.c net/http/parser.c net/listen.c net/listen_size.c net/syncookie.c net/syncookie_tcp.c net/siphash.c \
-	net/netdev_rx.c net/rxq.c net/tcp_mem.c net/tsq.c net/netdev_txreq.c kernel/fault.c \
+	net/core/csum.c net/http/parser.c net/ipv4/listen.c net/ipv4/listen_size.c net/ipv4/syncookie.c net/ipv4/syncookie_tcp.c net/core/siphash.c \
+	net/core/netdev_rx.c net/core/rxq.c net/ipv4/tcp_mem.c net/ipv4/tsq.c net/core/netdev_txreq.c kernel/fault.c \
 	net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c net/sched/fq_codel.c net/sched/dql.c \
 	net/sched/tbf.c net/sched/sch_tbf.c net/sched/sch_api.c net/sched/tc_units.c
 RXPATH_OBJS := $(patsubst %.c,$(RXPATH_B)/own/%.o,$(RXPATH_OWN)) \
@@ -33,12 +33,12 @@ $(RXPATH_B)/lwip/%.o: $(LWIP)/%.c | $(LWIP_STAMP)
 	$(CC) $(RXPATH_CFLAGS) $(LWIP_WARN) -c $< -o $@
 
 # The driver row hands frames to a counter of the bench's (bench_netdev_rx),
-# not to net/netdev_rx.c, which the netdev_rx rows measure.
+# not to net/core/netdev_rx.c, which the netdev_rx rows measure.
 $(RXPATH_B)/own/drivers/virtio_net_rx.o: RXPATH_CFLAGS += -Dnetdev_rx=bench_netdev_rx \
 	-Dnetdev_rx_error=bench_netdev_rx_error
 
-# net/netdev_rx.c's copies come from the kernel heap, as in the kernel.
-$(RXPATH_B)/own/net/netdev_rx.o: RXPATH_CFLAGS += -Dmalloc=kheap_malloc -Dfree=kheap_free
+# net/core/netdev_rx.c's copies come from the kernel heap, as in the kernel.
+$(RXPATH_B)/own/net/core/netdev_rx.o: RXPATH_CFLAGS += -Dmalloc=kheap_malloc -Dfree=kheap_free
 
 # The kernel heap as kheap_* (lwIP's mem_clib_* in arch/cc.h), beside glibc's.
 $(RXPATH_B)/heap.o: kernel/heap.c

@@ -1,7 +1,7 @@
 /*
  * /metrics and /sysctl bodies.  /metrics is every counter the system keeps,
  * in Prometheus text exposition format 0.0.4: time and memory, interrupts,
- * then the network stack's counter registry (net/counter.h: what `netstat
+ * then the network stack's counter registry (net/core/counter.h: what `netstat
  * -s` shows, softnet, each device as `ip -s link` and `ethtool -S`, lwIP's
  * own counters and pools, the listen queues), the drivers' counters and the
  * HTTP server's.  Counters end in _total; gauges do not.  Text goes into an
@@ -18,7 +18,7 @@
 #include "kernel/pmm.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
-#include "net/counter.h"
+#include "net/core/counter.h"
 #include "net/http/http.h"
 #include "net/http/metrics_priv.h"
 
@@ -178,7 +178,7 @@ void http_metrics(struct sbuf *b)
 	driver_metrics(b);
 	http_server_metrics(b);
 	/* A new counter of the network stack is one row beside the code that
-	 * counts it (net/counter.h); nothing to add here. */
+	 * counts it (net/core/counter.h); nothing to add here. */
 }
 
 /* ---- /sysctl ------------------------------------------------------------ */

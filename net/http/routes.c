@@ -10,7 +10,7 @@
 
 #include "net/http/http.h"
 #include "net/http/server_priv.h"
-#include "net/tcp_mem.h"
+#include "net/ipv4/tcp_mem.h"
 
 static const char index_page[] =
 	"<!DOCTYPE html>\n"

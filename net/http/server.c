@@ -21,9 +21,9 @@
 #include "net/http/http.h"
 #include "net/http/parser.h"
 #include "net/http/server_priv.h"
-#include "net/listen.h"
-#include "net/net.h"
-#include "net/tcp_mem.h"
+#include "net/ipv4/listen.h"
+#include "net/core/net.h"
+#include "net/ipv4/tcp_mem.h"
 
 struct http_stats http_stats;
 struct http_config http_config = { .port = 80, .backlog = HTTP_BACKLOG, .header_timeout = 60,
@@ -244,7 +244,7 @@ static void consume(struct http_conn *c, size_t n)
 }
 
 /* Room for another small response and its headers (less under TCP
- * memory pressure: net/tcp_mem.h)? */
+ * memory pressure: net/ipv4/tcp_mem.h)? */
 static int can_send(struct http_conn *c)
 {
 	return tcp_mem_send_room(c->pcb) >= 2048 && tcp_sndqueuelen(c->pcb) + 8 < TCP_SND_QUEUELEN;
@@ -266,7 +266,7 @@ static uint64_t tsc_server;
  * Every pass of the loop consumes at least one received byte, sends, or
  * leaves: rxq_peek gives at least one byte whenever any is queued, and the
  * parser takes all it is given when it asks for more.  What stays queued
- * is compacted out of the driver's buffers (net/rxq.h).  Returns what the
+ * is compacted out of the driver's buffers (net/core/rxq.h).  Returns what the
  * calling lwIP callback must return. */
 static err_t conn_serve(struct http_conn *c)
 {

@@ -10,8 +10,8 @@
 #include "lwip/tcp.h"
 #include "net/http/parser.h"
 #include "net/http/sbuf.h"
-#include "net/listen.h"
-#include "net/rxq.h"
+#include "net/ipv4/listen.h"
+#include "net/core/rxq.h"
 
 #define HTTP_BACKLOG 511 /* listen() backlog, nginx's default */
 

@@ -30,7 +30,7 @@
 #define QPKT_ECN_CE 3
 
 /* qpkt.flags: the caller's. */
-#define QPKT_TSQ 0x1 /* a TCP frame counted by TCP Small Queues (net/tsq.c) */
+#define QPKT_TSQ 0x1 /* a TCP frame counted by TCP Small Queues (net/ipv4/tsq.c) */
 
 /* One queued packet.  The caller fills len, truesize, hash, ecn and
  * owner; the qdisc owns next and enqueue_ns while the packet is queued.

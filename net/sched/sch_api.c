@@ -1,7 +1,7 @@
 /*
  * qdiscs by name (net/sched/sch_api.h).  Each kind's struct and, for
  * fq_codel, its flow table come from one calloc, so qdisc_destroy frees
- * one pointer.  Callers: net/netdev_tx.c (the default root), the `tc`
+ * one pointer.  Callers: net/core/netdev_tx.c (the default root), the `tc`
  * command, tests/unit.
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 /*
  * Fuzz target: frames from the wire into the glue world (tests/glue): the
- * fake device, net/netdev_rx.c, lwIP with our hooks and patches, the
+ * fake device, net/core/netdev_rx.c, lwIP with our hooks and patches, the
  * listen queues and SYN cookies, and the services nagare.rc starts (HTTP
  * on 80, echo on 7, iperf on 5001).  The input is a program of operations,
  * so the fuzzer can reach established connections, fragment trains,

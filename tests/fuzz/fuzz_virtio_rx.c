@@ -3,7 +3,7 @@
  * virtio_net_rx.c, virtio_net_tx.c over virtqueue.c) against a hostile
  * device, which the input plays (step() lists its moves).  The driver is
  * eth1 (10.0.3.15) of the glue world: frames it accepts go through the
- * real net/netdev.c into lwIP, lwIP's answers come back through xmit.
+ * real net/core/netdev.c into lwIP, lwIP's answers come back through xmit.
  * fuzz.mk renames the driver's netdev_rx to fuzz_netdev_rx, which checks
  * each frame on its way.  The invariants beyond the sanitizers are in
  * census(), fuzz_netdev_rx(), check_consumed() and driver_down().
@@ -15,7 +15,7 @@
 #include "drivers/virtio_net_priv.h"
 #include "lwip/etharp.h"
 #include "lwip/priv/tcp_priv.h"
-#include "net/netdev_priv.h"
+#include "net/core/netdev_priv.h"
 #include "tests/glue/glue.h"
 
 #define QMAX 64                               /* largest ring the input may pick */

@@ -24,7 +24,7 @@
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
-#include "net/net.h"
+#include "net/core/net.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/wire.h"
 

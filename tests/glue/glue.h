@@ -1,5 +1,5 @@
 /*
- * The glue layer on the host: lwIP built with net/lwipopts.h and our
+ * The glue layer on the host: lwIP built with net/lwip/lwipopts.h and our
  * patches, net/ (netdev, NAPI, listen queues, SYN cookies, HTTP, echo,
  * the console commands) and kernel/'s console, line editor and sysctl
  * table, all as the kernel links them, over a fake network device

@@ -7,9 +7,9 @@
 # Built with Debian's clang: the same objects, with coverage
 # instrumentation, link into the libFuzzer targets of tests/fuzz.  Every
 # net/ file the kernel links is here, with lwIP built from the fetched
-# tree with net/lwipopts.h and our patches; tests/glue/kernel.c and
+# tree with net/lwip/lwipopts.h and our patches; tests/glue/kernel.c and
 # fakedev.c stand in for the hardware.  tests/glue/arch/cc.h comes before
-# net/arch/cc.h (lwIP's heap is glibc's, so the sanitizers see it), and
+# net/lwip/arch/cc.h (lwIP's heap is glibc's, so the sanitizers see it), and
 # tests/glue/shim/kernel/x86.h before kernel/x86.h.  Receive copies are not
 # pooled here (NETDEV_COPY_POOL_MAX=0): each is its own malloc for ASan.
 
@@ -18,7 +18,7 @@
 GLUE_CC := clang
 GLUE_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 GLUE_CFLAGS := -std=gnu11 -O1 -g $(GLUE_SAN) -fsanitize=fuzzer-no-link -Itests/glue -Itests/glue/shim \
-	-I. -Inet -I$(LWIP)/src/include -isystem $(B)/sysinc -include tests/unit/compat.h -MMD -MP \
+	-I. -Inet/lwip -I$(LWIP)/src/include -isystem $(B)/sysinc -include tests/unit/compat.h -MMD -MP \
 	-DNETDEV_COPY_POOL_MAX=0
 GLUE_OWN_WARN := $(OWN_WARN) -Wno-unknown-warning-option
 GLUE_KERNEL_SRCS := kernel/sysctl.c kernel/sysctl_table.c kernel/fault.c kernel/cmdline.c kernel/console.c \

@@ -21,8 +21,8 @@
 #include "lwip/etharp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "net/http/server_priv.h"
-#include "net/listen.h"
-#include "net/netdev_priv.h"
+#include "net/ipv4/listen.h"
+#include "net/core/netdev_priv.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/wire.h"
 

@@ -2,7 +2,7 @@
  * Listen backlogs (issue 9, point 9): `http start [PORT] [backlog N]` and
  * `echo-server [backlog N]` size the accept queue as listen(2) does (ss
  * Send-Q = min(backlog, somaxconn)), a bad backlog changes nothing, and
- * lwiperf's listener goes through net/listen.c (listen_adopt): ss shows
+ * lwiperf's listener goes through net/ipv4/listen.c (listen_adopt): ss shows
  * iperf 2's backlog, and a session whose data and FIN arrived while it
  * waited on the accept queue still runs end to end.  listen_adopt's
  * contract on a bare lwIP listener: the owner's accept callback and arg,
@@ -15,7 +15,7 @@
 
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
-#include "net/listen.h"
+#include "net/ipv4/listen.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/suites.h"
 #include "tests/glue/wire.h"

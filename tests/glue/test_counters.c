@@ -1,9 +1,9 @@
 /*
- * The counter registry (net/counter.h) on the glue world: its rows are
+ * The counter registry (net/core/counter.h) on the glue world: its rows are
  * unique (per section, by name and by place), every /metrics family it
  * makes is named once and in Prometheus's syntax (text exposition format
  * 0.0.4), and `netstat -s` over a known set of counter values is exactly
- * the text net/cmd_netstat.c printed before the registry (net-tools'
+ * the text net/core/cmd_netstat.c printed before the registry (net-tools'
  * words and order), as is ethtool -S's stack part.
  */
 #include <regex.h>
@@ -14,14 +14,14 @@
 #include "lwip/etharp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/stats.h"
-#include "net/counter.h"
+#include "net/core/counter.h"
 #include "net/http/http.h"
 #include "net/http/sbuf.h"
-#include "net/napi.h"
-#include "net/net.h"
-#include "net/netdev_priv.h"
-#include "net/netstat.h"
-#include "net/tsq.h"
+#include "net/core/napi.h"
+#include "net/core/net.h"
+#include "net/core/netdev_priv.h"
+#include "net/core/netstat.h"
+#include "net/ipv4/tsq.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/suites.h"
 

@@ -11,7 +11,7 @@
 #include "kernel/sysctl.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/stats.h"
-#include "net/netstat.h"
+#include "net/core/netstat.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/suites.h"
 #include "tests/glue/wire.h"

@@ -1,6 +1,6 @@
 /*
  * The root qdisc between linkoutput and the fake device's ring
- * (net/netdev_tx.c): Byte Queue Limits keep frames in the qdisc while the
+ * (net/core/netdev_tx.c): Byte Queue Limits keep frames in the qdisc while the
  * ring holds what BQL allows, completions let the rest go and grow the
  * limit (Linux's lib/dynamic_queue_limits.c: a ring that ran dry while
  * over its limit); a qdisc replaced under load drops what it held, counts
@@ -14,7 +14,7 @@
 
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
-#include "net/netdev_priv.h"
+#include "net/core/netdev_priv.h"
 #include "net/sched/sch_api.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/suites.h"

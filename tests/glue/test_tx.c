@@ -3,14 +3,14 @@
  * of more pieces than the descriptor table holds (NETDEV_TX_MAXFRAGS) is
  * copied into one buffer (tx_linearized) and goes out whole, empty pbufs
  * take no descriptor, and the TCP checksum the device completes is right
- * (net/netdev_tx.c with net/netdev_txreq.c; issue 8's stack overwrite was
+ * (net/core/netdev_tx.c with net/core/netdev_txreq.c; issue 8's stack overwrite was
  * a long chain).
  */
 #include <string.h>
 
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
-#include "net/netdev_priv.h"
+#include "net/core/netdev_priv.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/suites.h"
 #include "tests/glue/wire.h"

@@ -18,8 +18,8 @@
 #include "lwip/memp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/stats.h"
-#include "net/net.h"
-#include "net/netdev_priv.h"
+#include "net/core/net.h"
+#include "net/core/netdev_priv.h"
 #include "tests/glue/glue.h"
 
 void fakedev_register(void);

@@ -3,7 +3,7 @@
 # net/lwip/patches applied, twice:
 #   1. against the suite's own test/unit/lwipopts.h (NO_SYS=0, sockets,
 #      IPv6, DHCP, mDNS), all of its suites;
-#   2. against net/lwipopts.h, the kernel's options (NO_SYS=1 raw API,
+#   2. against net/lwip/lwipopts.h, the kernel's options (NO_SYS=1 raw API,
 #      heap-backed pools under patch 0001's limits, our hooks, TIME-WAIT
 #      limits tied to sysctls, patch 0004's demux table, window scaling,
 #      SACK, timestamps), with the kernel's lwIP sources and the suites
@@ -50,7 +50,7 @@ LWIP_UNIT_CFLAGS = -std=gnu11 -O1 -g $(LWIP_UNIT_WARN) -MMD -MP \
 	'-DLWIP_UNIT_SUITES=$(call lwip_unit_suites,$(LWIP_UNIT_SRCS))'
 
 # Run 2: our options, the kernel's lwIP files (net/net.mk's LWIP_SRCS) and
-# net/csum.c (LWIP_CHKSUM).  Test files left out:
+# net/core/csum.c (LWIP_CHKSUM).  Test files left out:
 #   test_sockets, test_ip6, test_dhcp, test_mdns, test_mqtt: sockets, IPv6,
 #     DHCP, mDNS and MQTT are not in the kernel (NO_SYS=1 raw API);
 #   test_netif: needs LWIP_NETIF_EXT_STATUS_CALLBACK, which we do not use;
@@ -65,15 +65,15 @@ LWIP_UNIT_CFLAGS = -std=gnu11 -O1 -g $(LWIP_UNIT_WARN) -MMD -MP \
 # such, max_bytes and max_pbufs.  test_tcp_hardening.c covers the window
 # overrun under our options.
 # Include order: nagare/ (sys_arch.h), the glue (arch/cc.h over
-# net/arch/cc.h), net/ (lwipopts.h), the top (net/csum.h, net/lwip_hooks.h).
+# net/lwip/arch/cc.h), net/ (lwipopts.h), the top (net/core/csum.h, net/lwip/lwip_hooks.h).
 # LWIP_TESTMODE only exports two timer internals test_timers.c calls.
 LWIP_NUNIT_B := $(B)/lwip-unit-nagare
-LWIP_NUNIT_SRCS := $(LWIP_SRCS) net/csum.c tests/lwip/nagare/hooks.c \
+LWIP_NUNIT_SRCS := $(LWIP_SRCS) net/core/csum.c tests/lwip/nagare/hooks.c \
 	$(addprefix $(LWIP_UNIT_T)/,arch/sys_arch.c core/test_def.c core/test_pbuf.c \
 	core/test_timers.c etharp/test_etharp.c ip4/test_ip4.c tcp/tcp_helper.c \
 	tcp/test_tcp.c tcp/test_tcp_oos.c udp/test_udp.c) $(LWIP_UNIT_OURS) tests/lwip/test_tcp_recovery.c
 LWIP_NUNIT_CFLAGS = -std=gnu11 -O1 -g $(LWIP_UNIT_WARN) -MMD -MP \
-	-Itests/lwip/nagare -Itests/lwip -Inet -I. -I$(LWIP)/src/include -I$(LWIP_UNIT_T) \
+	-Itests/lwip/nagare -Itests/lwip -Inet/lwip -I. -I$(LWIP)/src/include -I$(LWIP_UNIT_T) \
 	-DLWIP_TESTMODE=1 $(CHECK_CFLAGS) '-DLWIP_UNIT_SUITES=$(call lwip_unit_suites,$(LWIP_NUNIT_SRCS))'
 
 LWIP_UNIT_OBJS := $(patsubst %.c,$(LWIP_UNIT_B)/%.o,$(LWIP_UNIT_SRCS))
@@ -85,7 +85,7 @@ check-lwip: $(LWIP_STAMP)
 	@rc=0; \
 	echo "lwIP unit suite, options of test/unit/lwipopts.h:"; \
 	(cd $(LWIP_UNIT_B) && ./lwip_unittests) || rc=1; \
-	echo "lwIP unit suite, options of net/lwipopts.h:"; \
+	echo "lwIP unit suite, options of net/lwip/lwipopts.h:"; \
 	(cd $(LWIP_NUNIT_B) && ./lwip_unittests) || rc=1; \
 	exit $$rc
 

@@ -1,5 +1,5 @@
 /*
- * Patch 0019 under net/lwipopts.h (TCP_LIMITED_TRANSMIT, TCP_RTO_MIN_MS,
+ * Patch 0019 under net/lwip/lwipopts.h (TCP_LIMITED_TRANSMIT, TCP_RTO_MIN_MS,
  * TCP_TMR_INTERVAL 100): a sender whose window is two segments finds a
  * loss by Limited Transmit (RFC 3042) and fast retransmit, and its RTO
  * falls to Linux's 200 ms floor once its RTT is under a tick.  Built in
@@ -13,7 +13,7 @@
 #include "lwip/stats.h"
 
 #if !TCP_LIMITED_TRANSMIT || !defined(TCP_RTO_MIN_MS)
-#error "test_tcp_recovery.c tests net/lwipopts.h's TCP_LIMITED_TRANSMIT and TCP_RTO_MIN_MS"
+#error "test_tcp_recovery.c tests net/lwip/lwipopts.h's TCP_LIMITED_TRANSMIT and TCP_RTO_MIN_MS"
 #endif
 
 #define RTO_MIN_TICKS (TCP_RTO_MIN_MS / TCP_SLOW_INTERVAL + 1)

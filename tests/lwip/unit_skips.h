@@ -2,7 +2,7 @@
  * Rows of unittests_main.c's unit_skips[]: lwIP unit tests that cannot
  * hold under a run's options, as { "test", "why" }, each under the option
  * that rules it out, so the list follows the lwipopts.h the run is built
- * with (all of them concern the run with net/lwipopts.h).  Whole test files
+ * with (all of them concern the run with net/lwip/lwipopts.h).  Whole test files
  * left out are listed in lwip.mk.
  */
 #if TCP_SND_BUF <= TCP_WND

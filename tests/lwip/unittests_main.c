@@ -1,7 +1,7 @@
 /*
  * main() for lwIP's unit suite (third_party/lwip/test/unit, Check) as
  * tests/lwip/lwip.mk builds it: once with the suite's own lwipopts.h, once
- * with ours (net/lwipopts.h).  lwIP's test/unit/lwip_unittests.c fixes its
+ * with ours (net/lwip/lwipopts.h).  lwIP's test/unit/lwip_unittests.c fixes its
  * list of suites, so it is not built; this file runs the suites the
  * Makefile names (LWIP_UNIT_SUITES: "SUITE(tcp) SUITE(pbuf) ...", one per
  * test_NAME.c it compiled) and defines what lwip_check.h declares

@@ -4,7 +4,7 @@
  * vectors, a fixed random sequence (kernel/fault.c draws from it), and
  * the stack's registration side of drivers/netdev.h.
  * Replaces kernel/printk.c, bootfile.c, pmm.c and irq.c, which need the
- * hardware, and net/netdev.c's netdev_register and netdev_link_change.
+ * hardware, and net/core/netdev.c's netdev_register and netdev_link_change.
  */
 #include <check.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * net/csum.c: the Internet checksum's sum against RFC 1071's worked
+ * net/core/csum.c: the Internet checksum's sum against RFC 1071's worked
  * example and against a plain 16-bit reference at every length and
  * alignment, carries included.
  */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/csum.h"
+#include "net/core/csum.h"
 #include "tests/unit/unit.h"
 
 /* RFC 1071 section 1 read literally: big-endian 16-bit words, a zero

@@ -1,9 +1,9 @@
 /*
- * net/inet.c: IPv4 address and prefix text, iproute2's rules.
+ * net/ipv4/inet.c: IPv4 address and prefix text, iproute2's rules.
  */
 #include <stdint.h>
 
-#include "net/inet.h"
+#include "net/ipv4/inet.h"
 #include "tests/unit/unit.h"
 
 START_TEST(addresses)

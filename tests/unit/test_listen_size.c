@@ -1,5 +1,5 @@
 /*
- * net/listen_size.c: the accept queue limit from listen(backlog) and
+ * net/ipv4/listen_size.c: the accept queue limit from listen(backlog) and
  * somaxconn, "full" as queued > max, and the SYN queue size from
  * backlog and tcp_max_syn_backlog.  Tables of Linux's results.  Then
  * the decisions at a listener, against what Linux 6.18 did in the runs
@@ -8,7 +8,7 @@
  */
 #include <limits.h>
 
-#include "net/listen_size.h"
+#include "net/ipv4/listen_size.h"
 #include "tests/unit/unit.h"
 
 START_TEST(acceptq_max)

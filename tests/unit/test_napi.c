@@ -1,5 +1,5 @@
 /*
- * net/napi.c: the NAPI state machine against fake devices whose poll()
+ * net/core/napi.c: the NAPI state machine against fake devices whose poll()
  * does what each test scripts: weight and budget, time limit and
  * time_squeeze, the order of the next round, and the complete/re-enable
  * race (a poll that completes and finds new work reschedules itself).
@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "net/napi.h"
+#include "net/core/napi.h"
 #include "tests/unit/unit.h"
 
 /* ---- fakes for kernel/time.h, kernel/irq.h, kernel/loop.h ---- */

@@ -1,5 +1,5 @@
 /*
- * net/netdev_txreq.c: the transmit request builder.  The fragment table
+ * net/core/netdev_txreq.c: the transmit request builder.  The fragment table
  * is never written past NETDEV_TX_MAXFRAGS (UBSan checks the index, a
  * guard after the request stays intact), empty pieces take no slot, and
  * the checksum it leaves to the
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/netdev_txreq.h"
+#include "net/core/netdev_txreq.h"
 #include "tests/unit/unit.h"
 
 /* The request with a guard after it.  A write past frag[] is

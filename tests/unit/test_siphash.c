@@ -1,12 +1,12 @@
 /*
- * net/siphash.c: SipHash-2-4 against the 64 reference vectors, the
+ * net/core/siphash.c: SipHash-2-4 against the 64 reference vectors, the
  * streaming API against the one-shot call, and key/message sensitivity.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/siphash.h"
+#include "net/core/siphash.h"
 #include "tests/unit/unit.h"
 
 /*

@@ -1,13 +1,13 @@
 /*
- * net/syncookie.c: the cookie's layout, round trips, the two-window
+ * net/ipv4/syncookie.c: the cookie's layout, round trips, the two-window
  * validity and its wrap at 2^8, rejection of other tuples, ISNs, keys and
  * flipped bits; the MSS table; the options in the timestamp's low 6 bits.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "net/siphash.h"
-#include "net/syncookie.h"
+#include "net/core/siphash.h"
+#include "net/ipv4/syncookie.h"
 #include "tests/unit/unit.h"
 
 static struct syncookie_keys keys;

@@ -1,5 +1,5 @@
 /*
- * net/tcp_isn.c: RFC 6528 ISN = M + F(4-tuple, secret).  Determinism,
+ * net/ipv4/tcp_isn.c: RFC 6528 ISN = M + F(4-tuple, secret).  Determinism,
  * sensitivity to each input, the 4 us clock (section 3), per-tuple offsets
  * that look unrelated, and wrap-around of M and of the sum.
  */
@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/siphash.h"
-#include "net/tcp_isn.h"
+#include "net/core/siphash.h"
+#include "net/ipv4/tcp_isn.h"
 #include "tests/unit/unit.h"
 
 #define T0 123456789012345ULL   /* ns: an arbitrary uptime of about 34 hours */

@@ -5,7 +5,7 @@
  * and frame bytes into them, returns them in the used ring and raises the
  * "interrupt" when 2.6.7 says so.  Fakes: the stack (netdev_rx checks each
  * frame against what the device sent and holds its buffers until the test
- * releases them), NAPI (net/napi.c is in this binary, so drivers/drivers.mk
+ * releases them), NAPI (net/core/napi.c is in this binary, so drivers/drivers.mk
  * renames the driver's napi_* calls to vnet_test_napi_*), the page
  * allocator (tests/unit/fakes.c: host pages, can fail), the carrier
  * (fakes.c's netdev_link_change, called by virtio_net.c's link check) and
@@ -748,7 +748,7 @@ static void tx_complete(int n)
 	tvr.used->idx = tx_used;
 }
 
-/* A timer wakeup: the stack calls tx_reclaim (net/netdev.c, net_poll). */
+/* A timer wakeup: the stack calls tx_reclaim (net/core/netdev.c, net_poll). */
 static void wakeup(void)
 {
 	R.vn.dev.ops->tx_reclaim(&R.vn.dev);

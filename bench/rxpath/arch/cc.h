@@ -4,7 +4,7 @@
  * MEM_LIBC_MALLOC goes to the kernel's own heap (kernel/heap.c built with
  * its names prefixed kheap_) through the fault-injection check, as in the
  * kernel.  The kernel's port is
- * net/arch/cc.h.
+ * net/lwip/arch/cc.h.
  */
 #ifndef BENCH_RXPATH_ARCH_CC_H
 #define BENCH_RXPATH_ARCH_CC_H
@@ -17,7 +17,7 @@
 void *kheap_malloc(size_t n);
 void *kheap_calloc(size_t n, size_t size);
 void kheap_free(void *p);
-/* As in the kernel: through debug.fail_lwip_alloc's check (net/net.c). */
+/* As in the kernel: through debug.fail_lwip_alloc's check (net/core/net.c). */
 void *net_lwip_malloc(size_t n);
 void *net_lwip_calloc(size_t n, size_t size);
 #define mem_clib_malloc net_lwip_malloc
@@ -33,7 +33,7 @@ uint32_t rxpath_rand(void);
 	abort(); \
 } while (0)
 
-/* As in net/arch/cc.h: byte swaps inline, not lwIP's out-of-line functions. */
+/* As in net/lwip/arch/cc.h: byte swaps inline, not lwIP's out-of-line functions. */
 #define lwip_htons(x) ((u16_t)__builtin_bswap16((u16_t)(x)))
 #define lwip_htonl(x) ((u32_t)__builtin_bswap32((u32_t)(x)))
 

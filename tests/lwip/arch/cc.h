@@ -3,7 +3,7 @@
  * (tests/lwip/lwip.mk).  lwIP 2.1.3 ships test/unit without the contrib
  * unix port, so this is the part of contrib/ports/unix it needs: glibc's
  * struct timeval and errno names, rand(), and assertions that abort so
- * Check reports the test as an error.  The kernel's port is net/arch/cc.h.
+ * Check reports the test as an error.  The kernel's port is net/lwip/arch/cc.h.
  */
 #ifndef TESTS_LWIP_ARCH_CC_H
 #define TESTS_LWIP_ARCH_CC_H

@@ -1,12 +1,12 @@
 /*
- * What net/lwipopts.h references outside lwIP, for lwIP's unit suite on
- * the host (tests/lwip/lwip.mk, second run): the hooks of net/lwip_hooks.h
- * as the kernel behaves with no listener of ours (net/listen.c) in the
+ * What net/lwip/lwipopts.h references outside lwIP, for lwIP's unit suite on
+ * the host (tests/lwip/lwip.mk, second run): the hooks of net/lwip/lwip_hooks.h
+ * as the kernel behaves with no listener of ours (net/ipv4/listen.c) in the
  * way, and the sysctls lwipopts.h reads, at kernel/sysctl_table.c's
- * defaults (Linux's).  LWIP_CHKSUM is net/csum.c itself.
+ * defaults (Linux's).  LWIP_CHKSUM is net/core/csum.c itself.
  */
 #include "lwip/priv/tcp_priv.h"
-#include "net/lwip_hooks.h"
+#include "net/lwip/lwip_hooks.h"
 
 int sysctl_tcp_fin_timeout = 60;        /* s: net.ipv4.tcp_fin_timeout */
 int sysctl_tcp_max_tw_buckets = 4096;   /* net.ipv4.tcp_max_tw_buckets */
@@ -28,7 +28,7 @@ u32_t net_tcp_isn(const ip_addr_t *local_ip, u16_t local_port, const ip_addr_t *
 	return isn;
 }
 
-/* net/listen.c admits segments for its listeners; none here: let all in. */
+/* net/ipv4/listen.c admits segments for its listeners; none here: let all in. */
 err_t net_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len,
 		       u8_t *opt2, struct pbuf *p)
 {
@@ -50,7 +50,7 @@ int net_tcp_synrcvd_ack(struct tcp_pcb *pcb)
 
 /* Half-open connections (patch 0012): the suite has no test of the SYN-ACK
  * timer (tests/unit test_listen_size.c and the glue tests cover
- * net/listen.c's); a copy of the SYN is answered as stock lwIP does. */
+ * net/ipv4/listen.c's); a copy of the SYN is answered as stock lwIP does. */
 void net_tcp_synrcvd_rst(struct tcp_pcb *pcb)
 {
 	LWIP_UNUSED_ARG(pcb);
@@ -68,7 +68,7 @@ int net_tcp_synrcvd_timer(struct tcp_pcb *pcb)
 }
 
 /* TCP Small Queues (patch 0018): the suite's netif has no qdisc, so no
- * connection is ever held back (tests/glue test_qdisc.c covers net/tsq.c). */
+ * connection is ever held back (tests/glue test_qdisc.c covers net/ipv4/tsq.c). */
 int net_tcp_output_throttled(struct tcp_pcb *pcb)
 {
 	LWIP_UNUSED_ARG(pcb);

@@ -1,0 +1,31 @@
+/*
+ * lwIP hook functions (lwipopts.h maps LWIP_HOOK_* here; lwIP includes
+ * this file through LWIP_HOOK_FILENAME).  Each is implemented in net/.
+ */
+#ifndef NET_LWIP_HOOKS_H
+#define NET_LWIP_HOOKS_H
+
+#include "lwip/ip_addr.h"
+
+/* RFC 6528 initial sequence number (net/core/net.c). */
+u32_t net_tcp_isn(const ip_addr_t *local_ip, u16_t local_port, const ip_addr_t *remote_ip,
+		  u16_t remote_port);
+
+/* Listen queues and SYN cookies (net/ipv4/listen.c; patch 0003). */
+struct tcp_pcb;
+struct tcp_hdr;
+struct pbuf;
+err_t net_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len,
+		       u8_t *opt2, struct pbuf *p);
+int net_tcp_synrcvd_ack(struct tcp_pcb *pcb);
+/* Half-open connections (net/ipv4/listen.c; patch 0012): a reset received, a
+ * copy of the SYN received, the slow timer's tick (nonzero: expired). */
+void net_tcp_synrcvd_rst(struct tcp_pcb *pcb);
+void net_tcp_synrcvd_dupsyn(struct tcp_pcb *pcb);
+int net_tcp_synrcvd_timer(struct tcp_pcb *pcb);
+
+/* TCP Small Queues (net/ipv4/tsq.c; patch 0018): nonzero holds the next
+ * segment back. */
+int net_tcp_output_throttled(struct tcp_pcb *pcb);
+
+#endif
