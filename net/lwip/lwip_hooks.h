@@ -28,4 +28,8 @@ int net_tcp_synrcvd_timer(struct tcp_pcb *pcb);
  * segment back. */
 int net_tcp_output_throttled(struct tcp_pcb *pcb);
 
+/* IPv4 input before lwIP's checks (net/ipv4/ip_input.c): nonzero when taken. */
+struct netif;
+int net_ip4_input(struct pbuf *p, struct netif *inp);
+
 #endif

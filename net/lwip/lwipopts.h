@@ -138,5 +138,6 @@ extern int sysctl_tcp_fin_timeout, sysctl_tcp_max_tw_buckets;
 #define LWIP_HOOK_TCP_SYNRCVD_DUPSYN(pcb) net_tcp_synrcvd_dupsyn(pcb)
 #define LWIP_HOOK_TCP_SYNRCVD_TIMER(pcb) net_tcp_synrcvd_timer(pcb)
 #define TCP_OUTPUT_THROTTLED(pcb) net_tcp_output_throttled(pcb) /* patch 0018: TCP Small Queues */
+#define LWIP_HOOK_IP4_INPUT(p, inp) net_ip4_input(p, inp)
 
 #endif
