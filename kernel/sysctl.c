@@ -49,7 +49,7 @@ const struct sysctl *sysctl_find(const char *name)
 	dotted(name, key, sizeof(key));
 	for (size_t i = 0; i < sysctl_table_len; i++) {
 		if (!strcmp(sysctl_table[i].name, key))
-			return &sysctl_table[i];
+			return sysctl_exists(&sysctl_table[i]) ? &sysctl_table[i] : NULL;
 	}
 	return NULL;
 }
@@ -191,7 +191,8 @@ static int read_key(const struct opts *o, const char *arg)
 	int found = 0;
 	for (size_t i = 0; i < sysctl_table_len; i++) {
 		const char *name = sysctl_table[i].name;
-		if (!strncmp(name, key, klen) && (name[klen] == 0 || (name[klen] == '.' && klen))) {
+		if (!strncmp(name, key, klen) && (name[klen] == 0 || (name[klen] == '.' && klen)) &&
+		    sysctl_exists(&sysctl_table[i])) {
 			show(o, &sysctl_table[i]);
 			found = 1;
 		}
@@ -415,8 +416,10 @@ int sysctl_main(int argc, char **argv)
 		return err ? 1 : 0;
 	}
 	if (all) {
-		for (size_t k = 0; k < sysctl_table_len; k++)
-			show(&o, &sysctl_table[k]);
+		for (size_t k = 0; k < sysctl_table_len; k++) {
+			if (sysctl_exists(&sysctl_table[k]))
+				show(&o, &sysctl_table[k]);
+		}
 		return 0;
 	}
 	if (i >= argc) {
@@ -437,6 +440,8 @@ void sysctl_doc_markdown(void)
 	con_printf("| Name | Default | Range | Description |\n|---|---|---|---|\n");
 	for (size_t i = 0; i < sysctl_table_len; i++) {
 		const struct sysctl *s = &sysctl_table[i];
+		if (s->present)
+			continue; /* per-interface rows: conf.all's and conf.default's say it */
 		if (s->type == SYSCTL_INT)
 			con_printf("| `%s` | %ld | %ld to %ld | %s |\n", s->name, s->def, s->min, s->max, s->doc);
 		else if (s->type == SYSCTL_INTVEC)

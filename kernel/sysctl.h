@@ -31,6 +31,9 @@ struct sysctl {
 	 * computes them from memory; defstr then says how). */
 	int n;
 	const int *defvec;
+	/* Optional: zero while the row does not exist (a per-interface knob
+	 * of an interface not registered); NULL: always. */
+	int (*present)(const struct sysctl *s);
 };
 
 extern const struct sysctl sysctl_table[];
@@ -38,7 +41,12 @@ extern const size_t sysctl_table_len;
 
 /* Sets every variable to its default. */
 void sysctl_init(void);
-/* By dotted or slash-separated name; NULL if unknown. */
+/* Whether the row exists now (see struct sysctl's present). */
+static inline int sysctl_exists(const struct sysctl *s)
+{
+	return !s->present || s->present(s);
+}
+/* By dotted or slash-separated name; NULL if unknown or not existing. */
 const struct sysctl *sysctl_find(const char *name);
 /* Parses and stores value; 0 or -EINVAL, and then nothing changed. */
 int sysctl_set(const struct sysctl *s, const char *value);
@@ -71,8 +79,6 @@ extern int sysctl_icmp_echo_ignore_all;
 extern int sysctl_neigh_unres_qlen_bytes;
 extern int sysctl_icmp_echo_ignore_broadcasts;
 extern int sysctl_icmp_ignore_bogus_error_responses;
-extern int sysctl_rp_filter_all, sysctl_rp_filter_default;
-extern int sysctl_arp_filter_all, sysctl_arp_filter_default;
 extern int sysctl_ip_default_ttl;
 extern char sysctl_default_qdisc[16];
 extern int sysctl_tcp_limit_output_bytes;

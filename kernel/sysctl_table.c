@@ -10,6 +10,7 @@
 
 #include "kernel/fault.h"
 #include "kernel/sysctl.h"
+#include "net/ipv4/devinet.h"
 #include "net/sched/sch_api.h"
 
 int sysctl_somaxconn;
@@ -28,8 +29,6 @@ int sysctl_icmp_echo_ignore_all;
 int sysctl_neigh_unres_qlen_bytes;
 int sysctl_icmp_echo_ignore_broadcasts;
 int sysctl_icmp_ignore_bogus_error_responses;
-int sysctl_rp_filter_all, sysctl_rp_filter_default;
-int sysctl_arp_filter_all, sysctl_arp_filter_default;
 int sysctl_ip_default_ttl;
 char sysctl_default_qdisc[16];
 int sysctl_tcp_limit_output_bytes;
@@ -49,6 +48,36 @@ static int qdisc_known(const struct sysctl *s, long v, const char *str)
 #define INTVEC(name_, arr, lo, hi, defs, defstr_, doc_)                                     \
 	{ .name = name_, .type = SYSCTL_INTVEC, .data = arr, .min = lo, .max = hi, .defstr = defstr_, \
 	  .doc = doc_, .n = sizeof(arr) / sizeof(arr[0]), .defvec = defs }
+
+/* net.ipv4.conf.IF.*: Linux's per-interface settings (net/ipv4/devinet.h),
+ * in name order.  Rows of an interface exist once it is registered. */
+#define CONF_INT(ifname, key, conf, hi, present_, doc_)                                     \
+	{ .name = "net.ipv4.conf." ifname "." #key, .type = SYSCTL_INT, .data = &(conf).key, \
+	  .min = 0, .max = hi, .def = 0, .doc = doc_, .present = present_,                    \
+	  .handler = CONF_HANDLER_##key }
+#define CONF_HANDLER_accept_local NULL
+#define CONF_HANDLER_arp_announce NULL
+#define CONF_HANDLER_arp_filter NULL
+#define CONF_HANDLER_arp_ignore NULL
+#define CONF_HANDLER_forwarding NULL
+#define CONF_HANDLER_log_martians NULL
+#define CONF_HANDLER_rp_filter NULL
+#define CONF_HANDLER_send_redirects NULL
+#define IFACE_DOC "This interface's value, seeded from conf.default when the interface registers; what it means: see conf.all."
+#define CONF_IFACE(ifname, i)                                                            \
+	CONF_INT(ifname, accept_local, devconf_dev[i], 1, devconf_present, IFACE_DOC),       \
+	CONF_INT(ifname, arp_announce, devconf_dev[i], 2, devconf_present, IFACE_DOC),       \
+	CONF_INT(ifname, arp_filter, devconf_dev[i], 1, devconf_present, IFACE_DOC),         \
+	CONF_INT(ifname, arp_ignore, devconf_dev[i], 8, devconf_present, IFACE_DOC),         \
+	CONF_INT(ifname, forwarding, devconf_dev[i], 1, devconf_present, IFACE_DOC),         \
+	CONF_INT(ifname, log_martians, devconf_dev[i], 1, devconf_present, IFACE_DOC),       \
+	CONF_INT(ifname, rp_filter, devconf_dev[i], 2, devconf_present, IFACE_DOC),          \
+	CONF_SEND_REDIRECTS(ifname, devconf_dev[i], devconf_present, IFACE_DOC)
+/* send_redirects defaults to 1 in every conf. */
+#define CONF_SEND_REDIRECTS(ifname, conf, present_, doc_)                                          \
+	{ .name = "net.ipv4.conf." ifname ".send_redirects", .type = SYSCTL_INT,                   \
+	  .data = &(conf).send_redirects, .min = 0, .max = 1, .def = 1, .doc = doc_, .present = present_ }
+#define DEFAULT_DOC(key) "Given to interfaces registered later as their conf.IFACE." key " (Linux also passes a change on to interfaces that never set their own; nagare does not)."
 
 const struct sysctl sysctl_table[] = {
 	INT("debug.fail_lwip_alloc", fault_lwip_alloc.percent, 0, 100, 0,
@@ -72,14 +101,39 @@ const struct sysctl sysctl_table[] = {
 	    "Most frames waiting in a device's input backlog; more are dropped and counted (softnet_stat dropped)."),
 	INT("net.core.somaxconn", sysctl_somaxconn, 0, INT_MAX, 4096,
 	    "Upper limit on a listener's accept queue, read at listen() time: min(backlog, somaxconn) connections may wait, plus one (Linux lets backlog + 1 in)."),
-	INT("net.ipv4.conf.all.arp_filter", sysctl_arp_filter_all, 0, 1, 0,
-	    "(not yet effective) Answer ARP only on the interface the reply would route out of (all interfaces)."),
-	INT("net.ipv4.conf.all.rp_filter", sysctl_rp_filter_all, 0, 2, 0,
-	    "(not yet effective) Reverse-path filter for all interfaces: 0 off, 1 strict, 2 loose (RFC 3704); the max of all and the interface counts."),
-	INT("net.ipv4.conf.default.arp_filter", sysctl_arp_filter_default, 0, 1, 0,
-	    "(not yet effective) arp_filter given to interfaces created later."),
-	INT("net.ipv4.conf.default.rp_filter", sysctl_rp_filter_default, 0, 2, 0,
-	    "(not yet effective) rp_filter given to interfaces created later."),
+	CONF_INT("all", accept_local, devconf_all, 1, NULL,
+		 "(not yet effective) Accept packets whose source address is one of our own instead of dropping them as martians (either all or the interface)."),
+	CONF_INT("all", arp_announce, devconf_all, 2, NULL,
+		 "(not yet effective) Source address of our ARP requests: 0 any local address, 1 avoid addresses outside the target's subnet, 2 the best local address for the target (the larger of all and the interface)."),
+	CONF_INT("all", arp_filter, devconf_all, 1, NULL,
+		 "(not yet effective) Answer ARP only on the interface a packet to the asker would leave through (either all or the interface)."),
+	CONF_INT("all", arp_ignore, devconf_all, 8, NULL,
+		 "(not yet effective) Which ARP requests get a reply: 0 for any local address, 1 only if the target address is on the incoming interface, 2 also only from senders in that interface's subnet, 8 none (the larger of all and the interface)."),
+	{ .name = "net.ipv4.conf.all.forwarding", .type = SYSCTL_INT, .data = &devconf_all.forwarding,
+	  .min = 0, .max = 1, .def = 0, .handler = devconf_forward_all,
+	  .doc = "(not yet effective) Forward IPv4 packets between interfaces (router mode); the same variable as net.ipv4.ip_forward. Writing it sets conf.default and every interface's forwarding, which decides for packets that interface receives." },
+	CONF_INT("all", log_martians, devconf_all, 1, NULL,
+		 "(not yet effective) Log packets with impossible addresses (martians, and reverse-path failures) to dmesg in Linux's words, rate limited (either all or the interface)."),
+	CONF_INT("all", rp_filter, devconf_all, 2, NULL,
+		 "(not yet effective) Reverse-path filter (RFC 3704): 0 off, 1 strict (the route back to the source must leave through the receiving interface), 2 loose (any unicast route back will do); the larger of all and the interface counts. Drops count IPReversePathFilter (netstat -s, TcpExt)."),
+	CONF_SEND_REDIRECTS("all", devconf_all, NULL,
+			    "(not yet effective) Send ICMP redirects when forwarding a packet out of the interface it came in on (either all or the interface)."),
+	CONF_INT("default", accept_local, devconf_default, 1, NULL, DEFAULT_DOC("accept_local")),
+	CONF_INT("default", arp_announce, devconf_default, 2, NULL, DEFAULT_DOC("arp_announce")),
+	CONF_INT("default", arp_filter, devconf_default, 1, NULL, DEFAULT_DOC("arp_filter")),
+	CONF_INT("default", arp_ignore, devconf_default, 8, NULL, DEFAULT_DOC("arp_ignore")),
+	CONF_INT("default", forwarding, devconf_default, 1, NULL, DEFAULT_DOC("forwarding")),
+	CONF_INT("default", log_martians, devconf_default, 1, NULL, DEFAULT_DOC("log_martians")),
+	CONF_INT("default", rp_filter, devconf_default, 2, NULL, DEFAULT_DOC("rp_filter")),
+	CONF_SEND_REDIRECTS("default", devconf_default, NULL, DEFAULT_DOC("send_redirects")),
+	CONF_IFACE("eth0", 0),
+	CONF_IFACE("eth1", 1),
+	CONF_IFACE("eth2", 2),
+	CONF_IFACE("eth3", 3),
+	CONF_IFACE("eth4", 4),
+	CONF_IFACE("eth5", 5),
+	CONF_IFACE("eth6", 6),
+	CONF_IFACE("eth7", 7),
 	INT("net.ipv4.icmp_echo_ignore_all", sysctl_icmp_echo_ignore_all, 0, 1, 0,
 	    "Ignore every ICMP echo request: none is answered; each still counts as received (netstat -s: ICMP messages received, echo requests), none as an echo reply sent."),
 	INT("net.ipv4.icmp_echo_ignore_broadcasts", sysctl_icmp_echo_ignore_broadcasts, 0, 1, 1,
@@ -88,6 +142,9 @@ const struct sysctl sysctl_table[] = {
 	    "(not yet effective) Do not log ICMP errors sent in reply to broadcast frames (RFC 1122 3.2.2)."),
 	INT("net.ipv4.ip_default_ttl", sysctl_ip_default_ttl, 1, 255, 64,
 	    "(not yet effective) TTL of locally generated IPv4 packets."),
+	{ .name = "net.ipv4.ip_forward", .type = SYSCTL_INT, .data = &devconf_all.forwarding,
+	  .min = 0, .max = 1, .def = 0, .handler = devconf_forward_all,
+	  .doc = "(not yet effective) Router mode: the same variable as net.ipv4.conf.all.forwarding (writing either sets every interface's forwarding)." },
 	INT("net.ipv4.neigh.default.unres_qlen_bytes", sysctl_neigh_unres_qlen_bytes, 0, INT_MAX, 212992,
 	    "Bytes of packets queued for each neighbour whose ARP reply is awaited (every neighbour: nagare has no per-device neigh tables). A packet is charged its IP length plus 64 bytes (Linux: its skb truesize, so Linux holds fewer); when a new one would exceed this the oldest queued are dropped and counted (netstat -s: NagareExt ArpUnresDiscards, Linux's unres_discards), the newest always kept. The queues of all neighbours together hold at most 4096 packets."),
 	INT("net.ipv4.tcp_abort_on_overflow", sysctl_tcp_abort_on_overflow, 0, 1, 0,

@@ -29,7 +29,7 @@ HOST_KLIBC_OBJS := $(patsubst %.c,$(B)/host/klibc/%.o,$(HOST_KLIBC_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(B)/host/%.o,$(UNIT_SRCS))
 TUNING_GEN_OBJS := $(B)/host/docs/tuning_gen.o $(B)/host/pure/kernel/sysctl.o \
 	$(B)/host/pure/kernel/sysctl_table.o $(B)/host/pure/kernel/fault.o $(B)/host/pure/kernel/cmdline.o $(B)/host/tests/unit/compat.o \
-	$(patsubst %.c,$(B)/host/pure/%.o,net/sched/sch_api.c net/sched/qdisc.c net/sched/pfifo.c \
+	$(patsubst %.c,$(B)/host/pure/%.o,net/ipv4/devinet.c net/sched/sch_api.c net/sched/qdisc.c net/sched/pfifo.c \
 		net/sched/codel.c net/sched/fq_codel.c net/sched/sch_tbf.c net/sched/tbf.c net/sched/tc_units.c)
 
 $(B)/host/pure/%.o: %.c

@@ -18,6 +18,7 @@
 #include "lwip/etharp.h"
 #include "net/core/counter.h"
 #include "net/core/netdev_priv.h"
+#include "net/ipv4/devinet.h"
 #include "netif/ethernet.h"
 
 
@@ -178,6 +179,7 @@ int netdev_register(struct netdev *dev)
 	 * lwIP may fragment a datagram and the device sees one frame. */
 	if (dev->features & NETDEV_F_TXCSUM)
 		NETIF_SET_CHECKSUM_CTRL(&st->netif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
+	devconf_register(ndevs); /* net.ipv4.conf.ethN.* from conf.default */
 	devs[ndevs++] = dev;
 	return 0;
 }

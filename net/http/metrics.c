@@ -202,12 +202,16 @@ static void json_string(struct sbuf *b, const char *s)
 void http_sysctl_json(struct sbuf *b)
 {
 	sbuf_add(b, "{", 1);
+	int first = 1;
 	for (size_t i = 0; i < sysctl_table_len; i++) {
 		const struct sysctl *s = &sysctl_table[i];
 		char v[256];
+		if (!sysctl_exists(s))
+			continue;
 		sysctl_format(s, v, sizeof(v));
-		if (i)
+		if (!first)
 			sbuf_add(b, ", ", 2);
+		first = 0;
 		json_string(b, s->name);
 		sbuf_add(b, ": ", 2);
 		if (s->type == SYSCTL_INT)

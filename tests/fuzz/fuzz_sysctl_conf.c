@@ -16,7 +16,7 @@
 #include "kernel/sysctl.h"
 #include "tests/glue/glue.h"
 
-#define SYSCTLS_MAX 64
+#define SYSCTLS_MAX 256
 
 struct values {
 	int v[SYSCTLS_MAX];

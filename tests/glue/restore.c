@@ -27,7 +27,7 @@
 #include "tests/glue/wire.h"
 
 #define BOOT_DMESG_MAX (64 * 1024)
-#define SYSCTLS_MAX 64
+#define SYSCTLS_MAX 256
 
 /* What the booted world looks like: compared field by field. */
 struct shape {

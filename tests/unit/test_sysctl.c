@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kernel/sysctl.h"
+#include "net/ipv4/devinet.h"
 #include "tests/unit/fakes.h"
 #include "tests/unit/unit.h"
 
@@ -85,10 +86,12 @@ START_TEST(defaults_are_linux)
 		{ "net.ipv4.icmp_echo_ignore_all", &sysctl_icmp_echo_ignore_all, 0 },
 		{ "net.ipv4.icmp_echo_ignore_broadcasts", &sysctl_icmp_echo_ignore_broadcasts, 1 },
 		{ "net.ipv4.icmp_ignore_bogus_error_responses", &sysctl_icmp_ignore_bogus_error_responses, 1 },
-		{ "net.ipv4.conf.all.rp_filter", &sysctl_rp_filter_all, 0 },
-		{ "net.ipv4.conf.default.rp_filter", &sysctl_rp_filter_default, 0 },
-		{ "net.ipv4.conf.all.arp_filter", &sysctl_arp_filter_all, 0 },
-		{ "net.ipv4.conf.default.arp_filter", &sysctl_arp_filter_default, 0 },
+		{ "net.ipv4.conf.all.rp_filter", &devconf_all.rp_filter, 0 },
+		{ "net.ipv4.conf.default.rp_filter", &devconf_default.rp_filter, 0 },
+		{ "net.ipv4.conf.all.arp_filter", &devconf_all.arp_filter, 0 },
+		{ "net.ipv4.conf.default.arp_filter", &devconf_default.arp_filter, 0 },
+		{ "net.ipv4.conf.all.send_redirects", &devconf_all.send_redirects, 1 },
+		{ "net.ipv4.ip_forward", &devconf_all.forwarding, 0 },
 		{ "net.ipv4.ip_default_ttl", &sysctl_ip_default_ttl, 64 },
 		{ "net.ipv4.neigh.default.unres_qlen_bytes", &sysctl_neigh_unres_qlen_bytes, 212992 },
 	};
@@ -127,9 +130,10 @@ START_TEST(table_rows_sane)
 			ck_assert_msg(s->min <= s->def && s->def <= s->max, "%s: default outside its range", s->name);
 			ck_assert_msg(s->min >= INT_MIN && s->max <= INT_MAX, "%s: range wider than int", s->name);
 		}
+		/* One variable, one row; Linux's own alias ip_forward = conf.all.forwarding excepted. */
 		for (size_t j = 0; j < i; j++)
-			ck_assert_msg(s->data != sysctl_table[j].data, "%s and %s share a variable", s->name,
-				      sysctl_table[j].name);
+			ck_assert_msg(s->data != sysctl_table[j].data || s->data == &devconf_all.forwarding,
+				      "%s and %s share a variable", s->name, sysctl_table[j].name);
 	}
 }
 END_TEST
@@ -324,10 +328,12 @@ END_TEST
 
 START_TEST(read_all)
 {
-	char expect[8192] = "";
+	static char expect[16384];
 	size_t n = 0;
 	for (size_t i = 0; i < sysctl_table_len; i++) {
 		char v[64];
+		if (!sysctl_exists(&sysctl_table[i]))
+			continue;
 		sysctl_format(&sysctl_table[i], v, sizeof(v));
 		n += snprintf(expect + n, sizeof(expect) - n, "%s = %s\n", sysctl_table[i].name, v);
 	}
@@ -345,10 +351,12 @@ END_TEST
 
 START_TEST(read_all_names)
 {
-	char expect[8192] = "";
+	static char expect[16384];
 	size_t n = 0;
-	for (size_t i = 0; i < sysctl_table_len; i++)
-		n += snprintf(expect + n, sizeof(expect) - n, "%s\n", sysctl_table[i].name);
+	for (size_t i = 0; i < sysctl_table_len; i++) {
+		if (sysctl_exists(&sysctl_table[i]))
+			n += snprintf(expect + n, sizeof(expect) - n, "%s\n", sysctl_table[i].name);
+	}
 	ck_assert_int_eq(SYSCTL("-aN"), 0);
 	ck_out(expect);
 }
@@ -384,7 +392,10 @@ START_TEST(read_prefix)
 	ck_assert_int_eq(SYSCTL("net/core"), 0);
 	ck_out(core);
 	ck_assert_int_eq(SYSCTL("net.ipv4.conf.all"), 0);
-	ck_out("net.ipv4.conf.all.arp_filter = 0\nnet.ipv4.conf.all.rp_filter = 0\n");
+	ck_out("net.ipv4.conf.all.accept_local = 0\nnet.ipv4.conf.all.arp_announce = 0\n"
+	       "net.ipv4.conf.all.arp_filter = 0\nnet.ipv4.conf.all.arp_ignore = 0\n"
+	       "net.ipv4.conf.all.forwarding = 0\nnet.ipv4.conf.all.log_martians = 0\n"
+	       "net.ipv4.conf.all.rp_filter = 0\nnet.ipv4.conf.all.send_redirects = 1\n");
 	ck_assert_int_ne(SYSCTL("net.cor"), 0);
 	ck_out("sysctl: cannot stat /proc/sys/net/cor: No such file or directory\n");
 }
@@ -448,7 +459,42 @@ START_TEST(write_slash_form)
 	ck_assert_int_eq(sysctl_somaxconn, 77);
 	ck_assert_int_eq(SYSCTL("net/ipv4/conf/all/rp_filter=2"), 0);
 	ck_out("net.ipv4.conf.all.rp_filter = 2\n");
-	ck_assert_int_eq(sysctl_rp_filter_all, 2);
+	ck_assert_int_eq(devconf_all.rp_filter, 2);
+}
+END_TEST
+
+/* net.ipv4.conf.IFACE.*: rows of registered interfaces only, seeded from
+ * conf.default; all and the interface combine as Linux's IN_DEV_* rules;
+ * ip_forward is conf.all.forwarding and reaches every interface. */
+START_TEST(per_interface_rows)
+{
+	devconf_ndevs = 0;
+	ck_assert_int_ne(SYSCTL("net.ipv4.conf.eth0.rp_filter"), 0);
+	ck_assert_ptr_null(sysctl_find("net.ipv4.conf.eth0.rp_filter"));
+	ck_assert_int_eq(SYSCTL("-q", "net.ipv4.conf.default.rp_filter=2"), 0);
+	devconf_register(0);
+	con_reset();
+	ck_assert_int_eq(SYSCTL("net.ipv4.conf.eth0.rp_filter"), 0);
+	ck_out("net.ipv4.conf.eth0.rp_filter = 2\n");
+	ck_assert_ptr_null(sysctl_find("net.ipv4.conf.eth1.rp_filter"));
+	ck_assert_int_eq(SYSCTL("-q", "net.ipv4.conf.all.rp_filter=1"), 0);
+	ck_assert_int_eq(in_dev_rpfilter(0), 2);
+	ck_assert_int_eq(SYSCTL("-q", "net.ipv4.conf.eth0.rp_filter=0"), 0);
+	ck_assert_int_eq(in_dev_rpfilter(0), 1);
+	ck_assert_int_eq(in_dev_tx_redirects(0), 1);
+
+	ck_assert_int_eq(SYSCTL("-q", "net.ipv4.ip_forward=1"), 0);
+	ck_assert_int_eq(devconf_all.forwarding, 1);
+	ck_assert_int_eq(devconf_default.forwarding, 1);
+	ck_assert_int_eq(in_dev_forward(0), 1);
+	ck_assert_int_eq(SYSCTL("-q", "net.ipv4.conf.eth0.forwarding=0"), 0);
+	ck_assert_int_eq(in_dev_forward(0), 0);
+	ck_assert_int_eq(devconf_all.forwarding, 1);
+	con_reset();
+	ck_assert_int_eq(SYSCTL("net.ipv4.conf.all.forwarding"), 0);
+	ck_out("net.ipv4.conf.all.forwarding = 1\n");
+	devconf_ndevs = 0;
+	sysctl_init();
 }
 END_TEST
 
@@ -632,7 +678,7 @@ static void ck_conf_applied(void)
 	ck_assert_int_eq(sysctl_somaxconn, 1024);
 	ck_assert_int_eq(sysctl_netdev_max_backlog, 2000);
 	ck_assert_int_eq(sysctl_tcp_fin_timeout, 30);
-	ck_assert_int_eq(sysctl_rp_filter_all, 2);
+	ck_assert_int_eq(devconf_all.rp_filter, 2);
 	ck_assert_int_eq(sysctl_tcp_syncookies, 1);
 	const char *changed[] = { "net.core.somaxconn", "net.core.netdev_max_backlog", "net.ipv4.tcp_fin_timeout",
 				  "net.ipv4.conf.all.rp_filter", NULL };
@@ -807,7 +853,11 @@ START_TEST(doc_markdown)
 	size_t lines = 0;
 	for (const char *p = t; *p; p++)
 		lines += *p == '\n';
-	ck_assert_uint_eq(lines, sysctl_table_len + 2);
+	size_t rows = 0;
+	for (size_t i = 0; i < sysctl_table_len; i++)
+		rows += !sysctl_table[i].present; /* per-interface rows are said once, under conf.all */
+	ck_assert_uint_eq(lines, rows + 2);
+	ck_assert_ptr_null(strstr(t, "conf.eth0."));
 	ck_assert_ptr_nonnull(strstr(t, "\n| `net.core.somaxconn` | 4096 | 0 to 2147483647 | "));
 	ck_assert_ptr_nonnull(strstr(t, "\n| `net.ipv4.tcp_syncookies` | 1 | 0 to 2 | SYN cookies (RFC 4987)"));
 	ck_assert_ptr_nonnull(strstr(t, "\n| `net.ipv4.ip_default_ttl` | 64 | 1 to 255 | "));
@@ -815,6 +865,8 @@ START_TEST(doc_markdown)
 	const char *last = t;
 	for (size_t i = 0; i < sysctl_table_len; i++) {
 		char cell[160];
+		if (sysctl_table[i].present)
+			continue;
 		snprintf(cell, sizeof(cell), "\n| `%s` | ", sysctl_table[i].name);
 		const char *at = strstr(t, cell);
 		ck_assert_msg(at && at > last, "%s missing or out of order", sysctl_table[i].name);
@@ -869,6 +921,7 @@ Suite *sysctl_suite(void)
 	tcase_add_test(tc, write_bounds);
 	tcase_add_test(tc, write_base0);
 	tcase_add_test(tc, write_without_equals);
+	tcase_add_test(tc, per_interface_rows);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("options");
