@@ -50,6 +50,7 @@ include tests/tests.mk
 include tests/glue/glue.mk
 include tests/fuzz/fuzz.mk
 include bench/rxpath/rxpath.mk
+include bench/route/route.mk
 
 KOBJS := $(patsubst %,$(B)/k/%.o,$(basename $(KERNEL_SRCS)))
 LWIP_OBJS := $(patsubst $(LWIP)/%.c,$(B)/lwip/%.o,$(LWIP_SRCS))

@@ -84,17 +84,23 @@ void fib_table_init(struct fib_table *t);
 /* Frees everything; the table is empty and usable again. */
 void fib_table_flush(struct fib_table *t);
 
-/* 0, -EEXIST, -EINVAL (plen > 32, host bits set) or -ENOMEM (nothing changed). */
+/* 0, -EEXIST, -EINVAL (plen > 32, host bits set), -ENOENT (no route with
+ * that prefix and priority and no FIB_NLM_F_CREATE, as Linux) or -ENOMEM
+ * (nothing changed).  "Identical" (APPEND, and CREATE alone, fail with
+ * -EEXIST; REPLACE of an identical route other than the first fails too,
+ * of the first is a no-op) is what Linux's fib_info sharing makes one
+ * route: same type, scope, protocol, gw, oif and prefsrc. */
 int fib_table_insert(struct fib_table *t, const struct fib_route *r, unsigned nlflags);
 /* Deletes the first route to key's dst/plen whose fields selected by
- * `match` (FIB_M_*) equal key's; 0 or -ESRCH. */
+ * `match` (FIB_M_*) equal key's; 0, -ESRCH, or -EINVAL (as insert). */
 int fib_table_delete(struct fib_table *t, const struct fib_route *key, unsigned match);
 /* Deletes every route pred() approves; returns how many. */
 size_t fib_table_flush_if(struct fib_table *t, int (*pred)(const struct fib_route *r, void *ctx),
 			  void *ctx);
 
 /* Longest-prefix match: the first route of the longest prefix covering
- * addr, or NULL. */
+ * addr, or NULL.  A route pointer this file returns is valid until the
+ * table next changes. */
 const struct fib_route *fib_table_lookup(const struct fib_table *t, uint32_t addr);
 /* The same, considering only routes accept() approves (backtracking to
  * shorter prefixes past refused ones), as Linux skips aliases whose scope
@@ -115,7 +121,8 @@ struct fib_trie_stats {
 	size_t routes, prefixes; /* aliases; distinct dst/plen */
 	size_t tnodes, leaves;
 	size_t bytes;
-	unsigned max_depth; /* nodes from the root to the deepest leaf */
+	unsigned max_depth; /* inner nodes passed from the root down to the deepest leaf */
+	size_t depth_sum;   /* the same summed over the leaves (average: depth_sum / leaves) */
 };
 void fib_table_stats(const struct fib_table *t, struct fib_trie_stats *st);
 

@@ -120,6 +120,20 @@ int fake_fail_now(void)
 	return ++fake_calls == fake_fail_at;
 }
 
+/* ---- malloc ---------------------------------------------------------------- */
+
+/* net/ipv4/fib_trie.c's malloc and free (tests/tests.mk renames them): a
+ * fallible call like the others. */
+void *fake_malloc(size_t n)
+{
+	return fake_fail_now() ? NULL : malloc(n);
+}
+
+void fake_free(void *p)
+{
+	free(p);
+}
+
 /* ---- pages ----------------------------------------------------------------- */
 
 #define PMM_MAX 8192
