@@ -177,10 +177,24 @@ static void init_netdev(struct virtio_net *vn)
 
 /* MSI-X with a vector each for config, RX and TX, routed but masked until
  * the stack has the device (irqs_on): an interrupt before that would
- * schedule a NAPI poll of a device that may yet be freed. */
+ * schedule a NAPI poll of a device that may yet be freed.  Their names
+ * (/proc/interrupts) say which device: Linux virtio_net's config,
+ * input.0 and output.0 after the PCI address, then the interface's name
+ * once it has one (name_irqs). */
+static void name_irqs(struct virtio_net *vn, const char *dev)
+{
+	static const char *const what[3] = { [MSIX_CFG] = "config", [MSIX_RX] = "input.0",
+					     [MSIX_TX] = "output.0" };
+	for (int e = 0; e < 3; e++)
+		snprintf(vn->irq_name[e], sizeof(vn->irq_name[e]), "%s-%s", dev, what[e]);
+}
+
 static int setup_irqs(struct virtio_net *vn)
 {
 	struct pci_dev *d = vn->vd.pci;
+	char bdf[16];
+	snprintf(bdf, sizeof(bdf), "%02x:%02x.%x", d->bus, d->dev, d->fn);
+	name_irqs(vn, bdf);
 	int n = pci_msix_enable(d), err = -ENODEV;
 	if (n < 3) {
 		printk("virtio-net %02x:%02x.%x: needs 3 MSI-X vectors (QEMU: vectors=3 or more)\n",
@@ -189,11 +203,11 @@ static int setup_irqs(struct virtio_net *vn)
 			return err;
 		goto err_msix;
 	}
-	if ((err = vn->vec_cfg = irq_alloc_vector(cfg_irq, vn, "virtio-net-config")) < 0)
+	if ((err = vn->vec_cfg = irq_alloc_vector(cfg_irq, vn, vn->irq_name[MSIX_CFG])) < 0)
 		goto err_msix;
-	if ((err = vn->vec_rx = irq_alloc_vector(rx_irq, vn, "virtio-net-rx")) < 0)
+	if ((err = vn->vec_rx = irq_alloc_vector(rx_irq, vn, vn->irq_name[MSIX_RX])) < 0)
 		goto err_cfg;
-	if ((err = vn->vec_tx = irq_alloc_vector(tx_irq, vn, "virtio-net-tx")) < 0)
+	if ((err = vn->vec_tx = irq_alloc_vector(tx_irq, vn, vn->irq_name[MSIX_TX])) < 0)
 		goto err_rx;
 	pci_msix_route(d, MSIX_CFG, vn->vec_cfg);
 	pci_msix_route(d, MSIX_RX, vn->vec_rx);
@@ -261,6 +275,7 @@ static int probe(struct pci_dev *d)
 	virtio_driver_ok(&vn->vd);
 	if ((err = netdev_register(&vn->dev)))
 		goto err_queues;
+	name_irqs(vn, vn->dev.name);
 	irqs_on(vn);
 	vnet_check_link(vn);
 	printk("%s: virtio-net at %02x:%02x.%x, MAC %02x:%02x:%02x:%02x:%02x:%02x, features 0x%lx, "

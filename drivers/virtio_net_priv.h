@@ -36,6 +36,7 @@ struct virtio_net {
 	struct virtqueue rxq, txq;
 	uintptr_t rx_notify, tx_notify;
 	int vec_cfg, vec_rx, vec_tx;      /* IDT vectors */
+	char irq_name[3][NETDEV_NAMELEN + 12]; /* /proc/interrupts: eth1-config, eth1-input.0, ... */
 	uint32_t hdr_len;                 /* virtio_net_hdr_mrg_rxbuf: 12 bytes */
 	int cfg_changed;                  /* config interrupt seen, poll reads status */
 	/* receive buffers: in the ring, held by the stack, or here */

@@ -52,8 +52,27 @@ class GuestError(Exception):
     pass
 
 
+TAP_FD_BASE = 10  # fds QEMU finds taps of other namespaces on (-netdev tap,fd=N)
+# argv: TAP FD COMMAND...: attach to the tap device TAP of this namespace
+# as QEMU would (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR), leave it open on FD,
+# exec COMMAND.  A tap is found by name in the namespace that opened
+# /dev/net/tun, so this runs under `ip netns exec` of the tap's namespace.
+_TAP_FD = r'''
+import fcntl, os, struct, sys
+tap, fd = sys.argv[1], int(sys.argv[2])
+t = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(t, 0x400454ca, struct.pack("16sH22x", tap.encode(), 0x0002 | 0x1000 | 0x4000))
+os.dup2(t, fd)  # inheritable
+os.close(t)
+os.execvp(sys.argv[3], sys.argv[3:])
+'''
+
+
 class Guest:
-    """One QEMU process with nagare's serial console on a pipe."""
+    """One QEMU process with nagare's serial console on a pipe.  nics:
+    (tap, mac) or (tap, mac, netns), in PCI order (eth0, eth1, ...); a tap
+    in a namespace other than QEMU's (netns) is opened there and passed
+    to QEMU as a file descriptor (TwoNets)."""
 
     def __init__(self, boot="pvh", mem=256, accel="tcg", kernel=KERNEL, image=IMAGE,
                  initrd=None, append=None, netns=None, nics=(), user_net=False,
@@ -94,10 +113,16 @@ class Guest:
         else:
             raise GuestError("unknown boot method %r (pvh or uefi)" % self.boot)
         cmd += ["-device", "virtio-rng-pci"]
+        foreign = []  # (netns, tap, fd): taps in a namespace other than QEMU's
         for i, nic in enumerate(self.nics):
-            tap, mac = nic
-            cmd += ["-netdev", "tap,id=n%d,ifname=%s,script=no,downscript=no" % (i, tap),
-                    "-device", "virtio-net-pci,netdev=n%d,mac=%s,disable-legacy=on,romfile=" % (i, mac)]
+            tap, mac, ns = (tuple(nic) + (None,))[:3]
+            if ns and ns != self.netns:
+                fd = TAP_FD_BASE + len(foreign)
+                foreign.append((ns, tap, fd))
+                cmd += ["-netdev", "tap,id=n%d,fd=%d" % (i, fd)]
+            else:
+                cmd += ["-netdev", "tap,id=n%d,ifname=%s,script=no,downscript=no" % (i, tap)]
+            cmd += ["-device", "virtio-net-pci,netdev=n%d,mac=%s,disable-legacy=on,romfile=" % (i, mac)]
         if self.user_net:
             cmd += ["-netdev", "user,id=un,hostfwd=tcp:127.0.0.1:8080-:80",
                     "-device", "virtio-net-pci,netdev=un,disable-legacy=on,romfile="]
@@ -106,6 +131,11 @@ class Guest:
             cmd = ["taskset", "-c", str(self.cpus)] + cmd
         if self.netns:
             cmd = ["ip", "netns", "exec", self.netns] + cmd
+        # Each foreign tap is opened inside its own namespace by a small
+        # helper that then execs the rest (one PID throughout, so kill()
+        # still ends QEMU); QEMU gets it as -netdev tap,fd=N.
+        for ns, tap, fd in reversed(foreign):
+            cmd = ["ip", "netns", "exec", ns, "/usr/bin/python3", "-c", _TAP_FD, tap, str(fd)] + cmd
         return cmd
 
     def start(self):
@@ -272,6 +302,116 @@ class Netns:
                 p.kill()
                 p.wait(timeout=10)
         subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Side:
+    """One of a two-NIC guest's networks: a namespace of its own (ns, a
+    Netns; name) with one tap whose far end is the guest's dev."""
+
+    def __init__(self, ns, dev, tap, host, guest, mac, prefix=24):
+        self.ns, self.dev, self.tap, self.mac = ns, dev, tap, mac
+        self.host, self.guest, self.prefix = host, guest, prefix
+        self.name = ns.name
+        self.subnet = "%s.0/%d" % (host.rsplit(".", 1)[0], prefix)
+
+    def run(self, cmd, **kw):
+        """Runs cmd (a list) inside this side's namespace; Netns.run's bounds."""
+        return self.ns.run(cmd, **kw)
+
+    def popen(self, cmd, **kw):
+        return self.ns.popen(cmd, **kw)
+
+    def ip(self, *args):
+        return self.ns.ip(*args)
+
+    def ping(self, dst, count=3, interval=0.2, wait=2, extra=()):
+        """ping from this namespace; the CompletedProcess (text output)."""
+        return self.ns.run(["ping", "-q", "-c", str(count), "-i", str(interval), "-W", str(wait)]
+                           + list(extra) + [dst], timeout=60 + count * (interval + wait))
+
+
+class TwoNets:
+    """A guest between two networks, each in a network namespace of its
+    own, deleted on close:
+
+        ns a: tap0 10.0.2.2/24  <->  eth0 10.0.2.15/24  (default nagare.rc)
+        ns b: tap1 10.0.3.2/24  <->  eth1 10.0.3.15/24  (added to nagare.rc)
+
+    Each namespace routes the other's subnet via the guest (a: 10.0.3.0/24
+    via 10.0.2.15; b: 10.0.2.0/24 via 10.0.3.15) and has IPv6 off, so the
+    guest gets only the frames tests send.  QEMU runs in a; tap1 reaches it
+    as an open fd (Guest.command).  Nothing routes out of either.
+
+    guest() boots (PVH) with the default nagare.rc plus eth1's address and
+    `ip link set eth1 up`, then `rc` lines if given, as its module."""
+
+    def __init__(self, a=("10.0.2.2", "10.0.2.15"), b=("10.0.3.2", "10.0.3.15"),
+                 macs=("52:54:00:12:34:56", "52:54:00:12:34:57")):
+        self.a = self.b = None
+        self.g = None
+        self.tmp = tempfile.mkdtemp(prefix="nagare2nic")
+        try:
+            na = Netns(taps=(("tap0", a[0] + "/24"),))
+            self.a = Side(na, "eth0", "tap0", a[0], a[1], macs[0])
+            nb = Netns(taps=(("tap1", b[0] + "/24"),))
+            self.b = Side(nb, "eth1", "tap1", b[0], b[1], macs[1])
+            self.a.ip("route", "add", self.b.subnet, "via", self.a.guest)
+            self.b.ip("route", "add", self.a.subnet, "via", self.b.guest)
+            # No IPv6 (router solicitations, MLD, DAD) from the taps: the
+            # guest sees only the frames a test sends, and counts add up.
+            for side in (self.a, self.b):
+                if os.path.exists("/proc/sys/net/ipv6"):
+                    side.run(["sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1",
+                              "net.ipv6.conf.default.disable_ipv6=1"], timeout=10, check=True)
+        except Exception:
+            self.close()
+            raise
+
+    def rc(self, extra=""):
+        """The nagare.rc the guest boots with."""
+        with open(os.path.join(TOP, "kernel", "nagare.rc")) as f:
+            rc = f.read()
+        rc += "# eth1 (tests/nagare.py TwoNets)\nip addr add %s/%d dev eth1\nip link set eth1 up\n" % (
+            self.b.guest, self.b.prefix)
+        return rc + extra
+
+    def guest(self, rc="", **kw):
+        """A PVH Guest (not started) with eth0 on a's tap0, eth1 on b's tap1."""
+        kw["initrd"] = os.path.join(self.tmp, "nagare.rc")
+        with open(kw["initrd"], "w") as f:
+            f.write(self.rc(rc))
+        nics = [(self.a.tap, self.a.mac, self.a.name), (self.b.tap, self.b.mac, self.b.name)]
+        self.g = Guest(boot="pvh", netns=self.a.name, nics=nics, **kw)
+        return self.g
+
+    def cmd(self, line, timeout=60):
+        return self.g.cmd(line, timeout)
+
+    def wait_ready(self, timeout=120, tries=30):
+        """Waits for the prompt, then until each side's guest address
+        answers one ping from its own namespace (ARP resolved both ways)."""
+        self.g.wait_prompt(timeout)
+        for side in (self.a, self.b):
+            for _ in range(tries):
+                if side.run(["ping", "-c", "1", "-W", "1", side.guest], timeout=10).returncode == 0:
+                    break
+            else:
+                raise GuestError("%s (%s) does not answer ping from %s; output:\n%s"
+                                 % (side.guest, side.dev, side.name, self.g.tail()))
+
+    def close(self):
+        if self.g:
+            self.g.kill()
+        for side in (self.b, self.a):
+            if side:
+                side.ns.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self):
         return self

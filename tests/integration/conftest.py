@@ -62,3 +62,33 @@ def guest(tmp_path_factory):
         yield g
     finally:
         g.kill()
+
+
+@pytest.fixture(scope="module")
+def twonic(tmp_path_factory, request):
+    """A PVH guest between two networks (nagare.TwoNets), at its prompt
+    with each side's address answering ping from its own namespace:
+
+        tn.cmd("ip addr")               console command, its output
+        tn.g                            the nagare.Guest (wait_for, mark, output)
+        tn.a, tn.b                      the two sides (nagare.Side):
+          .name                         network namespace (ip netns exec NAME ...)
+          .run([...]) / .popen([...])   a command inside it (bounded: Netns.run)
+          .ping(dst, count=3)           ping from it, a CompletedProcess
+          .ip(...)                      `ip -n NAME ...`
+          .host, .guest, .subnet        10.0.2.2, 10.0.2.15, 10.0.2.0/24 (a);
+                                        10.0.3.2, 10.0.3.15, 10.0.3.0/24 (b)
+          .dev, .tap, .mac              eth0/eth1, tap0/tap1, the guest NIC's MAC
+
+    A module may set TWONIC_RC (nagare.rc lines run after eth1 is up, e.g.
+    sysctl writes) and TWONIC_APPEND (kernel command line words).
+    Namespaces and guest are gone after the module."""
+    tn = nagare.TwoNets()
+    try:
+        log = tmp_path_factory.mktemp(request.module.__name__) / "console.log"
+        tn.guest(log=str(log), rc=getattr(request.module, "TWONIC_RC", ""),
+                 append=getattr(request.module, "TWONIC_APPEND", None)).start()
+        tn.wait_ready()
+        yield tn
+    finally:
+        tn.close()

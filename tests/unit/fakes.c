@@ -209,6 +209,7 @@ void fake_pmm_reset(void)
 static struct {
 	irq_fn fn;
 	void *arg;
+	const char *name;
 } vecs[VEC_N];
 
 int irq_alloc_vector(irq_fn fn, void *arg, const char *name)
@@ -221,6 +222,7 @@ int irq_alloc_vector(irq_fn fn, void *arg, const char *name)
 		if (!vecs[i].fn) {
 			vecs[i].fn = fn;
 			vecs[i].arg = arg;
+			vecs[i].name = name;
 			return VEC_FIRST + i;
 		}
 	}
@@ -249,6 +251,12 @@ int fake_irq_bound(const void *arg)
 	for (int i = 0; i < VEC_N; i++)
 		n += vecs[i].fn && vecs[i].arg == arg;
 	return n;
+}
+
+const char *fake_irq_name(int vec)
+{
+	int i = vec - VEC_FIRST;
+	return i >= 0 && i < VEC_N && vecs[i].fn ? vecs[i].name : NULL;
 }
 
 void fake_irq_reset(void)

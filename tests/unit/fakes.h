@@ -47,6 +47,7 @@ void fake_pmm_reset(void);                 /* frees every live allocation */
 /* Vectors: irq_alloc_vector hands out 48, 49, ... */
 int fake_irq_live(void);                   /* vectors allocated, not freed */
 int fake_irq_bound(const void *arg);       /* live vectors whose handler gets arg */
+const char *fake_irq_name(int vec);       /* a live vector's name (as it reads now) */
 void fake_irq_reset(void);
 
 /* netdev_register returns fake_netdev_err when set (or fails by

@@ -170,6 +170,10 @@ START_TEST(probe_qemu_device)
 	ck_assert_int_eq(vn->txq.size, 256);
 	ck_assert_int_eq(vn->rx_posted, 256);
 	ck_assert_int_eq(fake_irq_bound(vn), 3);
+	/* Named after the interface, so two devices' rows in /proc/interrupts differ. */
+	ck_assert_str_eq(fake_irq_name(vn->vec_cfg), "eth0-config");
+	ck_assert_str_eq(fake_irq_name(vn->vec_rx), "eth0-input.0");
+	ck_assert_str_eq(fake_irq_name(vn->vec_tx), "eth0-output.0");
 	for (int q = 0; q < 2; q++) {
 		ck_assert_int_eq(vdev.q[q].size, 256);
 		ck_assert_int_eq(vdev.q[q].enable, 1);
