@@ -12,6 +12,7 @@
 #include "kernel/fault.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "net/ipv4/fib.h"
 #include "kernel/random.h"
 #include "kernel/time.h"
 #include "lwip/init.h"
@@ -129,6 +130,7 @@ void net_init(void)
 	/* Until net_start, keys from whatever there is (lwip_init draws a port). */
 	random_get(rand_key, sizeof(rand_key));
 	lwip_init();
+	fib_init(); /* before any interface: it follows their events */
 	netdev_init();
 	printk("net: lwIP " LWIP_VERSION_STRING " initialised (NO_SYS, raw API)\n");
 }

@@ -1,9 +1,8 @@
 /*
  * The `ip` command: iproute2's words, output shapes and error messages
  * for what lwIP has: one IPv4 address per device (ip addr), link state
- * and MTU (ip link), the connected routes plus one default route (ip
- * route; the routing table comes later), and the ARP cache (ip neigh,
- * /proc/net/stat/arp_cache).
+ * and MTU (ip link), the ARP cache (ip neigh, /proc/net/stat/arp_cache);
+ * ip route is net/ipv4/cmd_ip_route.c, over the routing table.
  * Every error is one line and changes nothing.
  */
 #include <errno.h>
@@ -15,6 +14,7 @@
 #include "kernel/printk.h"
 #include "lwip/etharp.h"
 #include "lwip/netif.h"
+#include "net/ipv4/cmd_ip_priv.h"
 #include "net/ipv4/inet.h"
 #include "net/core/netdev_priv.h"
 
@@ -28,7 +28,7 @@ static void to_ip4(uint32_t h, ip4_addr_t *a)
 	ip4_addr_set_u32(a, lwip_htonl(h));
 }
 
-static struct netdev *find_dev(const char *name)
+struct netdev *ip_find_dev(const char *name)
 {
 	struct netdev *dev = netdev_by_name(name);
 	if (!dev)
@@ -36,7 +36,7 @@ static struct netdev *find_dev(const char *name)
 	return dev;
 }
 
-static int garbage(const char *word)
+int ip_garbage(const char *word)
 {
 	con_printf("Error: either \"dev\" is duplicate, or \"%s\" is a garbage.\n", word);
 	return 1;
@@ -94,8 +94,8 @@ static int dev_arg(int argc, char **argv, struct netdev **dev)
 			name = argv[i];
 		}
 		if (*dev)
-			return garbage(argv[i]);
-		if (!(*dev = find_dev(name)))
+			return ip_garbage(argv[i]);
+		if (!(*dev = ip_find_dev(name)))
 			return 1;
 	}
 	return 0;
@@ -149,8 +149,8 @@ static int link_set(int argc, char **argv)
 			if (!strcmp(name, "dev") && i + 1 < argc)
 				name = argv[++i];
 			if (dev)
-				return garbage(argv[i]);
-			if (!(dev = find_dev(name)))
+				return ip_garbage(argv[i]);
+			if (!(dev = ip_find_dev(name)))
 				return 1;
 		}
 	}
@@ -220,7 +220,7 @@ static int parse_addr_dev(int argc, char **argv, uint32_t *ip, int *len, struct 
 				con_printf("Command line is not complete. Try option \"help\"\n");
 				return -1;
 			}
-			if (!(*dev = find_dev(argv[i])))
+			if (!(*dev = ip_find_dev(argv[i])))
 				return -1;
 		} else if (!strcmp(argv[i], "brd") || !strcmp(argv[i], "broadcast")) {
 			i++; /* the broadcast address follows from the prefix */
@@ -228,7 +228,7 @@ static int parse_addr_dev(int argc, char **argv, uint32_t *ip, int *len, struct 
 			if (!strcmp(argv[i], "local") && i + 1 < argc)
 				i++;
 			if (prefix) {
-				garbage(argv[i]);
+				ip_garbage(argv[i]);
 				return -1;
 			}
 			prefix = argv[i];
@@ -309,8 +309,8 @@ static int cmd_addr(int argc, char **argv)
 			if (!strcmp(name, "dev") && i + 1 < argc)
 				name = argv[++i];
 			if (only)
-				return garbage(argv[i]);
-			if (!(only = find_dev(name)))
+				return ip_garbage(argv[i]);
+			if (!(only = ip_find_dev(name)))
 				return 1;
 		}
 		for (int i = 0; i < netdev_count(); i++) {
@@ -324,125 +324,6 @@ static int cmd_addr(int argc, char **argv)
 	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete"))
 		return addr_del(argc - 1, argv + 1);
 	con_printf("Command \"%s\" is unknown, try \"ip address help\".\n", argv[0]);
-	return 1;
-}
-
-/* ---- ip route ----------------------------------------------------------- */
-
-static int route_show(void)
-{
-	char a[16], b[16];
-	if (netif_default && !ip4_addr_isany_val(*netif_ip4_gw(netif_default))) {
-		struct netdev *dev = netdev_of_netif(netif_default);
-		con_printf("default via %s dev %s\n", inet_format(host(netif_ip4_gw(netif_default)), a),
-			   dev ? dev->name : "?");
-	}
-	for (int i = 0; i < netdev_count(); i++) {
-		struct netdev *dev = netdev_get(i);
-		struct netif *nif = netdev_netif(dev);
-		if (ip4_addr_isany_val(*netif_ip4_addr(nif)))
-			continue;
-		uint32_t ip = host(netif_ip4_addr(nif)), mask = host(netif_ip4_netmask(nif));
-		con_printf("%s/%d dev %s proto kernel scope link src %s%s\n", inet_format(ip & mask, a),
-			   inet_masklen(mask), dev->name, inet_format(ip, b),
-			   netif_is_up(nif) && dev->link_up ? "" : " linkdown");
-	}
-	return 0;
-}
-
-/* The device (dev, if given) with a connected subnet that holds gw as a
- * unicast neighbour: not our own address, not the subnet's broadcast, not
- * 0/8, loopback, multicast or limited broadcast (Linux's
- * fib_check_nh_v4_gw wants RTN_UNICAST).  NULL if there is none. */
-static struct netdev *gateway_dev(uint32_t gw, struct netdev *dev)
-{
-	if ((gw >> 24) == 0 || (gw >> 24) == 127 || (gw >> 28) >= 0xe)
-		return NULL;
-	for (int i = 0; i < netdev_count(); i++) {
-		struct netif *nif = netdev_netif(netdev_get(i));
-		uint32_t ip = host(netif_ip4_addr(nif)), mask = host(netif_ip4_netmask(nif));
-		if (!ip || (ip & mask) != (gw & mask) || (dev && dev != netdev_get(i)))
-			continue;
-		if (gw == ip || (inet_masklen(mask) < 31 && (gw | mask) == 0xffffffffu))
-			return NULL;
-		return netdev_get(i);
-	}
-	return NULL;
-}
-
-static int route_change(int add, int argc, char **argv)
-{
-	if (argc < 1) {
-		con_printf("Command line is not complete. Try option \"help\"\n");
-		return 1;
-	}
-	uint32_t dst, gw = 0;
-	int len, have_gw = 0;
-	struct netdev *dev = NULL;
-	if (!strcmp(argv[0], "default")) {
-		dst = 0, len = 0;
-	} else if (inet_parse_prefix(argv[0], &dst, &len)) {
-		con_printf("Error: any valid prefix is expected rather than \"%s\".\n", argv[0]);
-		return 1;
-	}
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "via") && i + 1 < argc) {
-			if (inet_parse_addr(argv[++i], &gw)) {
-				con_printf("Error: inet address is expected rather than \"%s\".\n", argv[i]);
-				return 1;
-			}
-			have_gw = 1;
-		} else if (!strcmp(argv[i], "dev") && i + 1 < argc) {
-			if (!(dev = find_dev(argv[++i])))
-				return 1;
-		} else {
-			return garbage(argv[i]);
-		}
-	}
-	if (len != 0) {
-		con_printf("Error: nagare has only the default route and connected routes until the "
-			   "routing table exists.\n");
-		return 1;
-	}
-	if (!add) {
-		if (!netif_default || ip4_addr_isany_val(*netif_ip4_gw(netif_default)) ||
-		    (have_gw && host(netif_ip4_gw(netif_default)) != gw)) {
-			con_printf("RTNETLINK answers: No such process\n");
-			return 1;
-		}
-		netif_set_gw(netif_default, IP4_ADDR_ANY4);
-		netif_set_default(NULL);
-		return 0;
-	}
-	if (!have_gw) {
-		con_printf("Error: a default route needs \"via GATEWAY\".\n");
-		return 1;
-	}
-	struct netdev *via = gateway_dev(gw, dev);
-	if (!via) {
-		con_printf("Error: Nexthop has invalid gateway.\n");
-		return 1;
-	}
-	if (netif_default && !ip4_addr_isany_val(*netif_ip4_gw(netif_default))) {
-		con_printf("RTNETLINK answers: File exists\n");
-		return 1;
-	}
-	ip4_addr_t g;
-	to_ip4(gw, &g);
-	netif_set_gw(netdev_netif(via), &g);
-	netif_set_default(netdev_netif(via));
-	return 0;
-}
-
-static int cmd_route(int argc, char **argv)
-{
-	if (argc == 0 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list") || !strcmp(argv[0], "ls"))
-		return route_show();
-	if (!strcmp(argv[0], "add"))
-		return route_change(1, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete"))
-		return route_change(0, argc - 1, argv + 1);
-	con_printf("Command \"%s\" is unknown, try \"ip route help\".\n", argv[0]);
 	return 1;
 }
 
@@ -539,7 +420,7 @@ static int cmd_ip(int argc, char **argv)
 	if (matches(obj, "link", 1))
 		return cmd_link(n, rest, stats);
 	if (matches(obj, "route", 1))
-		return cmd_route(n, rest);
+		return ip_route_main(n, rest);
 	if (matches(obj, "neighbour", 1) || matches(obj, "neighbor", 1))
 		return cmd_neigh(n, rest);
 	con_printf("Object \"%s\" is unknown, try \"ip help\".\n", obj);

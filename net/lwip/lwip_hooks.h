@@ -32,4 +32,10 @@ int net_tcp_output_throttled(struct tcp_pcb *pcb);
 struct netif;
 int net_ip4_input(struct pbuf *p, struct netif *inp);
 
+/* The routing table (net/ipv4/fib.c; patch 0021): the device for dest
+ * (NULL: no route), and the address to resolve for it on netif (the
+ * gateway, or dest itself; NULL: no route). */
+struct netif *net_fib_route(const ip4_addr_t *dest);
+const ip4_addr_t *net_fib_gw(struct netif *netif, const ip4_addr_t *dest);
+
 #endif

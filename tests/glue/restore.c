@@ -21,6 +21,7 @@
 #include "lwip/etharp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "net/http/server_priv.h"
+#include "net/ipv4/fib.h"
 #include "net/ipv4/listen.h"
 #include "net/core/netdev_priv.h"
 #include "tests/glue/glue.h"
@@ -28,11 +29,14 @@
 
 #define BOOT_DMESG_MAX (64 * 1024)
 #define SYSCTLS_MAX 256
+#define ROUTES_MAX 32
 
 /* What the booted world looks like: compared field by field. */
 struct shape {
-	uint32_t ip, mask, gw;       /* host order */
-	int is_default, up, admin_up, link_up, mtu, netif_mtu, txqueuelen;
+	uint32_t ip, mask;           /* host order */
+	struct fib_route routes[ROUTES_MAX]; /* main's, then local's, in walk order */
+	int nroutes, nmain;
+	int up, admin_up, link_up, mtu, netif_mtu, txqueuelen;
 	uint32_t root_handle;         /* 0: the default root qdisc (tc changed nothing) */
 	const struct qdisc_ops *root_kind; /* the root's kind */
 	struct http_config http;
@@ -66,6 +70,21 @@ static struct tcp_pcb_listen *listener_on(uint16_t port)
 	return NULL;
 }
 
+static int add_route(const struct fib_route *r, void *ctx)
+{
+	struct shape *s = ctx;
+	if (s->nroutes == ROUTES_MAX)
+		abort();
+	s->routes[s->nroutes++] = *r;
+	return 0;
+}
+
+static int not_kernel(const struct fib_route *r, void *ctx)
+{
+	(void)ctx;
+	return r->protocol != RTPROT_KERNEL;
+}
+
 static void measure(struct shape *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -73,8 +92,9 @@ static void measure(struct shape *s)
 	struct netif *nif = netdev_netif(dev);
 	s->ip = host(netif_ip4_addr(nif));
 	s->mask = host(netif_ip4_netmask(nif));
-	s->gw = host(netif_ip4_gw(nif));
-	s->is_default = netif_default == nif;
+	fib_table_walk(&fib_main, add_route, s);
+	s->nmain = s->nroutes;
+	fib_table_walk(&fib_local, add_route, s);
 	s->up = netif_is_up(nif);
 	s->admin_up = netdev_state(dev)->admin_up;
 	s->link_up = dev->link_up;
@@ -161,13 +181,21 @@ static void restore_eth0(void)
 	if (root && (root->handle || root->ops != booted.root_kind) &&
 	    netdev_qdisc_default(dev)) /* what `tc qdisc del dev eth0 root` does */
 		abort();
-	ip4_addr_t a, m, g;
+	ip4_addr_t a, m;
 	to_ip4(booted.ip, &a);
 	to_ip4(booted.mask, &m);
-	to_ip4(booted.gw, &g);
-	netif_set_addr(nif, &a, &m, &g);
+	netif_set_addr(nif, &a, &m, IP4_ADDR_ANY4);
 	netdev_set_up(dev, booted.admin_up);
-	netif_set_default(booted.is_default ? nif : NULL);
+	/* The kernel's routes followed the address and state; the others
+	 * (nagare.rc's default route) go back as they were. */
+	fib_table_flush_if(&fib_main, not_kernel, NULL);
+	fib_table_flush_if(&fib_local, not_kernel, NULL);
+	for (int i = 0; i < booted.nroutes; i++) {
+		const struct fib_route *r = &booted.routes[i];
+		if (r->protocol != RTPROT_KERNEL &&
+		    fib_route_insert(i < booted.nmain ? &fib_main : &fib_local, r, FIB_NLM_F_CREATE | FIB_NLM_F_APPEND))
+			abort();
+	}
 	/* Every entry goes (pending ones with their queued packets), then
 	 * the peer's static entry comes back as glue_boot made it. */
 	etharp_cleanup_netif(nif);
@@ -194,8 +222,13 @@ static int differ(const struct shape *a, const char *awhen, const struct shape *
 	int bad = 0;
 	SAME(ip);
 	SAME(mask);
-	SAME(gw);
-	SAME(is_default);
+	SAME(nroutes);
+	for (int i = 0; i < a->nroutes && i < b->nroutes; i++) {
+		if (memcmp(&a->routes[i], &b->routes[i], sizeof(a->routes[i]))) {
+			fprintf(stderr, "glue_restore: route %d differs %s and %s\n", i, bwhen, awhen);
+			bad = 1;
+		}
+	}
 	SAME(up);
 	SAME(admin_up);
 	SAME(link_up);

@@ -45,8 +45,8 @@ def test_probe_and_boot_config(net):
     addr = g.cmd("ip addr show eth0")
     assert "inet 10.0.2.15/24 brd 10.0.2.255 scope global eth0" in addr
     assert "<BROADCAST,UP,LOWER_UP>" in addr
-    assert g.cmd("ip route") == ("default via 10.0.2.2 dev eth0\n"
-                                 "10.0.2.0/24 dev eth0 proto kernel scope link src 10.0.2.15\n")
+    assert g.cmd("ip route") == ("default via 10.0.2.2 dev eth0 \n"
+                                 "10.0.2.0/24 dev eth0 proto kernel scope link src 10.0.2.15 \n")
 
 
 def test_arp_resolution_both_ways(net):

@@ -66,9 +66,9 @@ def test_ip_and_tc_show_both_devices(twonic):
     assert "inet 10.0.3.15/24 brd 10.0.3.255 scope global eth1" in addr
     assert "inet 10.0.3.15/24" in tn.cmd("ip addr show eth1")
     assert "10.0.2.15" not in tn.cmd("ip addr show eth1")
-    assert tn.cmd("ip route") == ("default via 10.0.2.2 dev eth0\n"
-                                  "10.0.2.0/24 dev eth0 proto kernel scope link src 10.0.2.15\n"
-                                  "10.0.3.0/24 dev eth1 proto kernel scope link src 10.0.3.15\n")
+    assert tn.cmd("ip route") == ("default via 10.0.2.2 dev eth0 \n"
+                                  "10.0.2.0/24 dev eth0 proto kernel scope link src 10.0.2.15 \n"
+                                  "10.0.3.0/24 dev eth1 proto kernel scope link src 10.0.3.15 \n")
     qd = tn.cmd("tc qdisc show")
     assert re.search(r"^qdisc \S+ 0: dev eth0 root", qd, re.M), qd
     assert re.search(r"^qdisc \S+ 0: dev eth1 root", qd, re.M), qd

@@ -5,6 +5,7 @@
  * way, and the sysctls lwipopts.h reads, at kernel/sysctl_table.c's
  * defaults (Linux's).  LWIP_CHKSUM is net/core/csum.c itself.
  */
+#include "lwip/netif.h"
 #include "lwip/priv/tcp_priv.h"
 #include "net/lwip/lwip_hooks.h"
 
@@ -73,4 +74,39 @@ int net_tcp_output_throttled(struct tcp_pcb *pcb)
 {
 	LWIP_UNUSED_ARG(pcb);
 	return 0;
+}
+
+/* No filter of ours ahead of lwIP's IPv4 input. */
+int net_ip4_input(struct pbuf *p, struct netif *inp)
+{
+	LWIP_UNUSED_ARG(p);
+	LWIP_UNUSED_ARG(inp);
+	return 0;
+}
+
+/* No routing table (net/ipv4/fib.c): lwIP's own rule, which the suite's
+ * tests expect: the first interface up whose subnet holds dest (or whose
+ * point-to-point peer is dest), else the default interface; and its
+ * gateway for destinations off the subnet. */
+struct netif *net_fib_route(const ip4_addr_t *dest)
+{
+	struct netif *netif;
+	NETIF_FOREACH(netif) {
+		if (!netif_is_up(netif) || !netif_is_link_up(netif) || ip4_addr_isany_val(*netif_ip4_addr(netif)))
+			continue;
+		if (ip4_addr_netcmp(dest, netif_ip4_addr(netif), netif_ip4_netmask(netif)) ||
+		    (!(netif->flags & NETIF_FLAG_BROADCAST) && ip4_addr_cmp(dest, netif_ip4_gw(netif))))
+			return netif; /* its subnet, or the peer of a point-to-point link */
+	}
+	if (netif_default == NULL || !netif_is_up(netif_default) || !netif_is_link_up(netif_default) ||
+	    ip4_addr_isany_val(*netif_ip4_addr(netif_default)))
+		return NULL;
+	return netif_default;
+}
+
+const ip4_addr_t *net_fib_gw(struct netif *netif, const ip4_addr_t *dest)
+{
+	if (ip4_addr_netcmp(dest, netif_ip4_addr(netif), netif_ip4_netmask(netif)) || ip4_addr_islinklocal(dest))
+		return dest;
+	return ip4_addr_isany_val(*netif_ip4_gw(netif)) ? NULL : netif_ip4_gw(netif);
 }
