@@ -39,5 +39,6 @@ Suite *codel_suite(void);
 Suite *fq_codel_suite(void);
 Suite *sch_api_suite(void);
 Suite *tc_parse_suite(void);
+Suite *icmp_xrlim_suite(void);
 
 #endif
