@@ -41,6 +41,14 @@ const char *bootfile_get(const char *name, size_t *size)
 	return NULL;
 }
 
+/* net.ipv4.ip_default_ttl's handler (net/ipv4/ip_ttl.c) walks lwIP's
+ * endpoints: never run here. */
+int ip_ttl_default_set(const struct sysctl *s, long v, const char *str)
+{
+	(void)s, (void)v, (void)str;
+	return 0;
+}
+
 static const char preface[] =
 	"# Tuning reference\n"
 	"\n"

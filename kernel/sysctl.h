@@ -79,6 +79,7 @@ extern int sysctl_icmp_echo_ignore_all;
 extern int sysctl_neigh_unres_qlen_bytes;
 extern int sysctl_icmp_echo_ignore_broadcasts;
 extern int sysctl_icmp_ignore_bogus_error_responses;
+extern int sysctl_icmp_ratelimit, sysctl_icmp_ratemask, sysctl_icmp_msgs_per_sec, sysctl_icmp_msgs_burst;
 extern int sysctl_ip_default_ttl;
 extern char sysctl_default_qdisc[16];
 extern int sysctl_tcp_limit_output_bytes;

@@ -11,6 +11,7 @@
 #include "kernel/fault.h"
 #include "kernel/sysctl.h"
 #include "net/ipv4/devinet.h"
+#include "net/ipv4/ip_ttl.h"
 #include "net/sched/sch_api.h"
 
 int sysctl_somaxconn;
@@ -29,6 +30,7 @@ int sysctl_icmp_echo_ignore_all;
 int sysctl_neigh_unres_qlen_bytes;
 int sysctl_icmp_echo_ignore_broadcasts;
 int sysctl_icmp_ignore_bogus_error_responses;
+int sysctl_icmp_ratelimit, sysctl_icmp_ratemask, sysctl_icmp_msgs_per_sec, sysctl_icmp_msgs_burst;
 int sysctl_ip_default_ttl;
 char sysctl_default_qdisc[16];
 int sysctl_tcp_limit_output_bytes;
@@ -137,11 +139,20 @@ const struct sysctl sysctl_table[] = {
 	INT("net.ipv4.icmp_echo_ignore_all", sysctl_icmp_echo_ignore_all, 0, 1, 0,
 	    "Ignore every ICMP echo request: none is answered; each still counts as received (netstat -s: ICMP messages received, echo requests), none as an echo reply sent."),
 	INT("net.ipv4.icmp_echo_ignore_broadcasts", sysctl_icmp_echo_ignore_broadcasts, 0, 1, 1,
-	    "(not yet effective) Ignore ICMP echo requests sent to broadcast or multicast addresses."),
+	    "Ignore ICMP echo and timestamp requests sent to a broadcast (255.255.255.255, 0.0.0.0 or a subnet's directed broadcast) or multicast address: each counts as received and as an error (netstat -s: ICMP messages received, input ICMP message failed, echo requests or timestamp request), as Linux counts it. With 0 echo requests to them are answered from the interface's address (nagare answers no timestamp request). Other ICMP messages to such addresses are refused and counted the same way either way, address mask requests and replies excepted, as Linux does. A fragmented request is judged by its first fragment (its checksum unchecked); the others wait out reassembly."),
 	INT("net.ipv4.icmp_ignore_bogus_error_responses", sysctl_icmp_ignore_bogus_error_responses, 0, 1, 1,
-	    "(not yet effective) Do not log ICMP errors sent in reply to broadcast frames (RFC 1122 3.2.2)."),
-	INT("net.ipv4.ip_default_ttl", sysctl_ip_default_ttl, 1, 255, 64,
-	    "(not yet effective) TTL of locally generated IPv4 packets."),
+	    "0: log an ICMP error (destination unreachable, source quench, time exceeded, parameter problem) whose quoted datagram was sent to a broadcast address, in Linux's words (\"icmp: A sent an invalid ICMP type T, code C error to a broadcast: B on eth0\"; at most 10 per 5 s, as net_ratelimit). Linux then also withholds the error from the transport; nagare passes no ICMP error to TCP or UDP either way. 1: no log (RFC 1122 3.2.2)."),
+	INT("net.ipv4.icmp_msgs_burst", sysctl_icmp_msgs_burst, 0, INT_MAX, 50,
+	    "Global ICMP error token bucket: most errors (of the types in icmp_ratemask) sent in a burst. Over it they are not sent and count OutRateLimitGlobal (netstat -s, Icmp)."),
+	INT("net.ipv4.icmp_msgs_per_sec", sysctl_icmp_msgs_per_sec, 0, INT_MAX, 1000,
+	    "Global ICMP error token bucket: its rate, errors per second (refilled at most every 20 ms). Each error sent takes 0, 1 or 2 tokens at random, one on average, as Linux against a side channel. Checked before and charged after the per-host limit (Linux 6.1.y's order since 2024)."),
+	INT("net.ipv4.icmp_ratelimit", sysctl_icmp_ratelimit, 0, INT_MAX, 1000,
+	    "Milliseconds per ICMP error to one destination host, for the types in icmp_ratemask: a token bucket of 6 (Linux's inetpeer XRLIM_BURST_FACTOR), full for a host not seen before; over it errors count OutRateLimitHost (netstat -s, Icmp). 0: no per-host limit. nagare keeps the 256 most recently limited hosts (64 sets of 4 by a keyed hash; Linux keeps an inet_peer per host until memory pressure), so a host pushed out starts full again."),
+	INT("net.ipv4.icmp_ratemask", sysctl_icmp_ratemask, INT_MIN, INT_MAX, 6168,
+	    "ICMP types rate-limited by icmp_ratelimit and icmp_msgs_per_sec, one bit per type: 6168 is destination unreachable (3), source quench (4), time exceeded (11) and parameter problem (12). Fragmentation needed is never limited (PMTU discovery), nor echo replies unless bit 0 is set. nagare sends destination unreachable (closed UDP port, unknown protocol) and time exceeded (reassembly timeout)."),
+	{ .name = "net.ipv4.ip_default_ttl", .type = SYSCTL_INT, .data = &sysctl_ip_default_ttl, .min = 1,
+	  .max = 255, .def = 64, .handler = ip_ttl_default_set,
+	  .doc = "TTL of locally generated IPv4 packets: TCP, UDP, ICMP (echo replies, errors) and raw. A change applies at once to connections and other endpoints that still use the old default, as Linux's does to sockets that did not set IP_TTL (nagare's applications set none)." },
 	{ .name = "net.ipv4.ip_forward", .type = SYSCTL_INT, .data = &devconf_all.forwarding,
 	  .min = 0, .max = 1, .def = 0, .handler = devconf_forward_all,
 	  .doc = "(not yet effective) Router mode: the same variable as net.ipv4.conf.all.forwarding (writing either sets every interface's forwarding)." },

@@ -9,10 +9,10 @@
 #include "lwip/pbuf.h"
 #include "lwip/netif.h"
 
+#include "net/ipv4/icmp.h"
 #include "net/lwip/lwip_hooks.h"
 
 int net_ip4_input(struct pbuf *p, struct netif *inp)
 {
-	(void)p, (void)inp;
-	return 0;
+	return icmp_in_filter(p, inp);
 }

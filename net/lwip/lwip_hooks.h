@@ -28,6 +28,10 @@ int net_tcp_synrcvd_timer(struct tcp_pcb *pcb);
  * segment back. */
 int net_tcp_output_throttled(struct tcp_pcb *pcb);
 
+/* ICMP errors lwIP sends (net/ipv4/icmp.c; patch 0020): p the datagram in
+ * error (payload at its IP header); 0 suppresses (rate limited). */
+int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code);
+
 /* IPv4 input before lwIP's checks (net/ipv4/ip_input.c): nonzero when taken. */
 struct netif;
 int net_ip4_input(struct pbuf *p, struct netif *inp);

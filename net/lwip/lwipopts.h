@@ -62,10 +62,21 @@ extern int sysctl_neigh_unres_qlen_bytes;
 #define IP_FORWARD 0
 #define IP_REASSEMBLY 1
 #define IP_FRAG 1
-#define IP_DEFAULT_TTL 64
+/* net.ipv4.ip_default_ttl: TCP_TTL, UDP_TTL, RAW_TTL and ICMP_TTL default to
+ * it; lwIP copies it into each new pcb, ICMP reads it at each message
+ * (net/ipv4/ip_ttl.c carries a change to existing pcbs). */
+extern int sysctl_ip_default_ttl;
+#define IP_DEFAULT_TTL ((u8_t)sysctl_ip_default_ttl)
 #define LWIP_ICMP 1
 extern int sysctl_icmp_echo_ignore_all;
 #define ICMP_ECHO_IGNORE (sysctl_icmp_echo_ignore_all != 0) /* patch 0014: no echo replies */
+/* Echo requests to broadcast and multicast addresses are answered;
+ * net.ipv4.icmp_echo_ignore_broadcasts refuses them first (net/ipv4/icmp.c). */
+#define LWIP_BROADCAST_PING 1
+#define LWIP_MULTICAST_PING 1
+/* Patch 0020: each ICMP error lwIP is about to send asks net/ipv4/icmp.c
+ * (icmp_ratelimit, icmp_ratemask, icmp_msgs_per_sec, icmp_msgs_burst). */
+#define LWIP_HOOK_ICMP_ERR_ALLOW(p, type, code) net_icmp_err_allow(p, type, code)
 #define LWIP_RAW 1
 #define LWIP_DHCP 0
 #define LWIP_AUTOIP 0
@@ -101,7 +112,6 @@ extern int sysctl_icmp_echo_ignore_all;
 #define LWIP_TCP_TIMESTAMPS 1         /* RFC 7323; SYN cookies keep options in the TSval */
 #define LWIP_TCP_KEEPALIVE 1
 #define SO_REUSE 1                    /* SO_REUSEADDR: listen again while old connections live */
-#define TCP_TTL 64
 /* Linux's lifetimes and limits, runtime through sysctls (patch 0002 guards them). */
 extern int sysctl_tcp_fin_timeout, sysctl_tcp_max_tw_buckets;
 #define TCP_MSL 30000UL               /* TIME-WAIT = 2 MSL = 60 s, Linux's TCP_TIMEWAIT_LEN */

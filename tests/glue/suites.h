@@ -28,5 +28,6 @@ Suite *backlog_suite(void);
 Suite *tx_suite(void);
 Suite *qdisc_suite(void);
 Suite *counters_suite(void);
+Suite *icmp_suite(void);
 
 #endif

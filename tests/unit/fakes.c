@@ -4,7 +4,8 @@
  * vectors, a fixed random sequence (kernel/fault.c draws from it), and
  * the stack's registration side of drivers/netdev.h.
  * Replaces kernel/printk.c, bootfile.c, pmm.c and irq.c, which need the
- * hardware, and net/core/netdev.c's netdev_register and netdev_link_change.
+ * hardware, net/core/netdev.c's netdev_register and netdev_link_change, and
+ * net/ipv4/ip_ttl.c's sysctl handler (it walks lwIP's endpoints).
  */
 #include <check.h>
 #include <errno.h>
@@ -20,6 +21,8 @@
 #include "kernel/pmm.h"
 #include "kernel/printk.h"
 #include "kernel/random.h"
+#include "kernel/sysctl.h"
+#include "net/ipv4/ip_ttl.h"
 #include "tests/unit/fakes.h"
 
 #define CON_MAX (64 * 1024)
@@ -289,6 +292,13 @@ void netdev_link_change(struct netdev *dev, int up)
 {
 	dev->link_up = up;
 	fake_link_changes++;
+}
+
+/* net.ipv4.ip_default_ttl: no lwIP endpoints on the host; the value is stored. */
+int ip_ttl_default_set(const struct sysctl *s, long v, const char *str)
+{
+	(void)s, (void)v, (void)str;
+	return 0;
 }
 
 void fake_netdev_reset(void)

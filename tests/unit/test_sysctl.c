@@ -92,6 +92,10 @@ START_TEST(defaults_are_linux)
 		{ "net.ipv4.conf.default.arp_filter", &devconf_default.arp_filter, 0 },
 		{ "net.ipv4.conf.all.send_redirects", &devconf_all.send_redirects, 1 },
 		{ "net.ipv4.ip_forward", &devconf_all.forwarding, 0 },
+		{ "net.ipv4.icmp_ratelimit", &sysctl_icmp_ratelimit, 1000 },
+		{ "net.ipv4.icmp_ratemask", &sysctl_icmp_ratemask, 6168 },
+		{ "net.ipv4.icmp_msgs_per_sec", &sysctl_icmp_msgs_per_sec, 1000 },
+		{ "net.ipv4.icmp_msgs_burst", &sysctl_icmp_msgs_burst, 50 },
 		{ "net.ipv4.ip_default_ttl", &sysctl_ip_default_ttl, 64 },
 		{ "net.ipv4.neigh.default.unres_qlen_bytes", &sysctl_neigh_unres_qlen_bytes, 212992 },
 	};

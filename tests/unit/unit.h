@@ -40,5 +40,6 @@ Suite *fq_codel_suite(void);
 Suite *sch_api_suite(void);
 Suite *tc_parse_suite(void);
 Suite *fib_trie_suite(void);
+Suite *icmp_xrlim_suite(void);
 
 #endif

@@ -13,6 +13,7 @@ int sysctl_tcp_fin_timeout = 60;        /* s: net.ipv4.tcp_fin_timeout */
 int sysctl_tcp_max_tw_buckets = 4096;   /* net.ipv4.tcp_max_tw_buckets */
 int sysctl_neigh_unres_qlen_bytes = 212992; /* net.ipv4.neigh.default.unres_qlen_bytes */
 int sysctl_icmp_echo_ignore_all;       /* net.ipv4.icmp_echo_ignore_all */
+int sysctl_ip_default_ttl = 64;        /* net.ipv4.ip_default_ttl */
 
 /* lwIP's own ISN without the hook: a number advanced by tcp_ticks.  The
  * suite pins it (test_tcp.c's setup steers it to 6510 through tcp_ticks),
@@ -76,7 +77,17 @@ int net_tcp_output_throttled(struct tcp_pcb *pcb)
 	return 0;
 }
 
-/* No filter of ours ahead of lwIP's IPv4 input. */
+/* ICMP errors (patch 0020): never rate limited here (tests/unit
+ * test_icmp_xrlim.c and tests/glue test_icmp.c cover net/ipv4/icmp.c). */
+int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code)
+{
+	LWIP_UNUSED_ARG(p);
+	LWIP_UNUSED_ARG(type);
+	LWIP_UNUSED_ARG(code);
+	return 1;
+}
+
+/* IPv4 input checks (net/ipv4/ip_input.c): none here, lwIP's own input runs. */
 int net_ip4_input(struct pbuf *p, struct netif *inp)
 {
 	LWIP_UNUSED_ARG(p);
