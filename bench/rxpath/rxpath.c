@@ -144,6 +144,25 @@ int net_ip4_input(struct pbuf *p, struct netif *inp)
 	return 0;
 }
 
+/* The routing table's hooks (net/ipv4/fib.c, patch 0021): not linked
+ * here; lwIP's own rule stands in (the subnet's interface, dest on the
+ * link), so a FIB lookup's cost is not in the transmit rows. */
+struct netif *net_fib_route(const ip4_addr_t *dest)
+{
+	struct netif *netif;
+	NETIF_FOREACH(netif) {
+		if (netif_is_up(netif) && ip4_addr_netcmp(dest, netif_ip4_addr(netif), netif_ip4_netmask(netif)))
+			return netif;
+	}
+	return netif_default;
+}
+
+const ip4_addr_t *net_fib_gw(struct netif *netif, const ip4_addr_t *dest)
+{
+	(void)netif;
+	return dest;
+}
+
 /* ICMP errors (patch 0020): not on the measured path; never limited. */
 int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code)
 {

@@ -146,3 +146,22 @@ void net_start(void)
 	else
 		printk("net: secrets seeded from %s\n", random_sources());
 }
+
+/* Linux's net_ratelimit(): 10 messages per 5 s, then "callbacks suppressed". */
+int net_ratelimit(void)
+{
+	static uint64_t begin;
+	static int printed, missed, started;
+	uint64_t now = time_ms();
+	if (!started || now - begin >= 5000) {
+		if (missed)
+			printk("net_ratelimit: %d callbacks suppressed\n", missed);
+		started = 1, begin = now, printed = 0, missed = 0;
+	}
+	if (printed < 10) {
+		printed++;
+		return 1;
+	}
+	missed++;
+	return 0;
+}

@@ -23,4 +23,9 @@ extern uint64_t net_lwip_asserts;
 extern int net_lwip_assert_pending;
 void net_lwip_assert_settle(void);
 
+/* Linux's net_ratelimit(): nonzero while the network's log lines (martians,
+ * bogus ICMP errors) stay within 10 per 5 s; past that they are counted and
+ * one "net_ratelimit: N callbacks suppressed" line says how many. */
+int net_ratelimit(void);
+
 #endif

@@ -30,18 +30,19 @@ struct fib_table fib_main, fib_local;
 
 /* The last lookup: valid while gen matches fib_gen. */
 static uint32_t fib_gen = 1;
-static struct {
+struct lookup_cache {
 	uint32_t gen, dst;
 	int found;
 	struct fib_route r;
-} cache;
+};
+static struct lookup_cache out_cache, in_cache; /* lwIP's output; packets received */
 
 static uint32_t host(const ip4_addr_t *a)
 {
 	return lwip_ntohl(ip4_addr_get_u32(a));
 }
 
-static int dev_index(const struct netif *nif)
+int fib_dev_index(const struct netif *nif)
 {
 	struct netdev *dev = netdev_of_netif(nif);
 	for (int i = 0; dev && i < netdev_count(); i++) {
@@ -131,15 +132,27 @@ int fib_validate_source(uint32_t src, int iif)
 	return rp_filter_decide(&f);
 }
 
-/* The cached lookup behind both of lwIP's hooks. */
+/* A lookup kept until the tables change or another destination comes:
+ * lwIP's two hooks ask about each packet's destination in turn, and
+ * received packets mostly name one of our addresses. */
+static const struct fib_route *lookup_in(struct lookup_cache *c, uint32_t dst)
+{
+	if (c->gen != fib_gen || c->dst != dst) {
+		c->gen = fib_gen;
+		c->dst = dst;
+		c->found = fib_lookup(dst, &c->r) == 0;
+	}
+	return c->found ? &c->r : NULL;
+}
+
 static const struct fib_route *lookup_cached(uint32_t dst)
 {
-	if (cache.gen != fib_gen || cache.dst != dst) {
-		cache.gen = fib_gen;
-		cache.dst = dst;
-		cache.found = fib_lookup(dst, &cache.r) == 0;
-	}
-	return cache.found ? &cache.r : NULL;
+	return lookup_in(&out_cache, dst);
+}
+
+const struct fib_route *fib_lookup_input(uint32_t dst)
+{
+	return lookup_in(&in_cache, dst);
 }
 
 static struct netif *up_netif(int i)
@@ -208,10 +221,10 @@ static int gone_when_down(const struct fib_route *r, void *ctx)
  * fib_add_ifaddr (the local route whenever the address is there; the
  * broadcast and network routes while the device is up) and
  * fib_disable_ip (down: everything else through it goes). */
-static void sync_dev(int i)
+static void sync_dev(int i, int up)
 {
 	uint32_t addr, mask;
-	int up = fib_dev_addr(i, &addr, &mask);
+	fib_dev_addr(i, &addr, &mask);
 	fib_table_flush_if(&fib_main, kernel_route_of, &i);
 	fib_table_flush_if(&fib_local, kernel_route_of, &i);
 	if (!up) {
@@ -251,13 +264,14 @@ static void sync_dev(int i)
 static void netif_event(struct netif *netif, netif_nsc_reason_t reason,
 			const netif_ext_callback_args_t *args)
 {
-	(void)args;
 	const netif_nsc_reason_t ours = LWIP_NSC_NETIF_ADDED | LWIP_NSC_STATUS_CHANGED |
 					LWIP_NSC_IPV4_ADDRESS_CHANGED | LWIP_NSC_IPV4_NETMASK_CHANGED |
 					LWIP_NSC_IPV4_SETTINGS_CHANGED;
-	int i = dev_index(netif);
-	if ((reason & ours) && i >= 0)
-		sync_dev(i);
+	int i = fib_dev_index(netif);
+	if (!(reason & ours) || i < 0)
+		return;
+	/* lwIP tells of a change of state before it clears NETIF_FLAG_UP. */
+	sync_dev(i, reason & LWIP_NSC_STATUS_CHANGED ? args->status_changed.state : netif_is_up(netif));
 }
 
 void fib_init(void)

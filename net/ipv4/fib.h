@@ -36,6 +36,12 @@ int fib_dev_addr(int i, uint32_t *addr, uint32_t *mask);
  * the interface's rp_filter and accept_local (net/ipv4/rp_filter.h): 0,
  * -EINVAL (martian source) or -EXDEV (reverse-path failure). */
 int fib_validate_source(uint32_t src, int iif);
+/* fib_lookup for a received packet's destination, through a one-entry
+ * cache: the route (valid until the next lookup or table change) or NULL. */
+const struct fib_route *fib_lookup_input(uint32_t dst);
+/* The device table index of an lwIP interface, or -1. */
+struct netif;
+int fib_dev_index(const struct netif *nif);
 /* Is addr one of our addresses (a local route)? */
 int fib_is_local(uint32_t addr);
 

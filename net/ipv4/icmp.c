@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kernel/printk.h"
+#include "net/core/net.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
 #include "lwip/def.h"
@@ -106,25 +107,6 @@ static void count_in_type(uint8_t type)
 	case ICMP_ADDRESSREPLY: MIB2_STATS_INC(mib2.icmpinaddrmaskreps); break;
 	default: break;
 	}
-}
-
-/* Linux's net_ratelimit(): 10 messages per 5 s, then "callbacks suppressed". */
-static int net_ratelimit(void)
-{
-	static uint64_t begin;
-	static int printed, missed, started;
-	uint64_t now = time_ms();
-	if (!started || now - begin >= 5000) {
-		if (missed)
-			printk("net_ratelimit: %d callbacks suppressed\n", missed);
-		started = 1, begin = now, printed = 0, missed = 0;
-	}
-	if (printed < 10) {
-		printed++;
-		return 1;
-	}
-	missed++;
-	return 0;
 }
 
 /* icmp_unreach with icmp_ignore_bogus_error_responses=0: an error whose

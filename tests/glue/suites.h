@@ -29,5 +29,6 @@ Suite *tx_suite(void);
 Suite *qdisc_suite(void);
 Suite *counters_suite(void);
 Suite *icmp_suite(void);
+Suite *route_suite(void);
 
 #endif

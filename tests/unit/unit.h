@@ -41,5 +41,6 @@ Suite *sch_api_suite(void);
 Suite *tc_parse_suite(void);
 Suite *fib_trie_suite(void);
 Suite *icmp_xrlim_suite(void);
+Suite *rp_filter_suite(void);
 
 #endif
