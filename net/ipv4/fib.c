@@ -155,7 +155,7 @@ const struct fib_route *fib_lookup_input(uint32_t dst)
 	return lookup_in(&in_cache, dst);
 }
 
-static struct netif *up_netif(int i)
+struct netif *fib_dev_netif(int i)
 {
 	if (i < 0 || i >= netdev_count())
 		return NULL;
@@ -173,9 +173,9 @@ struct netif *net_fib_route(const ip4_addr_t *dest)
 		 * route's device, else the first interface up (Linux: the
 		 * socket's bound device, else the default route's). */
 		const struct fib_route *r = lookup_cached(0);
-		struct netif *nif = r ? up_netif(r->oif) : NULL;
+		struct netif *nif = r ? fib_dev_netif(r->oif) : NULL;
 		for (int i = 0; !nif && i < netdev_count(); i++)
-			nif = up_netif(i);
+			nif = fib_dev_netif(i);
 		return nif;
 	}
 	const struct fib_route *r = lookup_cached(d);
@@ -185,7 +185,7 @@ struct netif *net_fib_route(const ip4_addr_t *dest)
 	case RTN_UNICAST:
 	case RTN_LOCAL:
 	case RTN_BROADCAST:
-		return up_netif(r->oif);
+		return fib_dev_netif(r->oif);
 	default: /* blackhole, unreachable, prohibit: no way out */
 		return NULL;
 	}

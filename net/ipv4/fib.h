@@ -42,6 +42,8 @@ const struct fib_route *fib_lookup_input(uint32_t dst);
 /* The device table index of an lwIP interface, or -1. */
 struct netif;
 int fib_dev_index(const struct netif *nif);
+/* Device i's lwIP interface if it is up, else NULL. */
+struct netif *fib_dev_netif(int i);
 /* Is addr one of our addresses (a local route)? */
 int fib_is_local(uint32_t addr);
 

@@ -9,7 +9,8 @@
  * (0/8, loopback) are martians; a packet for one of our addresses, a
  * broadcast or a multicast group passes the reverse-path check
  * (fib_validate_source, net/ipv4/rp_filter.c) first.  A failed check
- * drops the packet; -EXDEV (rp_filter) counts IPReversePathFilter as
+ * drops the packet; a packet for elsewhere goes to ip_forward.c when the
+ * interface forwards.  -EXDEV (rp_filter) counts IPReversePathFilter as
  * ip_rcv_finish_core does, and with log_martians the kernel log gets
  * Linux's lines (ip_handle_martian_source), rate limited.  A packet
  * whose header is malformed or whose checksum is wrong is left to lwIP,
@@ -32,6 +33,7 @@
 #include "net/ipv4/devinet.h"
 #include "net/ipv4/fib.h"
 #include "net/ipv4/icmp.h"
+#include "net/ipv4/ip_forward.h"
 #include "net/ipv4/inet.h"
 #include "net/lwip/lwip_hooks.h"
 
@@ -130,15 +132,20 @@ static int route_input(struct pbuf *p, struct netif *inp, unsigned hlen, uint32_
 	if (loopback(src))
 		return martian_source(p, hlen, iif, src, dst, -EINVAL);
 	const struct fib_route *r = fib_lookup_input(dst);
-	if (!r)
-		return 0; /* not ours: lwIP drops it (IpInAddrErrors) */
-	if (r->type == RTN_BROADCAST)
+	if (r && r->type == RTN_BROADCAST)
 		goto brd_input;
-	if (r->type == RTN_LOCAL) {
+	if (r && r->type == RTN_LOCAL) {
 		err = fib_validate_source(src, iif);
 		return err < 0 ? martian_source(p, hlen, iif, src, dst, err) : 0;
 	}
-	return 0; /* not ours; forwarding comes here */
+	if (!in_dev_forward(iif))
+		return 0; /* not ours: lwIP drops it (IpInAddrErrors) */
+	if (r && r->type == RTN_UNICAST) {
+		err = fib_validate_source(src, iif); /* __mkroute_input */
+		if (err < 0)
+			return martian_source(p, hlen, iif, src, dst, err);
+	}
+	return ip_forward(p, inp, iif, r, src);
 brd_input:
 	if (src == 0)
 		return 0;

@@ -230,6 +230,10 @@ def test_link_down_stops_traffic_and_up_restores_it(net):
     assert "100% packet loss" in ns_ping(ns, "-c", "2", "-i", "0.2", "-W", "1", GUEST).stdout
     assert g.cmd("ip link set eth0 up") == ""
     assert ns_ping(ns, "-c", "2", "-i", "0.2", "-W", "3", GUEST).returncode == 0
+    # As on Linux, down took the routes through eth0 with it; up brings
+    # back the connected one only.
+    assert g.cmd("ip route") == "10.0.2.0/24 dev eth0 proto kernel scope link src 10.0.2.15 \n"
+    assert g.cmd("ip route add default via 10.0.2.2") == ""
 
 
 def test_ip_command_errors_change_nothing(net):
