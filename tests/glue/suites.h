@@ -30,5 +30,6 @@ Suite *qdisc_suite(void);
 Suite *counters_suite(void);
 Suite *icmp_suite(void);
 Suite *route_suite(void);
+Suite *arp_suite(void);
 
 #endif
