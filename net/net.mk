@@ -12,9 +12,9 @@ HOST_TEST_SRCS += net/core/siphash.c net/ipv4/tcp_isn.c net/core/napi.c net/ipv4
 KERNEL_SRCS += net/core/cmd_ethtool.c net/core/cmd_netstat.c net/core/cmd_softnet.c net/ipv4/cmd_ping.c net/sched/cmd_tc.c
 KERNEL_SRCS += net/http/parser.c net/http/server.c net/http/routes.c net/http/sbuf.c net/http/cmd_http.c net/http/metrics.c net/ipv4/listen.c net/ipv4/listen_adopt.c net/ipv4/syncookie_tcp.c net/ipv4/cmd_ss.c
 HOST_TEST_SRCS += net/http/parser.c
-KERNEL_SRCS += net/ipv4/ip_input.c net/ipv4/devinet.c net/ipv4/fib.c net/ipv4/cmd_ip_route.c net/ipv4/rp_filter.c
+KERNEL_SRCS += net/ipv4/ip_input.c net/ipv4/devinet.c net/ipv4/fib.c net/ipv4/cmd_ip_route.c net/ipv4/rp_filter.c net/ipv4/arp.c net/ipv4/arp_policy.c
 KERNEL_SRCS += net/ipv4/icmp.c net/ipv4/icmp_xrlim.c net/ipv4/ip_ttl.c net/ipv4/ip_forward.c
-HOST_TEST_SRCS += net/ipv4/devinet.c net/ipv4/rp_filter.c net/ipv4/icmp_xrlim.c
+HOST_TEST_SRCS += net/ipv4/devinet.c net/ipv4/rp_filter.c net/ipv4/icmp_xrlim.c net/ipv4/arp_policy.c
 KERNEL_SRCS += net/ipv4/syncookie.c net/ipv4/listen_size.c net/core/rxq.c net/ipv4/tcp_mem.c net/core/meminfo.c
 HOST_TEST_SRCS += net/ipv4/syncookie.c net/ipv4/listen_size.c
 # net/ipv4/fib_trie.c: the FIB's longest-prefix-match table (pure; bench/route times it).

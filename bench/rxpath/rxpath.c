@@ -163,6 +163,14 @@ const ip4_addr_t *net_fib_gw(struct netif *netif, const ip4_addr_t *dest)
 	return dest;
 }
 
+/* ARP replies (patch 0022): lwIP's own rule (the incoming interface's
+ * address). */
+int net_arp_reply(struct netif *netif, const ip4_addr_t *sipaddr, const ip4_addr_t *dipaddr)
+{
+	(void)sipaddr;
+	return !ip4_addr_isany_val(*netif_ip4_addr(netif)) && ip4_addr_cmp(dipaddr, netif_ip4_addr(netif));
+}
+
 /* ICMP errors (patch 0020): not on the measured path; never limited. */
 int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code)
 {

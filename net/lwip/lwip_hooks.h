@@ -42,4 +42,8 @@ int net_ip4_input(struct pbuf *p, struct netif *inp);
 struct netif *net_fib_route(const ip4_addr_t *dest);
 const ip4_addr_t *net_fib_gw(struct netif *netif, const ip4_addr_t *dest);
 
+/* ARP requests (net/ipv4/arp.c; patch 0022): nonzero answers the request
+ * from sipaddr for dipaddr received on netif (arp_ignore, arp_filter). */
+int net_arp_reply(struct netif *netif, const ip4_addr_t *sipaddr, const ip4_addr_t *dipaddr);
+
 #endif

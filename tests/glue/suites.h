@@ -31,5 +31,6 @@ Suite *counters_suite(void);
 Suite *icmp_suite(void);
 Suite *route_suite(void);
 Suite *forward_suite(void);
+Suite *arp_suite(void);
 
 #endif

@@ -42,5 +42,6 @@ Suite *tc_parse_suite(void);
 Suite *fib_trie_suite(void);
 Suite *icmp_xrlim_suite(void);
 Suite *rp_filter_suite(void);
+Suite *arp_policy_suite(void);
 
 #endif

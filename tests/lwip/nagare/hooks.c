@@ -121,3 +121,11 @@ const ip4_addr_t *net_fib_gw(struct netif *netif, const ip4_addr_t *dest)
 		return dest;
 	return ip4_addr_isany_val(*netif_ip4_gw(netif)) ? NULL : netif_ip4_gw(netif);
 }
+
+/* ARP replies (patch 0022): lwIP's own rule, a request for the incoming
+ * interface's configured address. */
+int net_arp_reply(struct netif *netif, const ip4_addr_t *sipaddr, const ip4_addr_t *dipaddr)
+{
+	(void)sipaddr;
+	return !ip4_addr_isany_val(*netif_ip4_addr(netif)) && ip4_addr_cmp(dipaddr, netif_ip4_addr(netif));
+}
