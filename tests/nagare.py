@@ -10,6 +10,7 @@ the loader's "@@LOADER ebs-ok" line is firmware output and is ignored.
 Every wait is bounded in time.
 """
 import argparse
+import contextlib
 import os
 import re
 import select
@@ -308,6 +309,29 @@ class Netns:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def sysctl_w(g, name, value):
+    """`sysctl -w NAME=VALUE` on a guest (anything with .cmd); asserts it took."""
+    out = g.cmd("sysctl -w %s=%s" % (name, value))
+    assert out == "%s = %s\n" % (name, value), out
+
+
+@contextlib.contextmanager
+def conf_sysctls(g, **values):
+    """Sets net.ipv4.conf.* values (keyword all_rp_filter=1 for
+    net.ipv4.conf.all.rp_filter=1) on a guest and puts the old ones back."""
+    names = {"net.ipv4.conf.%s.%s" % tuple(k.split("_", 1)): v for k, v in values.items()}
+    old = {}
+    try:
+        for name, v in names.items():
+            old[name] = g.cmd("sysctl -n %s" % name).strip()
+            assert re.fullmatch(r"\d+", old[name]), old[name]
+            sysctl_w(g, name, v)
+        yield
+    finally:
+        for name, v in old.items():
+            sysctl_w(g, name, v)
 
 
 class Side:

@@ -73,12 +73,15 @@ static const char *scope_name(int s, char *buf)
 	return buf;
 }
 
-static int parse_proto(const char *w, int *out)
+struct rt_name {
+	const char *n;
+	int v;
+};
+
+/* A name of the table, or a number 0-255 (iproute2's rtnl_*_a2n). */
+static int parse_name(const struct rt_name *names, size_t n, const char *w, int *out)
 {
-	static const struct { const char *n; int v; } names[] = {
-		{ "unspec", 0 }, { "redirect", 1 }, { "kernel", 2 }, { "boot", 3 }, { "static", 4 },
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(w, names[i].n)) {
 			*out = names[i].v;
 			return 0;
@@ -92,23 +95,20 @@ static int parse_proto(const char *w, int *out)
 	return 0;
 }
 
+static int parse_proto(const char *w, int *out)
+{
+	static const struct rt_name names[] = {
+		{ "unspec", 0 }, { "redirect", 1 }, { "kernel", 2 }, { "boot", 3 }, { "static", 4 },
+	};
+	return parse_name(names, sizeof(names) / sizeof(names[0]), w, out);
+}
+
 static int parse_scope(const char *w, int *out)
 {
-	static const struct { const char *n; int v; } names[] = {
+	static const struct rt_name names[] = {
 		{ "global", 0 }, { "universe", 0 }, { "link", 253 }, { "host", 254 }, { "nowhere", 255 },
 	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(w, names[i].n)) {
-			*out = names[i].v;
-			return 0;
-		}
-	}
-	char *end;
-	long v = strtol(w, &end, 0);
-	if (!*w || *end || v < 0 || v > 255)
-		return -1;
-	*out = (int)v;
-	return 0;
+	return parse_name(names, sizeof(names) / sizeof(names[0]), w, out);
 }
 
 /* ---- show ---------------------------------------------------------------- */

@@ -15,9 +15,10 @@ arp_filter refuses, so no reply goes to it.
 Every sysctl changed is put back (one guest per module)."""
 import re
 import time
-from contextlib import contextmanager
 
 import pytest
+
+import nagare
 
 pytestmark = pytest.mark.root
 
@@ -63,26 +64,8 @@ def arp_filter_count(tn):
     return int(m.group(1)) if m else 0
 
 
-def sysctl_w(tn, name, value):
-    out = tn.cmd("sysctl -w %s=%s" % (name, value))
-    assert out == "%s = %s\n" % (name, value), out
-
-
-@contextmanager
-def sysctls(tn, **values):
-    """Sets net.ipv4.conf.* values (all_arp_ignore=1 for
-    net.ipv4.conf.all.arp_ignore=1) and puts the old ones back."""
-    names = {"net.ipv4.conf.%s.%s" % tuple(k.split("_", 1)): v for k, v in values.items()}
-    old = {}
-    try:
-        for name, v in names.items():
-            old[name] = tn.cmd("sysctl -n %s" % name).strip()
-            assert re.fullmatch(r"\d+", old[name]), old[name]
-            sysctl_w(tn, name, v)
-        yield
-    finally:
-        for name, v in old.items():
-            sysctl_w(tn, name, v)
+sysctl_w = nagare.sysctl_w
+sysctls = nagare.conf_sysctls
 
 
 @pytest.fixture(autouse=True)

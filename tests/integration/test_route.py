@@ -22,6 +22,8 @@ from contextlib import contextmanager
 
 import pytest
 
+import nagare
+
 pytestmark = pytest.mark.root
 
 N = 5
@@ -120,26 +122,8 @@ def rp_dropped(n=N):
             "InMartianSrc": n, "InMartianDst": 0}
 
 
-def sysctl_w(tn, name, value):
-    out = tn.cmd("sysctl -w %s=%s" % (name, value))
-    assert out == "%s = %s\n" % (name, value), out
-
-
-@contextmanager
-def sysctls(tn, **values):
-    """Sets net.ipv4.conf.* values (keyword all_rp_filter=1 for
-    net.ipv4.conf.all.rp_filter=1) and puts the old ones back."""
-    names = {"net.ipv4.conf.%s.%s" % tuple(k.split("_", 1)): v for k, v in values.items()}
-    old = {}
-    try:
-        for name, v in names.items():
-            old[name] = tn.cmd("sysctl -n %s" % name).strip()
-            assert re.fullmatch(r"\d+", old[name]), old[name]
-            sysctl_w(tn, name, v)
-        yield
-    finally:
-        for name, v in old.items():
-            sysctl_w(tn, name, v)
+sysctl_w = nagare.sysctl_w
+sysctls = nagare.conf_sysctls
 
 
 @contextmanager
