@@ -311,6 +311,17 @@ class Netns:
         self.close()
 
 
+def scapy(ns, code, timeout=120, iface=None):
+    """Runs scapy code (Debian's python3) inside namespace ns (a Netns or a
+    Side), bounded in time; asserts it exited 0 and returns its stdout."""
+    pre = "from scapy.all import *\nimport random, time\nconf.verb = 0\n"
+    if iface:
+        pre += "conf.iface = \"%s\"\n" % iface
+    r = ns.run(["/usr/bin/python3", "-c", pre + code], timeout=timeout)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return r.stdout
+
+
 def sysctl_w(g, name, value):
     """`sysctl -w NAME=VALUE` on a guest (anything with .cmd); asserts it took."""
     out = g.cmd("sysctl -w %s=%s" % (name, value))

@@ -18,12 +18,6 @@ extern uint64_t arp_filter_drops;
 
 static const uint8_t asker_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x4e };
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (24 - 8 * i));
-}
-
 static uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -32,20 +26,9 @@ static uint32_t get32(const uint8_t *p)
 /* A broadcast ARP request (RFC 826, opcode 1) from sip at asker_mac for tip. */
 static void arp_request(uint32_t sip, uint32_t tip)
 {
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, none[6];
 	uint8_t f[42];
-	memset(f, 0xff, 6);
-	memcpy(f + 6, asker_mac, 6);
-	f[12] = 0x08, f[13] = 0x06;
-	uint8_t *a = f + 14;
-	a[0] = 0, a[1] = 1;    /* Ethernet */
-	a[2] = 8, a[3] = 0;    /* IPv4 */
-	a[4] = 6, a[5] = 4;
-	a[6] = 0, a[7] = 1;    /* request */
-	memcpy(a + 8, asker_mac, 6);
-	put32(a + 14, sip);
-	memset(a + 18, 0, 6);
-	put32(a + 24, tip);
-	glue_rx(f, sizeof(f));
+	glue_rx(f, wire_arp(f, bcast, 1, asker_mac, sip, none, tip));
 	glue_poll();
 }
 

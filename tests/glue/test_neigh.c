@@ -34,21 +34,7 @@ static void arp_reply_from(uint32_t saddr)
 {
 	static const uint8_t mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x4d };
 	uint8_t f[42];
-	memcpy(f, glue_mac, 6);
-	memcpy(f + 6, mac, 6);
-	f[12] = 0x08, f[13] = 0x06;
-	uint8_t *a = f + 14;
-	a[0] = 0, a[1] = 1;    /* Ethernet */
-	a[2] = 8, a[3] = 0;    /* IPv4 */
-	a[4] = 6, a[5] = 4;
-	a[6] = 0, a[7] = 2;    /* reply */
-	memcpy(a + 8, mac, 6);
-	for (int i = 0; i < 4; i++) {
-		a[14 + i] = (uint8_t)(saddr >> (24 - 8 * i));
-		a[24 + i] = (uint8_t)(GLUE_IP >> (24 - 8 * i));
-	}
-	memcpy(a + 18, glue_mac, 6);
-	glue_rx(f, sizeof(f));
+	glue_rx(f, wire_arp(f, glue_mac, 2, mac, saddr, glue_mac, GLUE_IP));
 	glue_poll();
 }
 

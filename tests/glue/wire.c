@@ -73,6 +73,24 @@ size_t wire_ip(uint8_t *out, uint32_t saddr, uint32_t daddr, uint8_t proto, uint
 	return 14 + 20 + len;
 }
 
+size_t wire_arp(uint8_t *out, const uint8_t dst[6], uint16_t op, const uint8_t sha[6], uint32_t sip,
+		const uint8_t tha[6], uint32_t tip)
+{
+	memcpy(out, dst, 6);
+	memcpy(out + 6, sha, 6);
+	put16(out + 12, 0x0806);
+	uint8_t *a = out + 14;
+	put16(a, 1);          /* Ethernet */
+	put16(a + 2, 0x0800); /* IPv4 */
+	a[4] = 6, a[5] = 4;
+	put16(a + 6, op);
+	memcpy(a + 8, sha, 6);
+	put32(a + 14, sip);
+	memcpy(a + 18, tha, 6);
+	put32(a + 24, tip);
+	return 42;
+}
+
 size_t wire_tcp_segment(uint8_t *out, const struct wire_tcp *t)
 {
 	size_t hl = 20 + t->optlen;

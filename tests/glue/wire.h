@@ -42,6 +42,10 @@ uint16_t wire_sum(const uint8_t *b, size_t n, uint32_t s);
 size_t wire_ip(uint8_t *out, uint32_t saddr, uint32_t daddr, uint8_t proto, uint16_t id, uint16_t frag,
 	       const void *payload, size_t len);
 /* The TCP segment's bytes (header, options, data; checksum filled in). */
+/* An ARP frame (RFC 826, Ethernet/IPv4): op 1 request, 2 reply, from
+ * sha/sip to tha/tip, sent to dst; 42 bytes. */
+size_t wire_arp(uint8_t *out, const uint8_t dst[6], uint16_t op, const uint8_t sha[6], uint32_t sip,
+		const uint8_t tha[6], uint32_t tip);
 size_t wire_tcp_segment(uint8_t *out, const struct wire_tcp *t);
 /* A whole frame carrying the segment (DF set, not fragmented). */
 size_t wire_tcp_frame(uint8_t *out, const struct wire_tcp *t);

@@ -18,6 +18,8 @@ import time
 
 import pytest
 
+import nagare
+
 
 pytestmark = pytest.mark.root
 GUEST = "10.0.2.15"
@@ -29,11 +31,7 @@ def icmp(netguest):
     return netguest
 
 
-def scapy(ns, code, timeout=120):
-    r = ns.run(["/usr/bin/python3", "-c", "from scapy.all import *\nimport time\nconf.verb = 0\n" + code],
-               timeout=timeout)
-    assert r.returncode == 0, r.stderr[-3000:]
-    return r.stdout
+scapy = nagare.scapy
 
 
 def counts(g):

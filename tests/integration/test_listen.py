@@ -13,6 +13,8 @@ import time
 
 import pytest
 
+import nagare
+
 
 pytestmark = pytest.mark.root
 GUEST = "10.0.2.15"
@@ -87,10 +89,7 @@ def restore(g):
 
 
 def scapy(ns, code, timeout=120):
-    r = ns.run(["/usr/bin/python3", "-c", "from scapy.all import *\nimport time\nconf.verb = 0\nconf.iface = \"tap0\"\n" + code],
-               timeout=timeout)
-    assert r.returncode == 0, r.stderr[-3000:]
-    return r.stdout
+    return nagare.scapy(ns, code, timeout, iface="tap0")
 
 
 def test_synack_timer_and_counters(lst, no_rst):

@@ -58,10 +58,7 @@ def settle(g, idle, timeout=120):
 
 
 def scapy(ns, code, timeout=180):
-    r = ns.run(["/usr/bin/python3", "-c", "from scapy.all import *\nimport random, time\nconf.verb = 0\n"
-                "conf.iface = \"tap0\"\n" + code], timeout=timeout)
-    assert r.returncode == 0, r.stderr[-3000:]
-    return r.stdout
+    return nagare.scapy(ns, code, timeout, iface="tap0")
 
 
 HTTP_LOAD = r'''
