@@ -13,3 +13,8 @@ $(B)/k/kernel/rc_blob.o: kernel/nagare.rc
 
 # Pure files (no hardware): tests/unit builds them with the host compiler.
 HOST_TEST_SRCS += kernel/sysctl.c kernel/sysctl_table.c kernel/fault.c kernel/ledit.c kernel/cmdline.c kernel/cpio.c
+# The heap as kheap_* beside glibc's, over tests/unit/fakes.c's pages; its
+# panic() is tests/unit/test_heap.c's, which checks a bad free is caught.
+HOST_TEST_SRCS += kernel/heap.c
+$(B)/host/pure/kernel/heap.o: HOST_CFLAGS += -iquote tests/unit/shim -Dmalloc=kheap_malloc -Dcalloc=kheap_calloc \
+	-Drealloc=kheap_realloc -Dfree=kheap_free -Dabort=kheap_abort -Dpanic=kheap_test_panic

@@ -13,6 +13,7 @@ int main(void)
 	srunner_add_suite(sr, ledit_suite());
 	srunner_add_suite(sr, cmdline_suite());
 	srunner_add_suite(sr, cpio_suite());
+	srunner_add_suite(sr, heap_suite());
 	srunner_add_suite(sr, printf_suite());
 	srunner_add_suite(sr, strtol_suite());
 	srunner_add_suite(sr, docs_suite());

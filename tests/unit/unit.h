@@ -15,6 +15,7 @@ Suite *sysctl_suite(void);
 Suite *ledit_suite(void);
 Suite *cmdline_suite(void);
 Suite *cpio_suite(void);
+Suite *heap_suite(void);
 Suite *printf_suite(void);
 Suite *strtol_suite(void);
 Suite *docs_suite(void);

@@ -4,6 +4,8 @@
  * access becomes a call into the fake virtio PCI function of
  * tests/unit/vdev.c, which records its address and width and plays the
  * device's registers.  Addresses outside the fake's BAR are plain memory.
+ * kernel/heap.c's host build takes irq_save/irq_restore from here: a
+ * host process has no interrupts to mask.
  */
 #ifndef KERNEL_X86_H
 #define KERNEL_X86_H
@@ -21,5 +23,7 @@ void mmio_write64(uintptr_t a, uint64_t v);
 
 static inline void cpu_relax(void) {}
 static inline void barrier(void) { __asm__ volatile("" ::: "memory"); }
+static inline uint64_t irq_save(void) { return 0; }
+static inline void irq_restore(uint64_t f) { (void)f; }
 
 #endif
