@@ -27,6 +27,10 @@ extern struct netstat_ext {
 	uint64_t tcp_syn_retrans;          /* TCPSynRetrans: SYN-ACKs retransmitted */
 } netstat_ext;
 
+/* nstat's PATTERN match (net/core/cmd_nstat.c): a shell glob ('*', '?',
+ * '[...]', '\\'), letters without case, as fnmatch(FNM_CASEFOLD); 1 if s matches. */
+int nstat_glob(const char *pattern, const char *s);
+
 /* Linux's CurrEstab: connections in ESTABLISHED or CLOSE_WAIT (net/core/counter_lwip.c). */
 unsigned netstat_curr_estab(void);
 

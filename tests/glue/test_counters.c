@@ -359,6 +359,78 @@ START_TEST(metrics_known_values)
 }
 END_TEST
 
+extern uint64_t ip_rp_filter_drops; /* net/ipv4/ip_input.c */
+
+static char *nstat_line(char *buf, size_t size, const char *id, unsigned long v)
+{
+	snprintf(buf, size, "%-32s%-16lu%6.1f\n", id, v, 0.0); /* iproute2 nstat's row */
+	return buf;
+}
+
+/* nstat over the known set: Linux's names and row format, the gauges
+ * (IpForwarding, TcpCurrEstab) and unseen IcmpMsg types left out, the
+ * history between runs, and iproute2's errors. */
+START_TEST(nstat_rows_history_and_errors)
+{
+	glue_restore_init();
+	known_set();
+	uint64_t rp_saved = ip_rp_filter_drops;
+	ip_rp_filter_drops = 95;
+	char want[512], a[96], b[96], c[96];
+	int rc = glue_cmd("nstat -az IpForw* tcpextiprev* IpForwarding TcpCurrEstab IcmpMsgOutType3 IcmpMsgOutType5");
+	snprintf(want, sizeof(want), "#kernel\n%s%s%s",
+		 nstat_line(a, sizeof(a), "IpForwDatagrams", lwip_stats.mib2.ipforwdatagrams),
+		 nstat_line(b, sizeof(b), "IcmpMsgOutType3", lwip_stats.mib2.icmpoutdestunreachs),
+		 nstat_line(c, sizeof(c), "TcpExtIPReversePathFilter", 95));
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(glue_console(), want);
+
+	ck_assert_int_eq(glue_cmd("nstat -n"), 0);
+	ck_assert_str_eq(glue_console(), "");
+	lwip_stats.mib2.ipforwdatagrams += 3;
+	for (int i = 0; i < 2; i++) { /* -s keeps the history: 3 twice */
+		ck_assert_int_eq(glue_cmd(i ? "nstat IpForwDatagrams" : "nstat -s IpForwDatagrams"), 0);
+		snprintf(want, sizeof(want), "#kernel\n%s", nstat_line(a, sizeof(a), "IpForwDatagrams", 3));
+		ck_assert_str_eq(glue_console(), want);
+	}
+	ck_assert_int_eq(glue_cmd("nstat IpForwDatagrams"), 0);
+	ck_assert_str_eq(glue_console(), "#kernel\n");
+	ck_assert_int_eq(glue_cmd("nstat -rs IpForwDatagrams"), 0); /* from zero: the absolute value */
+	snprintf(want, sizeof(want), "#kernel\n%s",
+		 nstat_line(a, sizeof(a), "IpForwDatagrams", lwip_stats.mib2.ipforwdatagrams));
+	ck_assert_str_eq(glue_console(), want);
+
+	ck_assert_int_eq(glue_cmd("nstat -x"), 255);
+	ck_assert_ptr_eq(strstr(glue_console(), "nstat: invalid option -- 'x'\nUsage: nstat [OPTION]"),
+			 glue_console());
+	ck_assert_int_eq(glue_cmd("nstat --bogus"), 255);
+	ck_assert_ptr_eq(strstr(glue_console(), "nstat: unrecognized option '--bogus'\nUsage:"), glue_console());
+	ip_rp_filter_drops = rp_saved;
+	known_restore();
+	glue_restore();
+}
+END_TEST
+
+START_TEST(nstat_glob_matches_as_fnmatch_casefold)
+{
+	static const struct {
+		const char *p, *s;
+		int want;
+	} t[] = {
+		{ "*", "IpInReceives", 1 },          { "ip*", "IpInReceives", 1 },
+		{ "IP?NRECEIVES", "IpInReceives", 1 }, { "Ip*Receives", "IpInReceives", 1 },
+		{ "Ip*Receive", "IpInReceives", 0 }, { "*Drops*", "TcpExtListenDrops", 1 },
+		{ "[st]cp*", "TcpInSegs", 1 },       { "[!t]cp*", "TcpInSegs", 0 },
+		{ "[a-c]*", "IcmpInMsgs", 0 },       { "[h-j]*", "IcmpInMsgs", 1 },
+		{ "Tcp\\Ext*", "TcpExtSyncookiesSent", 1 }, { "[Tcp", "[tcp", 1 },
+		{ "", "", 1 },                       { "", "Ip", 0 },
+		{ "**a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0 },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_msg(nstat_glob(t[i].p, t[i].s) == t[i].want, "'%s' vs '%s'", t[i].p, t[i].s);
+}
+END_TEST
+
 Suite *counters_suite(void)
 {
 	Suite *s = suite_create("counters");
@@ -366,5 +438,7 @@ Suite *counters_suite(void)
 	glue_add_test(s, metrics_families_unique_and_valid);
 	glue_add_test(s, netstat_s_text_exact);
 	glue_add_test(s, metrics_known_values);
+	glue_add_test(s, nstat_rows_history_and_errors);
+	glue_add_test(s, nstat_glob_matches_as_fnmatch_casefold);
 	return s;
 }
