@@ -45,8 +45,12 @@
 uint64_t ip_in_noroutes, ip_redirects_sent;
 COUNTER(IpExt, 5, InNoRoutes, ip_in_noroutes, NAMED, NULL,
 	"Packets to forward with no route: answered with ICMP network unreachable.");
-COUNTER(NagareExt, 220, OutRedirects, ip_redirects_sent, NAMED, NULL,
+/* Linux counts redirects in Icmp OutRedirects, shown by type as IcmpMsg
+ * OutType5 (its icmp_out_count). */
+COUNTER(Icmp, 205, OutRedirects, ip_redirects_sent, HIST, "redirects",
 	"ICMP redirects sent for packets forwarded back out of the interface they came in on.");
+COUNTER_ROW(IcmpMsg, 135, OutType5, HIST, COUNTER_F_NOMETRIC, sizeof(ip_redirects_sent),
+	    { .p = &ip_redirects_sent }, "OutType5", NULL);
 
 #define ICMP_DUR_PKT_FILTERED 13 /* RFC 1812: communication administratively prohibited */
 #define REDIRECT_GAP_MS 20       /* Linux's ip_rt_redirect_load, HZ/50 */
