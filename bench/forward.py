@@ -136,6 +136,13 @@ class LinuxRouter:
             self.proc.wait(10)
 
 
+def ensure_peer():
+    """Builds the Linux VM peer into build/peer (its build.sh) if it is not there."""
+    if not os.path.exists(os.path.join(PEER_BUILD, "initramfs.cpio.gz")):
+        env = dict(os.environ, PEER_BUILD=PEER_BUILD)
+        subprocess.run(["bash", os.path.join(PEER_DIR, "build.sh")], check=True, env=env)
+
+
 def tap_stats(side):
     out = side.run(["ip", "-s", "-j", "link", "show", "dev", side.tap], timeout=10, check=True).stdout
     return json.loads(out)[0]["stats64"]
@@ -281,9 +288,7 @@ def main():
     loads = [int(x) for x in a.loads.split(",")]
     if os.geteuid() != 0:
         sys.exit("bench/forward.py needs root (network namespaces)")
-    if not os.path.exists(os.path.join(PEER_BUILD, "initramfs.cpio.gz")):
-        env = dict(os.environ, PEER_BUILD=PEER_BUILD)
-        subprocess.run(["bash", os.path.join(PEER_DIR, "build.sh")], check=True, env=env)
+    ensure_peer()
     tmp = os.path.join(common.TOP, "build", "forward")
     os.makedirs(tmp, exist_ok=True)
     t0 = time.monotonic()

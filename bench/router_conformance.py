@@ -23,7 +23,7 @@ import sys
 import common
 import nagare
 import router_cases
-from forward import LinuxRouter, NagareRouter
+from forward import LinuxRouter, NagareRouter, ensure_peer
 
 DATA = os.path.join(common.TOP, "tests", "integration", "data", "router_linux.json")
 DOC = os.path.join(common.TOP, "docs", "routing-conformance.md")
@@ -48,6 +48,10 @@ def show(o):
 def record(cases, versions, out):
     commit = subprocess.run(["git", "-C", common.TOP, "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
+    if subprocess.run(["git", "-C", common.TOP, "status", "--porcelain", "-uno"],
+                      capture_output=True, text=True).stdout.strip():
+        commit += " with uncommitted changes (those of the commit that records this)"
+    os.makedirs(os.path.dirname(DATA), exist_ok=True)
     with open(DATA, "w") as f:
         json.dump({"linux": versions["Linux"], "date": common.today(), "commit": commit,
                    "cases": {c.name: out["Linux"][c.name] for c in cases}}, f, indent=1, sort_keys=True)
@@ -88,6 +92,10 @@ def main():
     cases = [c for c in router_cases.CASES if not a.case or c.name in a.case]
     if a.record and (a.only or a.case):
         sys.exit("--record needs every case on both routers")
+    if os.geteuid() != 0:
+        sys.exit("bench/router_conformance.py needs root (network namespaces)")
+    if a.only != "nagare":
+        ensure_peer()
     tmp = os.path.join(common.TOP, "build", "router_conformance")
     os.makedirs(tmp, exist_ok=True)
     out, versions = {}, {}

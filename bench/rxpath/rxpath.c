@@ -178,6 +178,14 @@ int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code)
 	return 1;
 }
 
+/* Echo requests (patch 0014): every one answered (the FIB's route back is
+ * not on the measured path, as the FIB hooks above). */
+extern int sysctl_icmp_echo_ignore_all;
+int net_icmp_echo_ignore(void)
+{
+	return sysctl_icmp_echo_ignore_all != 0;
+}
+
 u32_t net_tcp_isn(const ip_addr_t *local_ip, u16_t local_port, const ip_addr_t *remote_ip,
 		  u16_t remote_port)
 {

@@ -150,6 +150,11 @@ static const struct fib_route *lookup_cached(uint32_t dst)
 	return lookup_in(&out_cache, dst);
 }
 
+const struct fib_route *fib_lookup_output(uint32_t dst)
+{
+	return lookup_cached(dst);
+}
+
 const struct fib_route *fib_lookup_input(uint32_t dst)
 {
 	return lookup_in(&in_cache, dst);

@@ -39,6 +39,9 @@ int fib_validate_source(uint32_t src, int iif);
 /* fib_lookup for a received packet's destination, through a one-entry
  * cache: the route (valid until the next lookup or table change) or NULL. */
 const struct fib_route *fib_lookup_input(uint32_t dst);
+/* The same for a packet we send to dst: the route or NULL, from the
+ * one-entry cache lwIP's output hooks share. */
+const struct fib_route *fib_lookup_output(uint32_t dst);
 /* The device table index of an lwIP interface, or -1. */
 struct netif;
 int fib_dev_index(const struct netif *nif);

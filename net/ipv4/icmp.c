@@ -15,6 +15,7 @@
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
 #include "lwip/def.h"
+#include "lwip/ip.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
@@ -24,6 +25,7 @@
 #include "net/core/csum.h"
 #include "net/core/netdev_priv.h"
 #include "net/core/siphash.h"
+#include "net/ipv4/fib.h"
 #include "net/ipv4/icmp.h"
 #include "net/ipv4/icmp_xrlim.h"
 #include "net/lwip/lwip_hooks.h"
@@ -209,17 +211,41 @@ int icmp_in_filter(struct pbuf *p, struct netif *inp)
 	return 1;
 }
 
-/* ---- output: the errors lwIP sends (patch 0020) ---------------------------- */
+/* ---- output ------------------------------------------------------------ */
+
+/* Patch 0014's question about the echo request lwIP is about to answer
+ * (ip4_current_* name it): 1 to send no reply.  Linux's icmp_echo drops
+ * it under icmp_echo_ignore_all; its icmp_reply routes the reply first
+ * (ip_route_output_key to the request's source) and sends and counts
+ * nothing when that fails: no route, or a blackhole, unreachable or
+ * prohibit route.  A reply to one of our own addresses (a request from
+ * it, let in by accept_local) goes round through loopback, where icmp_rcv
+ * takes it in and no socket wants it: counted out and in here, as Linux
+ * counts it, and not sent. */
+int net_icmp_echo_ignore(void)
+{
+	if (sysctl_icmp_echo_ignore_all)
+		return 1;
+	const struct fib_route *r = fib_lookup_output(lwip_ntohl(ip4_addr_get_u32(ip4_current_src_addr())));
+	if (r && r->type == RTN_LOCAL) {
+		MIB2_STATS_INC(mib2.icmpoutmsgs);
+		MIB2_STATS_INC(mib2.icmpoutechoreps);
+		MIB2_STATS_INC(mib2.icmpinmsgs);
+		MIB2_STATS_INC(mib2.icmpinechoreps);
+		return 1;
+	}
+	return !r || r->type != RTN_UNICAST;
+}
+
+/* The errors lwIP sends (patch 0020). */
 
 static struct icmp_xrlim xrlim;
 static uint8_t peer_key[16];
 static int peer_keyed;
 
-int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code)
+/* The keyed hash that picks addr's entry in the per-host table. */
+static uint32_t peer_hash(uint32_t addr)
 {
-	const uint8_t *ip = p->payload; /* the datagram in error; the error goes to its source */
-	if (p->len < IP_HLEN)
-		return 1;
 	if (!peer_keyed) { /* drawn at the first error: net_start has seeded net_rand32 by then */
 		for (int i = 0; i < 16; i += 4) {
 			uint32_t r = net_rand32();
@@ -227,6 +253,14 @@ int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code)
 		}
 		peer_keyed = 1;
 	}
+	return (uint32_t)siphash_2_4(peer_key, &addr, sizeof(addr));
+}
+
+int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code)
+{
+	const uint8_t *ip = p->payload; /* the datagram in error; the error goes to its source */
+	if (p->len < IP_HLEN)
+		return 1;
 	uint32_t dst;
 	memcpy(&dst, ip + 12, 4);
 	struct icmp_xrlim_params pp = {
@@ -235,8 +269,7 @@ int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code)
 		.msgs_per_sec = sysctl_icmp_msgs_per_sec,
 		.msgs_burst = sysctl_icmp_msgs_burst,
 	};
-	uint32_t hash = (uint32_t)siphash_2_4(peer_key, &dst, sizeof(dst));
-	switch (icmp_xrlim_allow(&xrlim, &pp, type, code, dst, hash, time_ms(), net_rand32() % 3)) {
+	switch (icmp_xrlim_allow(&xrlim, &pp, type, code, dst, peer_hash(dst), time_ms(), net_rand32() % 3)) {
 	case ICMP_XRLIM_DENY_GLOBAL:
 		icmp_out_ratelimit_global++;
 		return 0;
@@ -246,4 +279,10 @@ int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code)
 	default:
 		return 1;
 	}
+}
+
+int net_ip_error_allow(uint32_t src)
+{
+	uint32_t a = lwip_htonl(src); /* the entry net_icmp_err_allow finds from the header */
+	return icmp_xrlim_error_allow(&xrlim, a, peer_hash(a), time_ms());
 }

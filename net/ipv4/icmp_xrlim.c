@@ -1,8 +1,9 @@
 /*
  * The ICMP error rate limiter (net/ipv4/icmp_xrlim.h), as Linux 6.1.y's
  * net/ipv4/icmp.c (icmpv4_mask_allow, icmp_global_allow,
- * icmp_global_consume, icmpv4_xrlim_allow) and net/ipv4/inetpeer.c
- * (inet_peer_xrlim_allow), in milliseconds where Linux counts jiffies.
+ * icmp_global_consume, icmpv4_xrlim_allow), net/ipv4/inetpeer.c
+ * (inet_peer_xrlim_allow) and net/ipv4/route.c (ip_error's limit), in
+ * milliseconds where Linux counts jiffies.
  * Called by net/ipv4/icmp.c for each ICMP error lwIP is about to send.
  */
 #include "net/ipv4/icmp_xrlim.h"
@@ -79,6 +80,20 @@ int icmp_xrlim_peer_allow(struct icmp_xrlim *rl, uint32_t addr, uint32_t hash, i
 		token -= timeout;
 		rc = 1;
 	}
+	p->tokens = token;
+	return rc;
+}
+
+int icmp_xrlim_error_allow(struct icmp_xrlim *rl, uint32_t addr, uint32_t hash, uint64_t now)
+{
+	struct icmp_xrlim_peer *p = peer_get(rl, addr, hash, now);
+	uint64_t token = p->tokens + (now - p->last);
+	p->last = now;
+	if (token > ICMP_XRLIM_ERROR_BURST_MS)
+		token = ICMP_XRLIM_ERROR_BURST_MS;
+	int rc = token >= ICMP_XRLIM_ERROR_COST_MS;
+	if (rc)
+		token -= ICMP_XRLIM_ERROR_COST_MS;
 	p->tokens = token;
 	return rc;
 }

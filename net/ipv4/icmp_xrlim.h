@@ -59,6 +59,18 @@ void icmp_xrlim_global_consume(struct icmp_xrlim *rl, unsigned rnd3);
 /* inet_peer_xrlim_allow for addr (hash: any keyed hash of it): 1 and a
  * token of ratelimit ms taken, or 0. */
 int icmp_xrlim_peer_allow(struct icmp_xrlim *rl, uint32_t addr, uint32_t hash, int ratelimit, uint64_t now);
+
+/* ip_error's own limit on the unreachables a router sends for a packet it
+ * cannot forward (Linux 6.1 net/ipv4/route.c: ip_rt_error_cost HZ,
+ * ip_rt_error_burst 5 * HZ), on the same per-host entry as
+ * inet_peer_xrlim_allow (both use the inet_peer's rate_tokens/rate_last):
+ * 1 and a second's token taken, or 0.  The icmp_send that follows passes
+ * the entry through inet_peer_xrlim_allow too, which under
+ * icmp_ratelimit=0 leaves it no tokens: a stream of such packets gets one
+ * error a second whatever icmp_ratelimit says. */
+#define ICMP_XRLIM_ERROR_COST_MS 1000
+#define ICMP_XRLIM_ERROR_BURST_MS 5000
+int icmp_xrlim_error_allow(struct icmp_xrlim *rl, uint32_t addr, uint32_t hash, uint64_t now);
 /* The whole decision for one ICMP message of type/code to addr, in Linux
  * 6.1.y's order (since "icmp: change the order of rate limits", 2024):
  * mask, global check, host limit, and only a message sent consumes

@@ -18,7 +18,9 @@
  *    through the egress device's qdisc (etharp_output resolves the next
  *    hop through the FIB, patch 0021).
  * The errors other than fragmentation-needed go through lwIP's
- * icmp_dest_unreach / icmp_time_exceeded, so icmp_ratelimit limits them.
+ * icmp_dest_unreach / icmp_time_exceeded, so icmp_ratelimit limits them;
+ * the unreachables first pass ip_error's own limit, one a second to a
+ * host after a burst of five (net_ip_error_allow, net/ipv4/icmp_xrlim.h).
  */
 #include <stdint.h>
 #include <string.h>
@@ -40,6 +42,7 @@
 #include "net/core/counter.h"
 #include "net/ipv4/devinet.h"
 #include "net/ipv4/fib.h"
+#include "net/ipv4/icmp.h"
 #include "net/ipv4/ip_forward.h"
 
 uint64_t ip_in_noroutes, ip_redirects_sent;
@@ -91,20 +94,21 @@ int ip_forward(struct pbuf *p, struct netif *inp, int iif, const struct fib_rout
 	u16_t hlen = IPH_HL_BYTES(iph), len = lwip_ntohs(IPH_LEN(iph));
 	if (inet_chksum(iph, hlen) != 0)
 		return 0; /* lwIP counts the bad header */
+	int code;
 	if (!r) {
 		ip_in_noroutes++;
-		icmp_dest_unreach(p, ICMP_DUR_NET);
-		goto drop;
+		code = ICMP_DUR_NET;
+		goto error;
 	}
 	switch (r->type) {
 	case RTN_UNICAST:
 		break;
 	case RTN_UNREACHABLE:
-		icmp_dest_unreach(p, ICMP_DUR_HOST);
-		goto drop;
+		code = ICMP_DUR_HOST;
+		goto error;
 	case RTN_PROHIBIT:
-		icmp_dest_unreach(p, (enum icmp_dur_type)ICMP_DUR_PKT_FILTERED);
-		goto drop;
+		code = ICMP_DUR_PKT_FILTERED;
+		goto error;
 	default: /* blackhole, and what cannot be forwarded */
 		goto drop;
 	}
@@ -168,6 +172,10 @@ int ip_forward(struct pbuf *p, struct netif *inp, int iif, const struct fib_rout
 			MIB2_STATS_INC(mib2.ipoutdiscards);
 		}
 	}
+	goto drop;
+error:
+	if (net_ip_error_allow(src))
+		icmp_dest_unreach(p, (enum icmp_dur_type)code);
 drop:
 	pbuf_free(p);
 	(void)inp;

@@ -31,6 +31,9 @@ int net_tcp_output_throttled(struct tcp_pcb *pcb);
 /* ICMP errors lwIP sends (net/ipv4/icmp.c; patch 0020): p the datagram in
  * error (payload at its IP header); 0 suppresses (rate limited). */
 int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code);
+/* An echo request lwIP is about to answer (net/ipv4/icmp.c; patch 0014):
+ * nonzero sends no reply (icmp_echo_ignore_all, or no route back). */
+int net_icmp_echo_ignore(void);
 
 /* IPv4 input before lwIP's checks (net/ipv4/ip_input.c): nonzero when taken. */
 struct netif;

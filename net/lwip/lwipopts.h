@@ -68,8 +68,7 @@ extern int sysctl_neigh_unres_qlen_bytes;
 extern int sysctl_ip_default_ttl;
 #define IP_DEFAULT_TTL ((u8_t)sysctl_ip_default_ttl)
 #define LWIP_ICMP 1
-extern int sysctl_icmp_echo_ignore_all;
-#define ICMP_ECHO_IGNORE (sysctl_icmp_echo_ignore_all != 0) /* patch 0014: no echo replies */
+#define ICMP_ECHO_IGNORE net_icmp_echo_ignore() /* patch 0014: no echo reply (net/ipv4/icmp.c) */
 /* Echo requests to broadcast and multicast addresses are answered;
  * net.ipv4.icmp_echo_ignore_broadcasts refuses them first (net/ipv4/icmp.c). */
 #define LWIP_BROADCAST_PING 1

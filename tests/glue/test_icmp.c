@@ -119,6 +119,64 @@ START_TEST(echo_to_broadcast)
 }
 END_TEST
 
+/* Echo replies, any destination: how many frames of type 0 went out. */
+static int echo_replies_out(void)
+{
+	int n = 0;
+	for (int i = 0; i < glue_tx_count(); i++) {
+		size_t len;
+		struct wire_parsed w;
+		n += !wire_parse(glue_tx_frame(i, &len), len, &w) && w.icmp && w.icmp_type == 0;
+	}
+	return n;
+}
+
+/* Linux's icmp_reply routes the reply to the request's source first and
+ * sends and counts nothing when there is no unicast route; a request from
+ * one of our own addresses (accept_local) is answered through loopback,
+ * received and counted as an echo reply (what the Linux 6.1 router did in
+ * tests/router_cases.py rp_off_no_route and own_src_accept_local). */
+START_TEST(echo_reply_needs_a_route_back)
+{
+	glue_restore_init();
+	uint8_t m[40], f[128];
+	const uint32_t far = 0xc6336407u; /* 198.51.100.7: by the default route */
+	mark();
+	rx(f, wire_ip(f, far, GLUE_IP, 1, 7, 0, m, icmp_msg(m, 8, 0)));
+	ck_assert_int_eq(echo_replies_out(), 1);
+	ck_assert_uint_eq(moved().outechoreps, 1);
+	static const char *const no_way_back[] = {
+		"ip route add unreachable 198.51.100.0/24", "ip route replace prohibit 198.51.100.0/24",
+		"ip route replace blackhole 198.51.100.0/24", "ip route del 198.51.100.0/24",
+	};
+	for (unsigned i = 0; i < 4; i++) {
+		ck_assert_int_eq(glue_cmd(no_way_back[i]), 0);
+		if (i == 3)
+			ck_assert_int_eq(glue_cmd("ip route del default"), 0);
+		mark();
+		rx(f, wire_ip(f, far, GLUE_IP, 1, 7, 0, m, icmp_msg(m, 8, 0)));
+		struct moves d = moved();
+		ck_assert_int_eq(echo_replies_out(), 0);
+		ck_assert_uint_eq(d.msgs, 1);
+		ck_assert_uint_eq(d.echos, 1);
+		ck_assert_uint_eq(d.outechoreps, 0);
+		ck_assert_uint_eq(d.errors, 0);
+	}
+	glue_restore();
+	glue_sysctl("net.ipv4.conf.all.accept_local", "1");
+	glue_sysctl("net.ipv4.conf.eth0.accept_local", "1");
+	mark();
+	rx(f, wire_ip(f, GLUE_IP, GLUE_IP, 1, 7, 0, m, icmp_msg(m, 8, 0)));
+	struct moves d = moved();
+	ck_assert_int_eq(echo_replies_out(), 0);
+	ck_assert_uint_eq(d.msgs, 2);
+	ck_assert_uint_eq(d.echos, 1);
+	ck_assert_uint_eq(d.echoreps, 1);
+	ck_assert_uint_eq(d.outechoreps, 1);
+	glue_restore();
+}
+END_TEST
+
 /* Timestamp requests as echo; other types to a broadcast are errors either
  * way, address mask requests excepted (icmp_rcv). */
 START_TEST(other_types_to_broadcast)
@@ -375,6 +433,7 @@ Suite *icmp_suite(void)
 {
 	Suite *s = suite_create("icmp");
 	glue_add_test(s, echo_to_broadcast);
+	glue_add_test(s, echo_reply_needs_a_route_back);
 	glue_add_test(s, other_types_to_broadcast);
 	glue_add_test(s, malformed_left_to_lwip);
 	glue_add_test(s, split_and_fragments);

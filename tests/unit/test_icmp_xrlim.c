@@ -214,6 +214,41 @@ START_TEST(table_bounded_lru)
 }
 END_TEST
 
+/* What the Linux 6.1 peer did as a router (tests/router_cases.py no_route,
+ * route_unreachable, route_prohibit): 3 packets 0.1 s apart with no route,
+ * seconds after the last error to that host, under icmp_ratelimit=0: one
+ * network unreachable.  ip_error finds the burst's credit and takes a
+ * second; icmp_send's inet_peer_xrlim_allow then leaves none (its burst
+ * is 6 * 0); 0.1 s and 0.2 s later there is not a second's worth. */
+START_TEST(ip_error_one_a_second)
+{
+	struct icmp_xrlim_params pp = linux_defaults;
+	pp.ratelimit = 0;
+	int sent = 0;
+	for (int i = 0; i < 3; i++) {
+		uint64_t t = T0 + 100 * (uint64_t)i;
+		if (icmp_xrlim_error_allow(&rl, HOST, HOST * 2654435761u, t) && unreach(&pp, HOST, t, 1) == ICMP_XRLIM_SEND)
+			sent++;
+	}
+	ck_assert_int_eq(sent, 1);
+	/* Alone (no icmp_send between): a new host's burst of five, then one
+	 * a second, never more than five seconds' credit. */
+	setup();
+	int n = 0;
+	for (int i = 0; i < 20; i++)
+		n += icmp_xrlim_error_allow(&rl, HOST, HOST, T0);
+	ck_assert_int_eq(n, 5);
+	ck_assert(!icmp_xrlim_error_allow(&rl, HOST, HOST, T0 + 999));
+	ck_assert(icmp_xrlim_error_allow(&rl, HOST, HOST, T0 + 1000));
+	n = 0;
+	for (int i = 0; i < 20; i++)
+		n += icmp_xrlim_error_allow(&rl, HOST, HOST, T0 + 3600000);
+	ck_assert_int_eq(n, 5);
+	/* Another host has its own credit. */
+	ck_assert(icmp_xrlim_error_allow(&rl, HOST + 1, HOST + 1, T0 + 3600000));
+}
+END_TEST
+
 Suite *icmp_xrlim_suite(void)
 {
 	Suite *s = suite_create("icmp_xrlim");
@@ -227,6 +262,7 @@ Suite *icmp_xrlim_suite(void)
 	tcase_add_test(tc, host_denied_costs_no_global_token);
 	tcase_add_test(tc, global_burst_zero);
 	tcase_add_test(tc, table_bounded_lru);
+	tcase_add_test(tc, ip_error_one_a_second);
 	suite_add_tcase(s, tc);
 	return s;
 }

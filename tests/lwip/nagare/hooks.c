@@ -87,6 +87,13 @@ int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code)
 	return 1;
 }
 
+/* Echo requests (patch 0014): icmp_echo_ignore_all alone; no routing
+ * table here (tests/glue test_icmp.c covers net/ipv4/icmp.c's rule). */
+int net_icmp_echo_ignore(void)
+{
+	return sysctl_icmp_echo_ignore_all != 0;
+}
+
 /* IPv4 input checks (net/ipv4/ip_input.c): none here, lwIP's own input runs. */
 int net_ip4_input(struct pbuf *p, struct netif *inp)
 {
