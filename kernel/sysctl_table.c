@@ -119,7 +119,7 @@ const struct sysctl sysctl_table[] = {
 	CONF_INT("all", rp_filter, devconf_all, 2, NULL,
 		 "Reverse-path filter (RFC 3704): 0 off, 1 strict (the route back to the source must leave through the receiving interface), 2 loose (any unicast route back will do); the larger of all and the interface counts. A source with no route back fails either mode; a route back that is not unicast (blackhole, unreachable, broadcast, one of our addresses) is a martian. Failures count IPReversePathFilter (netstat -s, TcpExt)."),
 	CONF_SEND_REDIRECTS("all", devconf_all, NULL,
-			    "Send ICMP redirects when forwarding a packet out of the interface it came in on (either all or the interface). nagare sends at most one per 20 ms (Linux's ip_rt_redirect_load) and counts them as Icmp OutRedirects (IcmpMsg OutType5), as Linux; Linux backs off per host."),
+			    "Send ICMP redirects when forwarding a packet out of the interface it came in on (either all or the interface). As Linux's ip_rt_send_redirect, per source host: the first at once, the next after more than 20 ms << n, at most 9, then none until 20 s pass with nothing to redirect (with log_martians, the ninth logs \"host A/ifN ignores redirects for D to G\"); counted as Icmp OutRedirects (IcmpMsg OutType5)."),
 	CONF_INT("default", accept_local, devconf_default, 1, NULL, DEFAULT_DOC("accept_local")),
 	CONF_INT("default", arp_announce, devconf_default, 2, NULL, DEFAULT_DOC("arp_announce")),
 	CONF_INT("default", arp_filter, devconf_default, 1, NULL, DEFAULT_DOC("arp_filter")),

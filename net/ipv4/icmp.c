@@ -281,6 +281,12 @@ int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code)
 	}
 }
 
+int net_ip_redirect_allow(uint32_t src)
+{
+	uint32_t a = lwip_htonl(src);
+	return icmp_xrlim_redirect_allow(&xrlim, a, peer_hash(a), time_ms());
+}
+
 int net_ip_error_allow(uint32_t src)
 {
 	uint32_t a = lwip_htonl(src); /* the entry net_icmp_err_allow finds from the header */

@@ -21,6 +21,9 @@ int icmp_in_filter(struct pbuf *p, struct netif *inp);
 /* ip_error's limit (net/ipv4/icmp_xrlim.h) for an unreachable the router
  * would send to src (host order): 1 to send it. */
 int net_ip_error_allow(uint32_t src);
+/* ip_rt_send_redirect's backoff for a redirect to src (host order):
+ * ICMP_XRLIM_REDIRECT_NO, _SEND or _LAST (net/ipv4/icmp_xrlim.h). */
+int net_ip_redirect_allow(uint32_t src);
 
 /* Suppressed ICMP errors (netstat -s Icmp: OutRateLimitGlobal, OutRateLimitHost). */
 extern uint64_t icmp_out_ratelimit_global, icmp_out_ratelimit_host;

@@ -63,6 +63,7 @@ static struct icmp_xrlim_peer *peer_get(struct icmp_xrlim *rl, uint32_t addr, ui
 	victim->used = 1;
 	victim->addr = addr;
 	victim->tokens = 0;
+	victim->n_redirects = 0;
 	victim->last = now - ICMP_XRLIM_NEW_PEER_MS; /* wraps below 0 as jiffies do; only differences count */
 	return victim;
 }
@@ -96,6 +97,23 @@ int icmp_xrlim_error_allow(struct icmp_xrlim *rl, uint32_t addr, uint32_t hash, 
 		token -= ICMP_XRLIM_ERROR_COST_MS;
 	p->tokens = token;
 	return rc;
+}
+
+int icmp_xrlim_redirect_allow(struct icmp_xrlim *rl, uint32_t addr, uint32_t hash, uint64_t now)
+{
+	struct icmp_xrlim_peer *p = peer_get(rl, addr, hash, now);
+	if ((int64_t)(now - p->last) > ICMP_XRLIM_REDIRECT_SILENCE_MS) { /* time_after: strictly */
+		p->tokens = 0;
+		p->n_redirects = 0;
+	}
+	if (p->n_redirects >= ICMP_XRLIM_REDIRECT_NUMBER) {
+		p->last = now; /* every packet redirected keeps the silence away */
+		return ICMP_XRLIM_REDIRECT_NO;
+	}
+	if (p->n_redirects && (int64_t)(now - p->last) <= (int64_t)ICMP_XRLIM_REDIRECT_LOAD_MS << p->n_redirects)
+		return ICMP_XRLIM_REDIRECT_NO;
+	p->last = now;
+	return ++p->n_redirects == ICMP_XRLIM_REDIRECT_NUMBER ? ICMP_XRLIM_REDIRECT_LAST : ICMP_XRLIM_REDIRECT_SEND;
 }
 
 enum icmp_xrlim_verdict icmp_xrlim_allow(struct icmp_xrlim *rl, const struct icmp_xrlim_params *pp, int type,

@@ -29,7 +29,8 @@ struct icmp_xrlim_params {
 
 struct icmp_xrlim_peer {
 	uint32_t addr;    /* the destination (any byte order; 0 with used 0) */
-	uint32_t used;    /* 1: this entry holds addr */
+	uint16_t used;    /* 1: this entry holds addr */
+	uint16_t n_redirects; /* redirects sent since the last silence (inet_peer's) */
 	uint64_t last;    /* ms: when its tokens were last brought up to date */
 	uint64_t tokens;  /* ms of credit, at most BURST_FACTOR * ratelimit */
 };
@@ -71,6 +72,20 @@ int icmp_xrlim_peer_allow(struct icmp_xrlim *rl, uint32_t addr, uint32_t hash, i
 #define ICMP_XRLIM_ERROR_COST_MS 1000
 #define ICMP_XRLIM_ERROR_BURST_MS 5000
 int icmp_xrlim_error_allow(struct icmp_xrlim *rl, uint32_t addr, uint32_t hash, uint64_t now);
+
+/* ip_rt_send_redirect's backoff for the redirects a router sends to a host
+ * (Linux 6.1 net/ipv4/route.c; the inet_peer's n_redirects and rate_last):
+ * the first at once, each next one only after ip_rt_redirect_load << n
+ * (20 ms, 40 ms, ...), none after ip_rt_redirect_number (9) until the host
+ * sent nothing to redirect for ip_rt_redirect_silence (20 ms << 10).
+ * Returns ICMP_XRLIM_REDIRECT_NO, _SEND, or _LAST: sent, and the host has
+ * now been told ip_rt_redirect_number times (Linux logs "ignores
+ * redirects" then, with log_martians). */
+#define ICMP_XRLIM_REDIRECT_LOAD_MS 20     /* ip_rt_redirect_load, HZ / 50 */
+#define ICMP_XRLIM_REDIRECT_NUMBER 9       /* ip_rt_redirect_number */
+#define ICMP_XRLIM_REDIRECT_SILENCE_MS (ICMP_XRLIM_REDIRECT_LOAD_MS << (ICMP_XRLIM_REDIRECT_NUMBER + 1))
+enum { ICMP_XRLIM_REDIRECT_NO, ICMP_XRLIM_REDIRECT_SEND, ICMP_XRLIM_REDIRECT_LAST };
+int icmp_xrlim_redirect_allow(struct icmp_xrlim *rl, uint32_t addr, uint32_t hash, uint64_t now);
 /* The whole decision for one ICMP message of type/code to addr, in Linux
  * 6.1.y's order (since "icmp: change the order of rate limits", 2024):
  * mask, global check, host limit, and only a message sent consumes

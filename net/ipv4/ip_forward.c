@@ -13,7 +13,9 @@
  *    FragFails; without, fragmented (lwIP's ip4_frag);
  *  - leaving by the interface it came in on, with send_redirects and a
  *    source on that link: an ICMP host redirect to the next hop (RFC 792),
- *    and the packet still goes (Linux's RTCF_DOREDIRECT);
+ *    backing off per host as ip_rt_send_redirect (at most 9, then silence;
+ *    with log_martians its "ignores redirects" line), and the packet still
+ *    goes (Linux's RTCF_DOREDIRECT);
  *  - else TTL minus one, a new header checksum, Ip ForwDatagrams, and out
  *    through the egress device's qdisc (etharp_output resolves the next
  *    hop through the FIB, patch 0021).
@@ -38,11 +40,15 @@
 #include "lwip/prot/ip4.h"
 #include "lwip/stats.h"
 
-#include "kernel/time.h"
+#include "kernel/printk.h"
 #include "net/core/counter.h"
+#include "net/core/net.h"
+#include "net/core/netdev_priv.h"
 #include "net/ipv4/devinet.h"
 #include "net/ipv4/fib.h"
 #include "net/ipv4/icmp.h"
+#include "net/ipv4/icmp_xrlim.h"
+#include "net/ipv4/inet.h"
 #include "net/ipv4/ip_forward.h"
 
 uint64_t ip_in_noroutes, ip_redirects_sent;
@@ -56,7 +62,6 @@ COUNTER_ROW(IcmpMsg, 135, OutType5, HIST, COUNTER_F_NOMETRIC, sizeof(ip_redirect
 	    { .p = &ip_redirects_sent }, "OutType5", NULL);
 
 #define ICMP_DUR_PKT_FILTERED 13 /* RFC 1812: communication administratively prohibited */
-#define REDIRECT_GAP_MS 20       /* Linux's ip_rt_redirect_load, HZ/50 */
 
 /* An ICMP error about p (payload at its IP header) with the 32-bit word
  * after the checksum set (the gateway of a redirect, the MTU of a
@@ -126,13 +131,17 @@ int ip_forward(struct pbuf *p, struct netif *inp, int iif, const struct fib_rout
 	if (r->oif == iif && in_dev_tx_redirects(iif)) {
 		/* inet_addr_onlink: the source is on the interface's network. */
 		uint32_t addr, mask;
-		static uint64_t last;
 		fib_dev_addr(iif, &addr, &mask);
-		uint64_t now = time_ms();
-		if (addr && (src & mask) == (addr & mask) && now - last >= REDIRECT_GAP_MS) {
-			last = now;
+		int v;
+		if (addr && (src & mask) == (addr & mask) && (v = net_ip_redirect_allow(src))) {
 			ip_redirects_sent++;
 			icmp_error(p, ICMP_RD, 1 /* host */, nexthop);
+			if (v == ICMP_XRLIM_REDIRECT_LAST && in_dev_log_martians(iif) && net_ratelimit()) {
+				char s[16], d[16], g[16];
+				printk("host %s/if%d ignores redirects for %s to %s\n", inet_format(src, s),
+				       netdev_get(iif)->index, inet_format(lwip_ntohl(ip4_addr_get_u32(&iph->dest)), d),
+				       inet_format(nexthop, g));
+			}
 		}
 	}
 	IPH_TTL_SET(iph, IPH_TTL(iph) - 1);

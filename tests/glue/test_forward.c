@@ -172,10 +172,40 @@ START_TEST(errors_as_linux)
 }
 END_TEST
 
+/* Linux's ip_rt_send_redirect per host: sending every 100 ms, the peer is
+ * redirected 9 times in 11 s (0.1, 0.2, 0.4, ... 10.6 s after the first),
+ * the ninth logged with log_martians; then none while it keeps sending. */
+START_TEST(redirects_back_off)
+{
+	glue_restore_init();
+	uint8_t ttl;
+	glue_sysctl("net.ipv4.ip_forward", "1");
+	glue_sysctl("net.ipv4.conf.eth0.log_martians", "1");
+	glue_dmesg_clear();
+	uint64_t redirects = ip_redirects_sent;
+	int sent = 0, fw = 0;
+	for (int i = 0; i < 150; i++) {
+		send_to(FAR, 64, 0, 100);
+		fw += forwarded(&ttl);
+		sent += icmp_out(5, 1, NULL);
+		if (i == 105)
+			ck_assert_int_eq(sent, 8);
+		glue_advance(100);
+	}
+	ck_assert_int_eq(fw, 150);
+	ck_assert_int_eq(sent, 9);
+	ck_assert_uint_eq(ip_redirects_sent - redirects, 9);
+	ck_assert_msg(strstr(glue_dmesg(), "host 10.0.2.2/if2 ignores redirects for 198.51.100.9 to 10.0.2.2\n"),
+		      "%s", glue_dmesg());
+	glue_restore();
+}
+END_TEST
+
 Suite *forward_suite(void)
 {
 	Suite *s = suite_create("forward");
 	glue_add_test(s, forward_only_when_asked);
 	glue_add_test(s, errors_as_linux);
+	glue_add_test(s, redirects_back_off);
 	return s;
 }

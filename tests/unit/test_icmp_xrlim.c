@@ -249,6 +249,36 @@ START_TEST(ip_error_one_a_second)
 }
 END_TEST
 
+/* ip_rt_send_redirect's backoff: a host sending every 100 ms through the
+ * router is redirected at 0, 100, 200 (each after more than 20 ms << n),
+ * 400, 800, 1500, 2800, 5400 and 10600 ms, the ninth the last; then never,
+ * while it keeps sending; after 20480 ms of nothing to redirect it starts
+ * over. */
+START_TEST(redirect_backoff)
+{
+	static const uint64_t want[] = { 0, 100, 200, 400, 800, 1500, 2800, 5400, 10600 };
+	unsigned n = 0;
+	for (uint64_t t = 0; t <= 40000; t += 100) {
+		int v = icmp_xrlim_redirect_allow(&rl, HOST, HOST, T0 + t);
+		if (v == ICMP_XRLIM_REDIRECT_NO)
+			continue;
+		ck_assert_uint_lt(n, 9);
+		ck_assert_uint_eq(t, want[n]);
+		n++;
+		ck_assert_int_eq(v, n == 9 ? ICMP_XRLIM_REDIRECT_LAST : ICMP_XRLIM_REDIRECT_SEND);
+	}
+	ck_assert_uint_eq(n, 9);
+	/* 20480 ms since the last packet is not yet silence (time_after). */
+	ck_assert_int_eq(icmp_xrlim_redirect_allow(&rl, HOST, HOST, T0 + 40000 + 20480), ICMP_XRLIM_REDIRECT_NO);
+	ck_assert_int_eq(icmp_xrlim_redirect_allow(&rl, HOST, HOST, T0 + 60480 + 20481), ICMP_XRLIM_REDIRECT_SEND);
+	/* The second needs more than 40 ms. */
+	ck_assert_int_eq(icmp_xrlim_redirect_allow(&rl, HOST, HOST, T0 + 80961 + 40), ICMP_XRLIM_REDIRECT_NO);
+	ck_assert_int_eq(icmp_xrlim_redirect_allow(&rl, HOST, HOST, T0 + 80961 + 41), ICMP_XRLIM_REDIRECT_SEND);
+	/* Each host has its own count. */
+	ck_assert_int_eq(icmp_xrlim_redirect_allow(&rl, HOST + 1, HOST + 1, T0 + 80961 + 41), ICMP_XRLIM_REDIRECT_SEND);
+}
+END_TEST
+
 Suite *icmp_xrlim_suite(void)
 {
 	Suite *s = suite_create("icmp_xrlim");
@@ -263,6 +293,7 @@ Suite *icmp_xrlim_suite(void)
 	tcase_add_test(tc, global_burst_zero);
 	tcase_add_test(tc, table_bounded_lru);
 	tcase_add_test(tc, ip_error_one_a_second);
+	tcase_add_test(tc, redirect_backoff);
 	suite_add_tcase(s, tc);
 	return s;
 }
