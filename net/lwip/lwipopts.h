@@ -117,6 +117,12 @@ extern int sysctl_tcp_fin_timeout, sysctl_tcp_max_tw_buckets;
 #define TCP_FIN_WAIT_TIMEOUT ((u32_t)sysctl_tcp_fin_timeout * 1000)
 #define TCP_MAX_TW_BUCKETS ((u32_t)sysctl_tcp_max_tw_buckets)
 #define LWIP_TCP_SACK_OUT 1           /* send SACK blocks for out-of-order data (RFC 2018) */
+/* Losses found while the peer's window still grows (patch 0024): a
+ * duplicate ACK told by its new SACK blocks even when the window changed
+ * (RFC 6675's DupAck), and the RTO from the first RTT measured (RFC 6298
+ * 2.2) instead of from lwIP's 3 s deviation. */
+#define TCP_SACK_DUPACK 1
+#define TCP_RTT_FIRST_SAMPLE 1
 #define TCP_DEMUX_BUCKETS 4096        /* patch 0004: 32 KiB; 4096 TIME-WAIT + 10k open fit short chains */
 #define LWIP_UDP 1
 

@@ -55,6 +55,16 @@ seeds = {
                                                      for c in range(4)),
     "zero_window_echo": connect(1, 1) + seg(1 | 64, ACK | PSH, b"a" * 1000, wnd=0) + tick(100) +
                         seg(1 | 64, ACK, wnd=65535) + tick(100),
+    # SACK blocks (lwIP patch 0024 parses them): duplicate ACKs below what
+    # was sent with one and two blocks and with malformed lengths (9, past
+    # the options, 2) during a transfer the peer's window keeps growing in
+    "sack_dupacks": seg(9, SYN, opts=MSS + b"\x01\x01\x04\x02") + seg(9, ACK) +
+                    seg(9, ACK | PSH, GET.replace(b"/ ", b"/bytes/20000 ")) + tick(2) +
+                    b"".join(seg(9, ACK, ackmode=2, ack=-2920, wnd=30000 + 100 * i,
+                                 opts=b"\x01\x01\x05" + o) for i, o in enumerate((
+                                     b"\x0a" + struct.pack(">II", 1000, 2000),
+                                     b"\x12" + struct.pack(">IIII", 1000, 2000, 3000, 4000),
+                                     b"\x09" + bytes(8), b"\x12" + bytes(8), b"\x02" + bytes(8)))) + tick(20),
     "raw_arp_and_runt": bytes([0]) + struct.pack(">H", 42) + b"\xff" * 6 + b"\x52\x54\x00\xab\xcd\xef" +
                         b"\x08\x06" + b"\x00\x01\x08\x00\x06\x04\x00\x01" + b"\x52\x54\x00\xab\xcd\xef" +
                         bytes([10, 0, 2, 2]) + b"\x00" * 6 + bytes([10, 0, 2, 15]) +

@@ -2,18 +2,22 @@
  * Patch 0019 under net/lwip/lwipopts.h (TCP_LIMITED_TRANSMIT, TCP_RTO_MIN_MS,
  * TCP_TMR_INTERVAL 100): a sender whose window is two segments finds a
  * loss by Limited Transmit (RFC 3042) and fast retransmit, and its RTO
- * falls to Linux's 200 ms floor once its RTT is under a tick.  Built in
- * the run with our options only (lwip.mk).
+ * falls to Linux's 200 ms floor once its RTT is under a tick.  Patch 0024
+ * (TCP_SACK_DUPACK, TCP_RTT_FIRST_SAMPLE): duplicate ACKs told by their
+ * new SACK blocks when the window changes, malformed SACK options ignored,
+ * and the RTO from the first RTT measured.  Built in the run with our
+ * options only (lwip.mk).
  */
 #include <string.h>
 
 #include "tcp/tcp_helper.h"
 #include "tcp_fixture.h"
 #include "lwip/priv/tcp_priv.h"
+#include "lwip/inet_chksum.h"
 #include "lwip/stats.h"
 
-#if !TCP_LIMITED_TRANSMIT || !defined(TCP_RTO_MIN_MS)
-#error "test_tcp_recovery.c tests net/lwip/lwipopts.h's TCP_LIMITED_TRANSMIT and TCP_RTO_MIN_MS"
+#if !TCP_LIMITED_TRANSMIT || !defined(TCP_RTO_MIN_MS) || !TCP_SACK_DUPACK || !TCP_RTT_FIRST_SAMPLE
+#error "test_tcp_recovery.c tests net/lwip/lwipopts.h's TCP_LIMITED_TRANSMIT, TCP_RTO_MIN_MS, TCP_SACK_DUPACK and TCP_RTT_FIRST_SAMPLE"
 #endif
 
 #define RTO_MIN_TICKS (TCP_RTO_MIN_MS / TCP_SLOW_INTERVAL + 1)
@@ -178,12 +182,174 @@ START_TEST(test_tcp_rto_floor)
 }
 END_TEST
 
+/* (The tests below call tcp_write outside EXPECT_RET, which evaluates its
+ * argument twice: the earlier tests each write their data twice.) */
+
+/* An ACK of lastack + acked with window wnd and the options opts[0..optlen)
+ * (a multiple of 4), from the peer. */
+static void peer_ack_opts(struct tcp_pcb *pcb, u32_t acked, u16_t wnd, const u8_t *opts, u16_t optlen)
+{
+	ip_addr_t src = test_remote_ip, dst = test_local_ip;
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)(IP_HLEN + TCP_HLEN + optlen), PBUF_RAM);
+	struct ip_hdr *iph;
+	struct tcp_hdr *th;
+	EXPECT_RET(p != NULL && optlen % 4 == 0);
+	memset(p->payload, 0, p->len);
+	iph = (struct ip_hdr *)p->payload;
+	th = (struct tcp_hdr *)((u8_t *)p->payload + IP_HLEN);
+	iph->src.addr = ip_2_ip4(&src)->addr;
+	iph->dest.addr = ip_2_ip4(&dst)->addr;
+	IPH_VHL_SET(iph, 4, IP_HLEN / 4);
+	IPH_LEN_SET(iph, lwip_htons((u16_t)(IP_HLEN + TCP_HLEN + optlen)));
+	th->src = lwip_htons(pcb->remote_port);
+	th->dest = lwip_htons(pcb->local_port);
+	th->seqno = lwip_htonl(pcb->rcv_nxt);
+	th->ackno = lwip_htonl(pcb->lastack + acked);
+	TCPH_HDRLEN_FLAGS_SET(th, (TCP_HLEN + optlen) / 4, TCP_ACK);
+	th->wnd = lwip_htons(wnd);
+	memcpy(th + 1, opts, optlen);
+	pbuf_remove_header(p, IP_HLEN);
+	th->chksum = ip_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, &src, &dst);
+	pbuf_header_force(p, IP_HLEN);
+	test_tcp_input(p, &netif);
+}
+
+/* A SACK option (RFC 2018: kind 5, length 2 + 8n) of one block [left,
+ * right), offsets from base, after two NOPs. */
+static u16_t sack_opt(u8_t *o, u32_t base, u32_t left, u32_t right)
+{
+	u32_t l = base + left, r = base + right;
+	o[0] = o[1] = LWIP_TCP_OPT_NOP;
+	o[2] = LWIP_TCP_OPT_SACK;
+	o[3] = 10;
+	o[4] = (u8_t)(l >> 24), o[5] = (u8_t)(l >> 16), o[6] = (u8_t)(l >> 8), o[7] = (u8_t)l;
+	o[8] = (u8_t)(r >> 24), o[9] = (u8_t)(r >> 16), o[10] = (u8_t)(r >> 8), o[11] = (u8_t)r;
+	return 12;
+}
+
+/* The first of ten segments is lost; the receiver (as Linux early in a
+ * connection) grows its window in every ACK.  RFC 5681's duplicate ACK
+ * needs the same window, so lwIP counted none and waited for the RTO;
+ * each ACK SACKs a segment more (RFC 6675's DupAck) and the third starts
+ * fast retransmit.  An ACK that repeats what was SACKed, with a new
+ * window, is no duplicate. */
+START_TEST(test_tcp_sack_dupack)
+{
+	err_t err;
+	struct tcp_pcb *pcb = sender(10);
+	u8_t o[12];
+	u32_t iss;
+	LWIP_UNUSED_ARG(_i);
+
+	EXPECT_RET(pcb != NULL);
+	tcp_set_flags(pcb, TF_SACK);
+	pcb->snd_wnd = 20000; /* each ACK's window below is larger: a change */
+	iss = pcb->lastack;
+	err = tcp_write(pcb, data, 8 * TCP_MSS, TCP_WRITE_FLAG_COPY);
+	EXPECT_RET(err == ERR_OK);
+	EXPECT_RET(tcp_output(pcb) == ERR_OK);
+	EXPECT(pcb->snd_nxt == iss + 8 * TCP_MSS && pcb->unsent == NULL);
+
+	peer_ack_opts(pcb, 0, 30000, o, sack_opt(o, iss, TCP_MSS, 2 * TCP_MSS));
+	EXPECT(pcb->dupacks == 1);
+	/* the same block again, another window: nothing new, not a duplicate */
+	peer_ack_opts(pcb, 0, 30100, o, sack_opt(o, iss, TCP_MSS, 2 * TCP_MSS));
+	EXPECT(pcb->dupacks == 0);
+	peer_ack_opts(pcb, 0, 30200, o, sack_opt(o, iss, TCP_MSS, 3 * TCP_MSS));
+	peer_ack_opts(pcb, 0, 30300, o, sack_opt(o, iss, TCP_MSS, 4 * TCP_MSS));
+	EXPECT(pcb->dupacks == 2);
+	EXPECT(!(pcb->flags & TF_INFR));
+	memset(&txcounters, 0, sizeof(txcounters));
+	peer_ack_opts(pcb, 0, 30400, o, sack_opt(o, iss, TCP_MSS, 5 * TCP_MSS));
+	EXPECT(pcb->dupacks == 3);
+	EXPECT(pcb->flags & TF_INFR);
+	EXPECT(txcounters.num_tx_calls >= 1);
+	EXPECT(pcb->rtime <= 0); /* no timer ran: fast retransmit */
+	/* a block past what was sent is not believed */
+	pcb->dupacks = 0;
+	tcp_clear_flags(pcb, TF_INFR);
+	peer_ack_opts(pcb, 0, 30500, o, sack_opt(o, iss, TCP_MSS, 9 * TCP_MSS));
+	EXPECT(pcb->dupacks == 0);
+}
+END_TEST
+
+/* Malformed SACK options end the option parse (as lwIP's other options):
+ * a length of 9, a length past the options, a length of 2; the ACK is
+ * still taken, and a changed window makes it no duplicate. */
+START_TEST(test_tcp_sack_malformed)
+{
+	err_t err;
+	static const u8_t bad[][12] = {
+		{ LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_SACK, 9, 0, 0, 0, 1, 0, 0, 0, 2 },
+		{ LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_SACK, 18, 0, 0, 0, 1, 0, 0, 0, 2 },
+		{ LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_SACK, 2, 0, 0, 0, 1, 0, 0, 0, 2 },
+		{ LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP,
+		  LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP,
+		  LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_NOP, LWIP_TCP_OPT_SACK },
+	};
+	struct tcp_pcb *pcb = sender(10);
+	LWIP_UNUSED_ARG(_i);
+
+	EXPECT_RET(pcb != NULL);
+	tcp_set_flags(pcb, TF_SACK);
+	pcb->snd_wnd = 10000; /* each ACK's window below is larger: a change */
+	err = tcp_write(pcb, data, 4 * TCP_MSS, TCP_WRITE_FLAG_COPY);
+	EXPECT_RET(err == ERR_OK);
+	EXPECT_RET(tcp_output(pcb) == ERR_OK);
+	for (int i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
+		peer_ack_opts(pcb, 0, (u16_t)(20000 + i), bad[i], sizeof(bad[i]));
+		EXPECT(pcb->dupacks == 0);
+		EXPECT(pcb->state == ESTABLISHED);
+	}
+	peer_ack_opts(pcb, TCP_MSS, 20100, bad[0], sizeof(bad[0]));
+	EXPECT(pcb->lastack == pcb->snd_nxt - 3 * TCP_MSS);
+}
+END_TEST
+
+/* RFC 6298 2.2: the first RTT measured, R, sets SRTT = R and RTTVAR = R/2
+ * (RTO = R + 4 R/2).  lwIP began from SRTT 0 and a deviation of 3 s: after
+ * one measurement of 0 ticks its RTO was still 11 ticks (2.2 s). */
+START_TEST(test_tcp_rtt_first_sample)
+{
+	err_t err;
+	struct tcp_pcb *pcb = sender(10);
+	LWIP_UNUSED_ARG(_i);
+
+	EXPECT_RET(pcb != NULL);
+	tcp_nagle_disable(pcb);
+	tcp_ticks = 1000;
+	err = tcp_write(pcb, data, 1000, TCP_WRITE_FLAG_COPY);
+	EXPECT_RET(err == ERR_OK);
+	EXPECT_RET(tcp_output(pcb) == ERR_OK);
+	peer_ack(pcb, pcb->snd_nxt - pcb->lastack);
+	EXPECT(pcb->sa == 0 && pcb->sv == 0);
+	EXPECT(pcb->rto == RTO_MIN_TICKS);
+	EXPECT(pcb->flags & TF_RTT_VALID);
+
+	/* a first measurement of 3 ticks: SRTT 3, RTTVAR 1.5, RTO 9 ticks */
+	pcb = sender(10);
+	EXPECT_RET(pcb != NULL);
+	tcp_nagle_disable(pcb);
+	err = tcp_write(pcb, data, 1000, TCP_WRITE_FLAG_COPY);
+	EXPECT_RET(err == ERR_OK);
+	EXPECT_RET(tcp_output(pcb) == ERR_OK);
+	tcp_ticks += 3;
+	peer_ack(pcb, pcb->snd_nxt - pcb->lastack);
+	EXPECT(pcb->sa == 3 << 3);
+	EXPECT(pcb->sv == 6);
+	EXPECT(pcb->rto == 9);
+}
+END_TEST
+
 Suite *tcp_recovery_suite(void)
 {
 	testfunc tests[] = {
 		TESTFUNC(test_tcp_limited_transmit),
 		TESTFUNC(test_tcp_limited_transmit_not_in_recovery),
 		TESTFUNC(test_tcp_rto_floor),
+		TESTFUNC(test_tcp_sack_dupack),
+		TESTFUNC(test_tcp_sack_malformed),
+		TESTFUNC(test_tcp_rtt_first_sample),
 	};
 	return create_suite("TCP_RECOVERY", tests, sizeof(tests) / sizeof(testfunc), recovery_setup,
 			    recovery_teardown);
