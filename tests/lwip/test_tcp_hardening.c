@@ -7,6 +7,8 @@
  *         the ways onto the queue that commit left open)
  *   0007  an option kind in the last option byte (3d896ba0)
  *   0009  a FIN queued out of order, moved by data that covers it
+ *   0025  a segment queued while the peer's window was 0, then a window
+ *         of a few bytes: tcp_write asserted "mss_local is too small"
  * Segments go in through test/unit/tcp/tcp_helper.c as in lwIP's own TCP
  * tests; both runs of tests/lwip/lwip.mk build this file.
  */
@@ -414,6 +416,38 @@ START_TEST(test_tcp_ooseq_longer_copy_of_fin)
 }
 END_TEST
 
+/* ---- 0025: a window of 0, then of 4 bytes -------------------------------- */
+
+/* The peer's largest window so far is 0: tcp_write makes segments of
+ * pcb->mss (half of 0 means no limit).  Then it offers 4 bytes: half of
+ * that, 2, is the new segment size, smaller than the segment already
+ * queued, and the next write asserted.  Found by tests/fuzz (frames). */
+START_TEST(test_tcp_write_after_window_grows_from_zero)
+{
+	struct tcp_pcb *pcb = established();
+	struct pbuf *p;
+	err_t err;
+	LWIP_UNUSED_ARG(_i);
+
+	EXPECT_RET(pcb != NULL);
+	pcb->snd_wnd = pcb->snd_wnd_max = 0;
+	pcb->snd_wl1 = PEER_ISN - 1;
+	err = tcp_write(pcb, pattern, 300, TCP_WRITE_FLAG_COPY);
+	EXPECT_RET(err == ERR_OK);
+	EXPECT_RET(pcb->unsent != NULL && pcb->unsent->len == 300);
+
+	p = tcp_create_rx_segment_wnd(pcb, NULL, 0, 0, 0, TCP_ACK, 4);
+	EXPECT_RET(p != NULL);
+	test_tcp_input(p, &netif);
+	EXPECT(pcb->snd_wnd_max == 4);
+
+	err = tcp_write(pcb, pattern + 300, 6, TCP_WRITE_FLAG_COPY);
+	EXPECT(err == ERR_OK);
+	EXPECT(pcb->snd_lbb == pcb->lastack + 306);
+	EXPECT(pcb->state == ESTABLISHED);
+}
+END_TEST
+
 Suite *tcp_hardening_suite(void)
 {
 	testfunc tests[] = {
@@ -427,6 +461,7 @@ Suite *tcp_hardening_suite(void)
 		TESTFUNC(test_tcp_option_kind_last_byte_split),
 		TESTFUNC(test_tcp_inseq_covers_queued_fin),
 		TESTFUNC(test_tcp_ooseq_longer_copy_of_fin),
+		TESTFUNC(test_tcp_write_after_window_grows_from_zero),
 	};
 	return create_suite("TCP_HARDENING", tests, sizeof(tests) / sizeof(testfunc), hardening_setup,
 			    hardening_teardown);
