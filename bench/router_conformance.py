@@ -42,7 +42,10 @@ def run(Router, cases, tmp):
 def show(o):
     back = ", ".join(o["back"]) if o["back"] else "none"
     counters = ", ".join("%s +%d" % kv for kv in sorted(o["counters"].items())) or "none"
-    return "%d | %s | %s" % (o["fwd"], back, counters)
+    s = "%d | %s | %s" % (o["fwd"], back, counters)
+    if "arp" in o:
+        s += " | ARP requests tell %s" % (", ".join(o["arp"]) or "none")
+    return s
 
 
 def record(cases, versions, out):
@@ -63,10 +66,12 @@ def record(cases, versions, out):
         "each is observed are in tests/router_cases.py: the router between two namespaces "
         "(tests/nagare.py TwoNets), both routers from the same baseline (ip_forward 1, no "
         "default route, rp_filter 0, accept_local 0, send_redirects 1, "
-        "icmp_echo_ignore_broadcasts 1, icmp_ratelimit 0), %d ICMP echo requests a case "
+        "icmp_echo_ignore_broadcasts 1, icmp_ratelimit 0, arp_announce 0), %d ICMP echo "
+        "requests a case "
         "written by scapy straight to the router's MAC. *fwd*: frames of the probe that came "
         "out on the other side; *back*: the ICMP the router sent to the sender (type/code); "
-        "counters: nstat's names, how far each moved. "
+        "counters: nstat's names, how far each moved; for the arp_announce cases, the "
+        "sender addresses of the router's ARP requests for the probe's source. "
         "tests/integration/test_router_conformance.py holds nagare to Linux's column in "
         "`make check` (tests/integration/data/router_linux.json)." % (
             common.today(), commit, versions["Linux"], common.machine(), router_cases.N),

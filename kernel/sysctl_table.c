@@ -106,7 +106,7 @@ const struct sysctl sysctl_table[] = {
 	CONF_INT("all", accept_local, devconf_all, 1, NULL,
 		 "Accept packets whose source address is one of our own instead of dropping them as martians (either all or the interface)."),
 	CONF_INT("all", arp_announce, devconf_all, 2, NULL,
-		 "(not yet effective) Source address of our ARP requests: 0 any local address, 1 avoid addresses outside the target's subnet, 2 the best local address for the target (the larger of all and the interface). nagare always acts as 2: lwIP's requests name the interface's own (only) address, which differs from 0 and 1 when a packet from another interface's address leaves through this one."),
+		 "Sender address of the ARP requests an interface sends for a packet waiting to leave through it (the larger of all and that interface): 0 the packet's source if it is any of our addresses, on any interface (Linux's weak host model), 1 that source only if the target shares a subnet of this interface with it, 2 always this interface's own address; otherwise, and for refreshing an entry with no packet waiting, the interface's own. As Linux's arp_solicit; resends ask in the address of the packet queued last."),
 	CONF_INT("all", arp_filter, devconf_all, 1, NULL,
 		 "Answer an ARP request only if the route to its sender (the routing table's lookup of the sender's address) leaves through the interface the request came in on (either all or the interface). No route, or a blackhole, unreachable or prohibit one, refuses uncounted, as Linux; a route through another device (lo for one of our own addresses) refuses and counts ArpFilter (netstat -s, TcpExt)."),
 	CONF_INT("all", arp_ignore, devconf_all, 8, NULL,

@@ -20,7 +20,11 @@ the sender's side), and puts the baseline back.  What is recorded:
   - back: the ICMP the router sent to the sender's side, as "type/code"
     (with " mtu N" for fragmentation-needed), in arrival order;
   - counters: how far each counter of COUNTERS moved (nstat -az before and
-    after; zeros left out).
+    after; zeros left out);
+  - arp (cases with arp=True only): the sender addresses, distinct and
+    sorted, of the ARP requests the router sent on the sender's side for
+    the probe's source (how many it sends in the time differs; Linux
+    resends every second).
 
 Spoofed sources are unused addresses of the two subnets (10.0.2.77,
 10.0.3.50, the subnets' broadcast) and TEST-NET-2's 198.51.100.9 (never
@@ -54,12 +58,12 @@ BASELINE = [
     ("net.ipv4.ip_forward", 1), ("net.ipv4.icmp_ratelimit", 0),
     ("net.ipv4.icmp_echo_ignore_broadcasts", 1),
 ] + [("net.ipv4.conf.%s.%s" % (d, k), v) for d in ("all", "default", "eth0", "eth1")
-     for k, v in (("rp_filter", 0), ("accept_local", 0), ("send_redirects", 1))]
+     for k, v in (("rp_filter", 0), ("accept_local", 0), ("send_redirects", 1), ("arp_announce", 0))]
 
 
 class Case:
     def __init__(self, name, what, src, dst, side="a", ttl=64, size=32, df=False,
-                 sysctls=(), routes=(), mtu=None, l2_broadcast=False):
+                 sysctls=(), routes=(), mtu=None, l2_broadcast=False, arp=False):
         self.name, self.what = name, what
         self.src, self.dst, self.side = src, dst, side
         self.ttl, self.size, self.df = ttl, size, df
@@ -67,6 +71,7 @@ class Case:
         self.routes = list(routes)     # `ip route add` arguments, deleted after
         self.mtu = mtu                 # eth1's MTU for the case
         self.l2_broadcast = l2_broadcast
+        self.arp = arp                 # record the router's ARP requests for src
 
 
 CASES = [
@@ -110,21 +115,34 @@ CASES = [
          A_HOST, "10.0.2.255", l2_broadcast=True),
     Case("bcast_echo_answered", "the same with icmp_echo_ignore_broadcasts=0", A_HOST, "10.0.2.255",
          l2_broadcast=True, sysctls=[("net.ipv4.icmp_echo_ignore_broadcasts", 0)]),
+    Case("arp_announce_0", "echo from a's unused 10.0.2.78 to eth1's address: the reply's ARP "
+         "request on eth0 (arp_announce=0)", "10.0.2.78", R_B, arp=True),
+    Case("arp_announce_1", "the same from 10.0.2.79 with arp_announce=1 (eth1's address is outside "
+         "eth0's subnet)", "10.0.2.79", R_B, arp=True, sysctls=[("net.ipv4.conf.all.arp_announce", 1)]),
+    Case("arp_announce_2", "the same from 10.0.2.80 with arp_announce=2", "10.0.2.80", R_B, arp=True,
+         sysctls=[("net.ipv4.conf.all.arp_announce", 2)]),
 ]
 
 # The sender: argv IFACE DST_MAC SRC DST TTL SIZE DF ROUTER_MAC ID N.
 # Sniffs IFACE for what the router sends back while it writes N requests
-# 0.1 s apart; prints a JSON list of "type/code" (" mtu N" for frag-needed).
+# 0.1 s apart; prints a JSON list of "type/code" (" mtu N" for frag-needed),
+# then one of the sender addresses of the router's ARP requests for SRC.
 _SEND = r'''
 import json, sys, time
-from scapy.all import AsyncSniffer, Ether, IP, ICMP, Raw, conf, get_if_hwaddr, sendp
+from scapy.all import ARP, AsyncSniffer, Ether, IP, ICMP, Raw, conf, get_if_hwaddr, sendp
 iface, dmac, src, dst = sys.argv[1:5]
 ttl, size, df, rmac, ident, n = int(sys.argv[5]), int(sys.argv[6]), sys.argv[7] == "1", sys.argv[8], int(sys.argv[9]), int(sys.argv[10])
 conf.verb = 0
 smac = get_if_hwaddr(iface)
-got = []
+got, arp = [], set()
 def seen(p):
-    if p[Ether].src.lower() != rmac or not p.haslayer(ICMP) or not p.haslayer(IP):
+    if p[Ether].src.lower() != rmac:
+        return
+    if p.haslayer(ARP):
+        if p[ARP].op == 1 and p[ARP].pdst == src:
+            arp.add(p[ARP].psrc)
+        return
+    if not p.haslayer(ICMP) or not p.haslayer(IP):
         return
     ic = p[ICMP]
     if ic.type in (0, 8) and ic.id != ident:
@@ -133,7 +151,7 @@ def seen(p):
         got.append("3/4 mtu %d" % ic.nexthopmtu)
     else:
         got.append("%d/%d" % (ic.type, ic.code))
-sn = AsyncSniffer(iface=iface, prn=seen, store=False, filter="icmp")
+sn = AsyncSniffer(iface=iface, prn=seen, store=False, filter="icmp or arp")
 sn.start()
 time.sleep(0.5)
 frames = [Ether(src=smac, dst=dmac) / IP(src=src, dst=dst, ttl=ttl, flags="DF" if df else 0) /
@@ -142,6 +160,7 @@ sendp(frames, iface=iface, inter=0.1, verbose=False)
 time.sleep(1.5)
 sn.stop()
 print(json.dumps(got))
+print(json.dumps(sorted(arp)))
 '''
 
 # The far side: argv IFACE SRC DST.  Counts frames from SRC to DST (all
@@ -227,7 +246,7 @@ def run_case(tn, router, case):
                         timeout=120)
             if r.returncode:
                 raise RuntimeError("sender: %s" % r.stderr[-2000:])
-            back = json.loads(r.stdout.strip().splitlines()[-1])
+            back, arp = [json.loads(l) for l in r.stdout.strip().splitlines()[-2:]]
             time.sleep(0.5)
             after = nstat(router)
             sniff.stdin.write("\n")
@@ -245,7 +264,10 @@ def run_case(tn, router, case):
         for name, _ in case.sysctls:
             set_sysctl(router, name, dict(BASELINE)[name])
     moved = {k: after.get(k, 0) - before.get(k, 0) for k in COUNTERS}
-    return {"fwd": fwd, "back": back, "counters": {k: v for k, v in moved.items() if v}}
+    out = {"fwd": fwd, "back": back, "counters": {k: v for k, v in moved.items() if v}}
+    if case.arp:
+        out["arp"] = arp
+    return out
 
 
 def run_all(tn, router, cases=CASES, log=None):
@@ -261,9 +283,9 @@ def run_all(tn, router, cases=CASES, log=None):
 def differences(got, want):
     """The fields in which two outcomes of a case differ: {field: (got, want)}."""
     d = {}
-    for k in ("fwd", "back"):
-        if got[k] != want[k]:
-            d[k] = (got[k], want[k])
+    for k in ("fwd", "back", "arp"):
+        if got.get(k) != want.get(k):
+            d[k] = (got.get(k), want.get(k))
     for c in sorted(set(got["counters"]) | set(want["counters"])):
         if got["counters"].get(c, 0) != want["counters"].get(c, 0):
             d[c] = (got["counters"].get(c, 0), want["counters"].get(c, 0))

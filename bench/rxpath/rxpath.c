@@ -171,6 +171,12 @@ int net_arp_reply(struct netif *netif, const ip4_addr_t *sipaddr, const ip4_addr
 	return !ip4_addr_isany_val(*netif_ip4_addr(netif)) && ip4_addr_cmp(dipaddr, netif_ip4_addr(netif));
 }
 
+/* ARP requests (patch 0023): lwIP's own sender, the interface's address. */
+void net_arp_request_src(struct netif *netif, const ip4_addr_t *dst, struct pbuf *q, ip4_addr_t *src)
+{
+	(void)netif, (void)dst, (void)q, (void)src;
+}
+
 /* ICMP errors (patch 0020): not on the measured path; never limited. */
 int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code)
 {

@@ -6,13 +6,16 @@
  * its addresses on any interface (the weak host model, arp_ignore=0);
  * arp_ignore and arp_filter narrow it as Linux's do.  A request refused
  * by arp_filter because the route to the sender leaves through another
- * device counts TcpExt ArpFilter (LINUX_MIB_ARPFILTER).
+ * device counts TcpExt ArpFilter (LINUX_MIB_ARPFILTER).  The requests
+ * nagare sends name a sender chosen as Linux's arp_solicit chooses it by
+ * arp_announce (patch 0023, LWIP_HOOK_ETHARP_REQUEST_SRC).
  */
 #include <stdint.h>
 
 #include "lwip/def.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
+#include "lwip/pbuf.h"
 #include "net/core/counter.h"
 #include "net/ipv4/arp_policy.h"
 #include "net/ipv4/devinet.h"
@@ -76,4 +79,40 @@ int net_arp_reply(struct netif *netif, const ip4_addr_t *sipaddr, const ip4_addr
 	default:
 		return 0;
 	}
+}
+
+/* Linux's inet_select_addr(dev, dst, RT_SCOPE_LINK) with one address per
+ * interface: dev's own, else the first interface's that has one (lo's
+ * 127.0.0.1 is scope host, skipped), else 0. */
+static uint32_t select_addr(int dev)
+{
+	uint32_t addr, mask;
+	fib_dev_addr(dev, &addr, &mask);
+	for (int i = 0; !addr && i < NETDEV_MAX; i++)
+		fib_dev_addr(i, &addr, &mask);
+	return addr;
+}
+
+void net_arp_request_src(struct netif *netif, const ip4_addr_t *dst, struct pbuf *q, ip4_addr_t *src)
+{
+	int dev = fib_dev_index(netif);
+	if (dev < 0) /* not one of ours: lwIP's own sender, netif's address */
+		return;
+	uint32_t target = lwip_ntohl(ip4_addr_get_u32(dst)), addr = 0, mask = 0;
+	fib_dev_addr(dev, &addr, &mask);
+	struct arp_solicit_facts f = {
+		.arp_announce = in_dev_arp_announce(dev),
+		.select = select_addr(dev),
+	};
+	/* the waiting packet's IPv4 source (Linux's ip_hdr(skb)->saddr), read
+	 * only from a whole version 4 header inside the pbuf chain */
+	uint8_t iph[20];
+	if (q && pbuf_copy_partial(q, iph, sizeof(iph), 0) == sizeof(iph) && (iph[0] >> 4) == 4) {
+		f.have_saddr = 1;
+		f.saddr = (uint32_t)iph[12] << 24 | (uint32_t)iph[13] << 16 | (uint32_t)iph[14] << 8 | iph[15];
+		f.saddr_local = f.saddr != 0 && fib_is_local(f.saddr);
+		/* inet_addr_onlink: both inside the subnet of dev's address */
+		f.onlink = addr != 0 && (target & mask) == (addr & mask) && (f.saddr & mask) == (addr & mask);
+	}
+	ip4_addr_set_u32(src, lwip_htonl(arp_solicit_saddr(&f)));
 }

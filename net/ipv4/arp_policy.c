@@ -1,6 +1,7 @@
 /*
- * The ARP reply decision (net/ipv4/arp_policy.h): Linux 6.1's
- * arp_process for a request, arp_ignore() and arp_filter().  Pure.
+ * The ARP decisions (net/ipv4/arp_policy.h): Linux 6.1's arp_process
+ * for a request, arp_ignore() and arp_filter(); arp_solicit's choice of
+ * sender address for a request we send.  Pure.
  */
 #include "net/ipv4/arp_policy.h"
 
@@ -47,4 +48,30 @@ enum arp_verdict arp_reply_decide(const struct arp_facts *f)
 			return ARP_DROP_FILTER;
 	}
 	return ARP_REPLY;
+}
+
+/*
+ * Linux's arp_solicit (net/ipv4/arp.c) by IN_DEV_ARP_ANNOUNCE: 0 (and any
+ * value above 2, its default case) names the waiting packet's source if
+ * it is local on any interface, the weak host model; 1 only if the target
+ * can also reach it on this link ("saddr should be known to target");
+ * 2 never.  Otherwise, and with no packet, inet_select_addr's choice.
+ */
+uint32_t arp_solicit_saddr(const struct arp_solicit_facts *f)
+{
+	uint32_t saddr = 0;
+	if (f->have_saddr && f->saddr_local) {
+		switch (f->arp_announce) {
+		case 1:
+			if (f->onlink)
+				saddr = f->saddr;
+			break;
+		case 2:
+			break;
+		default:
+			saddr = f->saddr;
+			break;
+		}
+	}
+	return saddr ? saddr : f->select;
 }

@@ -1,12 +1,16 @@
 /*
- * Which ARP requests nagare answers: Linux 6.1's arp_process
- * (net/ipv4/arp.c) with arp_ignore() and arp_filter(), as a decision over
- * facts the caller looked up, so tests/unit walks its whole table.
- * net/ipv4/arp.c gathers the facts for a request lwIP received (patch
- * 0022).  nagare's interfaces hold one address each, of scope global.
+ * Which ARP requests nagare answers (Linux 6.1's arp_process in
+ * net/ipv4/arp.c, with arp_ignore() and arp_filter()) and which sender
+ * address its own requests name (arp_solicit, arp_announce), as decisions
+ * over facts the caller looked up, so tests/unit walks their whole
+ * tables.  net/ipv4/arp.c gathers the facts for a request lwIP received
+ * (patch 0022) or sends (patch 0023).  nagare's interfaces hold one
+ * address each, of scope global.
  */
 #ifndef NET_IPV4_ARP_POLICY_H
 #define NET_IPV4_ARP_POLICY_H
+
+#include <stdint.h>
 
 /* Where the route to the sender (Linux's ip_route_output in arp_filter)
  * leaves. */
@@ -37,5 +41,21 @@ enum arp_verdict {
 /* arp_ignore() alone: nonzero when mode refuses (Linux's return value). */
 int arp_ignore_refuses(int mode, int tip_on_dev, int sip_in_dev_subnet, int tip_local);
 enum arp_verdict arp_reply_decide(const struct arp_facts *f);
+
+/* What Linux's arp_solicit reads to name the sender of a request for
+ * target on the outgoing device (addresses host order). */
+struct arp_solicit_facts {
+	int arp_announce; /* effective arp_announce of the device (max of all and it) */
+	int have_saddr;   /* a packet waits for the answer and saddr is its source */
+	uint32_t saddr;
+	int saddr_local;  /* saddr is ours on any interface (inet_addr_type_dev_table: RTN_LOCAL) */
+	int onlink;       /* target and saddr in one subnet of the device's (inet_addr_onlink) */
+	uint32_t select;  /* inet_select_addr(dev, target, RT_SCOPE_LINK): the device's
+			   * address, else another interface's, else 0 */
+};
+
+/* The request's sender address: saddr under arp_announce 0 when it is
+ * local, under 1 when it is also on link with the target, else select. */
+uint32_t arp_solicit_saddr(const struct arp_solicit_facts *f);
 
 #endif

@@ -48,5 +48,10 @@ const ip4_addr_t *net_fib_gw(struct netif *netif, const ip4_addr_t *dest);
 /* ARP requests (net/ipv4/arp.c; patch 0022): nonzero answers the request
  * from sipaddr for dipaddr received on netif (arp_ignore, arp_filter). */
 int net_arp_reply(struct netif *netif, const ip4_addr_t *sipaddr, const ip4_addr_t *dipaddr);
+/* ARP requests we send (net/ipv4/arp.c; patch 0023): the sender address
+ * of a request for dst on netif, q the packet waiting for the answer
+ * (payload at its IP header) or NULL; *src holds netif's address on entry
+ * and may be changed (arp_announce). */
+void net_arp_request_src(struct netif *netif, const ip4_addr_t *dst, struct pbuf *q, ip4_addr_t *src);
 
 #endif

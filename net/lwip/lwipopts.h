@@ -158,5 +158,6 @@ extern int sysctl_tcp_fin_timeout, sysctl_tcp_max_tw_buckets;
 #define LWIP_HOOK_IP4_ROUTE_FIB(dest) net_fib_route(dest)          /* patch 0021 */
 #define LWIP_HOOK_ETHARP_FIB_GW(netif, dest) net_fib_gw(netif, dest) /* patch 0021 */
 #define LWIP_HOOK_ETHARP_REPLY(netif, sip, dip) net_arp_reply(netif, sip, dip) /* patch 0022 */
+#define LWIP_HOOK_ETHARP_REQUEST_SRC(netif, dst, q, src) net_arp_request_src(netif, dst, q, src) /* patch 0023 */
 
 #endif

@@ -73,6 +73,17 @@ void glue_dev_tx_complete(int on);
  * name; -1 if there is none.  Clears the console capture. */
 long long glue_ethtool_stat(const char *name);
 
+/* ---- a second interface (eth1.c) ---- */
+/* eth1 (registered on first use, transmit only: it receives nothing)
+ * with address cidr ("10.0.3.15/24"), link up; its boot frames cleared. */
+void glue_eth1_up(const char *cidr);
+/* Takes that address away and the link down: no route through eth1. */
+void glue_eth1_down(const char *cidr);
+/* Frames eth1 sent since the last glue_eth1_tx_clear() (the first 256). */
+int glue_eth1_tx_count(void);
+const uint8_t *glue_eth1_tx_frame(int i, size_t *len);
+void glue_eth1_tx_clear(void);
+
 /* ---- the heap (alloc.c) ---- */
 /* Bytes the world's own code and lwIP hold from the heap. */
 size_t glue_heap_used(void);

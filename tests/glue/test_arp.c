@@ -4,7 +4,8 @@
  * arp_process with net.ipv4.conf.*.arp_ignore and arp_filter.  Requests
  * are built by hand (RFC 826: Ethernet, IPv4, opcode 1, broadcast); a
  * reply must be opcode 2 from eth0's MAC naming the address asked for,
- * to the asker's MAC and address.
+ * to the asker's MAC and address.  Which sender address our own requests
+ * name (patch 0023, arp_announce), with a second interface (eth1.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,11 +163,116 @@ START_TEST(arp_filter_routes)
 }
 END_TEST
 
+/* ---- arp_announce: the sender of our requests (patch 0023) ---- */
+
+#define ETH1_CIDR "10.0.3.15/24"
+#define ETH1_IP 0x0a00030fu
+
+/* The ARP requests for target among the frames logged (eth0's or
+ * eth1's): how many, each naming sender as its sender address (and the
+ * device's MAC, and no target MAC). */
+static int requests_for(int eth1, uint32_t target, uint32_t sender)
+{
+	int n = 0, count = eth1 ? glue_eth1_tx_count() : glue_tx_count();
+	for (int i = 0; i < count; i++) {
+		size_t len;
+		const uint8_t *f = eth1 ? glue_eth1_tx_frame(i, &len) : glue_tx_frame(i, &len);
+		if (len < 42 || f[12] != 0x08 || f[13] != 0x06 || f[20] != 0 || f[21] != 1)
+			continue;
+		const uint8_t *a = f + 14;
+		if (get32(a + 24) != target)
+			continue;
+		static const uint8_t none[6];
+		ck_assert_int_eq(memcmp(a + 18, none, 6), 0);
+		ck_assert_int_eq(memcmp(a + 8, f + 6, 6), 0);
+		ck_assert_msg(get32(a + 14) == sender, "request for %08x on eth%d names %08x, not %08x", target,
+			      eth1, get32(a + 14), sender);
+		n++;
+	}
+	return n;
+}
+
+/* One request for target named sender went out (eth0 or eth1) at once,
+ * and more, each the same, once etharp's 1 s timer asked again. */
+static int asks_in(int eth1, uint32_t target, uint32_t sender)
+{
+	if (requests_for(eth1, target, sender) != 1)
+		return 0;
+	glue_advance(1100);
+	return requests_for(eth1, target, sender) >= 2;
+}
+
+/* A SYN to daddr:80 from saddr (unresolved) arriving on eth0: the
+ * SYN-ACK, from daddr, waits for the ARP answer on the way out. */
+static void syn_to(uint32_t saddr, uint32_t daddr, uint16_t sport)
+{
+	static const uint8_t mss[4] = { 2, 4, 1460 >> 8, 1460 & 0xff };
+	struct wire_tcp t = { .saddr = saddr, .daddr = daddr, .sport = sport, .dport = 80,
+			      .seq = 9000u + sport, .flags = WIRE_SYN, .wnd = 65535, .opts = mss, .optlen = 4 };
+	glue_tx_clear();
+	glue_eth1_tx_clear();
+	wire_tcp_send(&t);
+	glue_poll();
+}
+
+/* Linux 6.1's arp_solicit by the outgoing device's arp_announce: the
+ * SYN-ACK from eth1's address leaving eth0 makes eth0 ask in eth1's
+ * address under 0 (any local address) and in its own under 1 (eth1's is
+ * outside eth0's subnet) and 2; the first request and the timer's second
+ * alike.  The other way round, out of eth1, eth1's setting decides, not
+ * eth0's; a forwarded packet's source is not ours, so the device's own
+ * address. */
+START_TEST(arp_announce_sender)
+{
+	glue_restore_init();
+	glue_eth1_up(ETH1_CIDR);
+	static const struct {
+		const char *all;
+		uint32_t sender;
+	} t[] = { { "0", ETH1_IP }, { "1", GLUE_IP }, { "2", GLUE_IP } };
+	for (uint32_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		glue_sysctl("net.ipv4.conf.all.arp_announce", t[i].all);
+		uint32_t asker = 0x0a000246u + i; /* 10.0.2.70.. */
+		syn_to(asker, ETH1_IP, (uint16_t)(4000 + i));
+		ck_assert_msg(asks_in(0, asker, t[i].sender), "arp_announce %s", t[i].all);
+	}
+	/* the larger of all and the device's */
+	glue_sysctl("net.ipv4.conf.all.arp_announce", "0");
+	glue_sysctl("net.ipv4.conf.eth0.arp_announce", "2");
+	syn_to(0x0a000250u, ETH1_IP, 4010);
+	ck_assert(asks_in(0, 0x0a000250u, GLUE_IP));
+
+	/* out of eth1 (10.0.3.80 is on its subnet): eth1's value counts */
+	syn_to(0x0a000350u, GLUE_IP, 4011);
+	ck_assert(asks_in(1, 0x0a000350u, GLUE_IP));
+	glue_sysctl("net.ipv4.conf.eth0.arp_announce", "0");
+	glue_sysctl("net.ipv4.conf.eth1.arp_announce", "2");
+	syn_to(0x0a000351u, GLUE_IP, 4012);
+	ck_assert(asks_in(1, 0x0a000351u, ETH1_IP));
+	glue_sysctl("net.ipv4.conf.eth1.arp_announce", "0");
+
+	/* forwarded from the peer to 10.0.3.82: the source is not ours */
+	glue_sysctl("net.ipv4.ip_forward", "1");
+	static uint8_t f[WIRE_MAX];
+	static const uint8_t pl[8];
+	size_t n = wire_ip(f, GLUE_PEER_IP, 0x0a000352u, 17, 1, 0, pl, sizeof(pl));
+	glue_eth1_tx_clear();
+	glue_rx(f, n);
+	glue_poll();
+	ck_assert(asks_in(1, 0x0a000352u, ETH1_IP));
+	glue_sysctl("net.ipv4.ip_forward", "0");
+
+	glue_eth1_down(ETH1_CIDR);
+	glue_restore();
+}
+END_TEST
+
 Suite *arp_suite(void)
 {
 	Suite *s = suite_create("arp");
 	glue_add_test(s, arp_ignore_modes);
 	glue_add_test(s, asker_learnt);
 	glue_add_test(s, arp_filter_routes);
+	glue_add_test(s, arp_announce_sender);
 	return s;
 }

@@ -3,7 +3,10 @@ Linux's weak host model (net.ipv4.conf.*.arp_ignore=0 answers for any of
 our addresses on any interface) against the strong host one (1: only the
 incoming interface's own address), and arp_filter refusing a sender
 whose route leaves through the other interface, counted as TcpExt
-ArpFilter.
+ArpFilter.  And the sender address of the guest's own requests
+(arp_announce): an echo reply from eth1's address leaving eth0 asks for
+its target in eth1's address under 0 (Linux's weak host model) and in
+eth0's under 1 and 2.
 
 The guest: eth0 10.0.2.15/24 (namespace a), eth1 10.0.3.15/24 (namespace
 b, 10.0.3.2 on tap1).  Requests are built by scapy inside namespace b and
@@ -25,7 +28,7 @@ pytestmark = pytest.mark.root
 EWEAK = "10.0.2.15"      # eth0's address, asked for on eth1
 OFF_SUBNET = "10.0.2.77"  # routed through eth0
 SYSCTLS = ["net.ipv4.conf.%s.%s" % (dev, knob) for dev in ("all", "eth0", "eth1")
-           for knob in ("arp_ignore", "arp_filter")]
+           for knob in ("arp_ignore", "arp_filter", "arp_announce")]
 
 # argv: IFACE PSRC PDST TIMEOUT.  One broadcast who-has PDST from PSRC at
 # IFACE's MAC; prints each answer: Ethernet src, op, hwsrc, psrc, hwdst, pdst.
@@ -42,6 +45,39 @@ print("mac", smac)
 for _, r in ans:
     print("ans", r[Ether].src, r[ARP].op, r[ARP].hwsrc, r[ARP].psrc, r[ARP].hwdst, r[ARP].pdst)
 '''
+
+# argv: IFACE GUEST_MAC SRC DST WAIT.  Sends one ICMP echo request from SRC
+# (no such host: nobody answers for it) to DST at the guest's MAC, and
+# prints each ARP request for SRC seen in WAIT seconds: Ethernet src,
+# hwsrc, psrc.
+_ECHO_FROM = r'''
+import sys, time
+from scapy.all import ARP, ICMP, IP, AsyncSniffer, Ether, conf, get_if_hwaddr, sendp
+iface, gmac, src, dst, wait = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5])
+conf.verb = 0
+sn = AsyncSniffer(iface=iface, store=True, lfilter=lambda p: ARP in p)
+sn.start()
+time.sleep(1)
+sendp(Ether(src=get_if_hwaddr(iface), dst=gmac) / IP(src=src, dst=dst) / ICMP(id=77, seq=1),
+      iface=iface, verbose=False)
+time.sleep(wait)
+for p in sn.stop():
+    if p[ARP].op == 1 and p[ARP].pdst == src:
+        print("req", p[Ether].src, p[ARP].hwsrc, p[ARP].psrc)
+'''
+
+
+def requests_for_echo_reply(tn, src, dst, wait=3):
+    """The ARP requests the guest sends on eth0 (tap0) to resolve src,
+    after an echo request from src to dst: each one's sender address."""
+    r = tn.a.run(["/usr/bin/python3", "-c", _ECHO_FROM, tn.a.tap, tn.a.mac, src, dst, str(wait)],
+                 timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    reqs = [l.split()[1:] for l in r.stdout.splitlines() if l.startswith("req ")]
+    mac = tn.a.mac.lower()
+    for q in reqs:
+        assert q[:2] == [mac, mac], (q, r.stdout)
+    return [q[2] for q in reqs]
 
 
 def ask(tn, pdst, psrc=None, timeout=3):
@@ -115,3 +151,19 @@ def test_arp_filter_refuses_a_sender_routed_through_eth0(twonic):
         # weak host and arp_filter together: eth0's address, the sender's route through eth1
         assert len(ask(tn, EWEAK)) == 1
         assert arp_filter_count(tn) == before + 1
+
+
+def test_arp_announce_names_the_sender_of_our_requests(twonic):
+    """Linux 6.1's arp_solicit by eth0's arp_announce (the larger of all
+    and eth0): the echo reply from 10.0.3.15 (eth1's address) to an
+    unresolved 10.0.2.6x waits on eth0, whose request names 10.0.3.15
+    under 0 and 10.0.2.15 under 1 (10.0.3.15 is outside eth0's subnet)
+    and 2.  Each asker is new, and unanswered: the guest asks about once
+    a second, every request the same."""
+    tn = twonic
+    cases = [({}, tn.b.guest), ({"all_arp_announce": 1}, tn.a.guest),
+             ({"all_arp_announce": 2}, tn.a.guest), ({"eth0_arp_announce": 2}, tn.a.guest)]
+    for i, (knobs, sender) in enumerate(cases):
+        with sysctls(tn, **knobs):
+            got = requests_for_echo_reply(tn, "10.0.2.%d" % (60 + i), tn.b.guest)
+        assert got and set(got) == {sender}, (knobs, got)

@@ -3,7 +3,9 @@
  * arp_ignore 0..9 x where the target is x whether the sender is in the
  * interface's subnet, then arp_filter x the route to the sender, the
  * probe (sender 0.0.0.0), martian targets and a refused route input, as
- * Linux 6.1's arp_process, arp_ignore() and arp_filter() decide.
+ * Linux 6.1's arp_process, arp_ignore() and arp_filter() decide; the
+ * sender address of our requests by arp_announce x the waiting packet's
+ * source, as its arp_solicit picks it.
  */
 #include "net/ipv4/arp_policy.h"
 #include "tests/unit/unit.h"
@@ -125,6 +127,76 @@ START_TEST(arp_ignore_alone)
 }
 END_TEST
 
+/* arp_solicit's sender address for a request from device 10.0.1.1/24
+ * for 10.0.1.2, by arp_announce (3: Linux's default case, as 0) x where
+ * the waiting packet's source is. */
+enum src { SRC_DEV, SRC_OTHER, SRC_OTHER_ONLINK, SRC_FOREIGN, SRC_NONE, NSRC };
+
+#define DEV_ADDR 0x0a000101u
+#define OTHER_ADDR 0x0a000201u  /* eth1's, another subnet */
+#define ONLINK_ADDR 0x0a000109u /* another interface's, inside this one's subnet */
+#define FOREIGN 0xc0000207u     /* 192.0.2.7: not ours (a forwarded packet) */
+
+static struct arp_solicit_facts solicit(int mode, enum src w)
+{
+	static const struct {
+		uint32_t saddr;
+		int local, onlink;
+	} t[NSRC] = {
+		[SRC_DEV] = { DEV_ADDR, 1, 1 },
+		[SRC_OTHER] = { OTHER_ADDR, 1, 0 },
+		[SRC_OTHER_ONLINK] = { ONLINK_ADDR, 1, 1 },
+		[SRC_FOREIGN] = { FOREIGN, 0, 0 },
+		[SRC_NONE] = { 0, 0, 0 },
+	};
+	struct arp_solicit_facts f = {
+		.arp_announce = mode, .have_saddr = w != SRC_NONE, .saddr = t[w].saddr,
+		.saddr_local = t[w].local, .onlink = t[w].onlink, .select = DEV_ADDR,
+	};
+	return f;
+}
+
+START_TEST(solicit_table)
+{
+	enum { D = DEV_ADDR, O = OTHER_ADDR, L = ONLINK_ADDR };
+	static const uint32_t expected[4][NSRC] = {
+		/*    DEV OTHER ONLINK FOREIGN NONE */
+		[0] = { D, O, L, D, D }, /* any local address */
+		[1] = { D, D, L, D, D }, /* only one the target shares a subnet with */
+		[2] = { D, D, D, D, D }, /* always the device's */
+		[3] = { D, O, L, D, D }, /* above 2: as 0 */
+	};
+	for (int mode = 0; mode < 4; mode++)
+		for (int w = 0; w < NSRC; w++) {
+			struct arp_solicit_facts f = solicit(mode, w);
+			ck_assert_msg(arp_solicit_saddr(&f) == expected[mode][w], "arp_announce %d source %d: %08x",
+				      mode, w, arp_solicit_saddr(&f));
+		}
+}
+END_TEST
+
+/* A local source that is not on link with the target (mode 1 falls
+ * back) and a device with no address (inet_select_addr's fallback, or 0:
+ * lwIP's own choice, the device's unset address). */
+START_TEST(solicit_fallbacks)
+{
+	struct arp_solicit_facts f = solicit(1, SRC_DEV);
+	f.onlink = 0; /* target outside the device's subnet (a device route) */
+	ck_assert_uint_eq(arp_solicit_saddr(&f), DEV_ADDR);
+	f = solicit(0, SRC_NONE);
+	f.select = OTHER_ADDR;
+	ck_assert_uint_eq(arp_solicit_saddr(&f), OTHER_ADDR);
+	f.select = 0;
+	ck_assert_uint_eq(arp_solicit_saddr(&f), 0);
+	f = solicit(0, SRC_OTHER);
+	f.select = 0;
+	ck_assert_uint_eq(arp_solicit_saddr(&f), OTHER_ADDR);
+	f = solicit(0, SRC_FOREIGN);
+	f.saddr = 0; /* a source 0.0.0.0 is not local */
+	ck_assert_uint_eq(arp_solicit_saddr(&f), DEV_ADDR);
+}
+END_TEST
+
 Suite *arp_policy_suite(void)
 {
 	Suite *s = suite_create("arp_policy");
@@ -134,6 +206,8 @@ Suite *arp_policy_suite(void)
 	tcase_add_test(tc, probe);
 	tcase_add_test(tc, refused_before_the_modes);
 	tcase_add_test(tc, arp_ignore_alone);
+	tcase_add_test(tc, solicit_table);
+	tcase_add_test(tc, solicit_fallbacks);
 	suite_add_tcase(s, tc);
 	return s;
 }

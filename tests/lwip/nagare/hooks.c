@@ -136,3 +136,9 @@ int net_arp_reply(struct netif *netif, const ip4_addr_t *sipaddr, const ip4_addr
 	(void)sipaddr;
 	return !ip4_addr_isany_val(*netif_ip4_addr(netif)) && ip4_addr_cmp(dipaddr, netif_ip4_addr(netif));
 }
+
+/* ARP requests (patch 0023): lwIP's own sender, the interface's address. */
+void net_arp_request_src(struct netif *netif, const ip4_addr_t *dst, struct pbuf *q, ip4_addr_t *src)
+{
+	(void)netif, (void)dst, (void)q, (void)src;
+}
