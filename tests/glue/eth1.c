@@ -13,6 +13,7 @@
 
 #include "drivers/netdev.h"
 #include "tests/glue/glue.h"
+#include "tests/glue/txlog.h"
 
 #define TX_RING 64
 
@@ -23,32 +24,15 @@ static struct {
 	int registered;
 	void *ring[TX_RING];
 	int ring_head, ring_len;
-	struct {
-		uint8_t *data;
-		size_t len;
-	} tx[256];
-	int ntx;
+	struct txlog tx;
 } e1;
 
 static int xmit(struct netdev *dev, const struct netdev_txreq *req)
 {
 	(void)dev;
-	if (req->nfrags < 1 || req->nfrags > NETDEV_TX_MAXFRAGS || !req->len)
-		abort();
 	if (e1.ring_len == TX_RING)
 		return -ENOSPC;
-	if (e1.ntx < (int)(sizeof(e1.tx) / sizeof(e1.tx[0]))) { /* the log keeps the first 256 */
-		uint8_t *f = malloc(req->len);
-		size_t n = 0;
-		for (int i = 0; i < req->nfrags; i++) {
-			if (n + req->frag[i].len > req->len)
-				abort();
-			memcpy(f + n, req->frag[i].data, req->frag[i].len);
-			n += req->frag[i].len;
-		}
-		e1.tx[e1.ntx].data = f;
-		e1.tx[e1.ntx++].len = n;
-	}
+	txlog_add(&e1.tx, req, "eth1");
 	e1.ring[(e1.ring_head + e1.ring_len++) % TX_RING] = req->cookie;
 	return 0;
 }
@@ -131,20 +115,15 @@ void glue_eth1_down(const char *cidr)
 
 int glue_eth1_tx_count(void)
 {
-	return e1.ntx;
+	return txlog_count(&e1.tx);
 }
 
 const uint8_t *glue_eth1_tx_frame(int i, size_t *len)
 {
-	if (i < 0 || i >= e1.ntx)
-		return NULL;
-	*len = e1.tx[i].len;
-	return e1.tx[i].data;
+	return txlog_frame(&e1.tx, i, len);
 }
 
 void glue_eth1_tx_clear(void)
 {
-	for (int i = 0; i < e1.ntx; i++)
-		free(e1.tx[i].data);
-	e1.ntx = 0;
+	txlog_clear(&e1.tx);
 }

@@ -26,6 +26,7 @@
 #include "lwip/timeouts.h"
 #include "net/core/net.h"
 #include "tests/glue/glue.h"
+#include "tests/glue/txlog.h"
 #include "tests/glue/wire.h"
 
 #define RXBUF_SIZE 2048
@@ -42,10 +43,6 @@ struct pending {
 	int ncuts;
 };
 
-struct txrec {
-	uint8_t *data;
-	size_t len;
-};
 
 static struct {
 	struct netdev dev;
@@ -61,8 +58,7 @@ static struct {
 	int ring_head, ring_len;
 	int tx_complete;
 	/* what went out */
-	struct txrec *tx;
-	int ntx, txcap;
+	struct txlog tx;
 	struct glue_dev_stats st;
 } fd = { .tx_complete = 1 };
 
@@ -172,25 +168,10 @@ static void rx_release(struct netdev *dev, void *buf)
 static int xmit(struct netdev *dev, const struct netdev_txreq *req)
 {
 	(void)dev;
-	if (req->nfrags < 1 || req->nfrags > NETDEV_TX_MAXFRAGS) {
-		fprintf(stderr, "fakedev: xmit with %d fragments\n", req->nfrags);
-		abort();
-	}
 	if (fd.ring_len == TX_RING)
 		return -ENOSPC;
-	uint8_t *f = malloc(req->len ? req->len : 1);
-	size_t n = 0;
-	for (int i = 0; i < req->nfrags; i++) {
-		if (!req->frag[i].len || n + req->frag[i].len > req->len) {
-			fprintf(stderr, "fakedev: fragment %d of %u bytes in a %u-byte frame\n", i,
-				req->frag[i].len, req->len);
-			abort();
-		}
-		memcpy(f + n, req->frag[i].data, req->frag[i].len);
-		n += req->frag[i].len;
-	}
-	if (n != req->len)
-		abort();
+	uint8_t *f = txlog_add(&fd.tx, req, "fakedev");
+	size_t n = req->len;
 	if (req->needs_csum) { /* virtio 1.1 5.1.6.2: sum from csum_start, store at +csum_offset */
 		if ((size_t)req->csum_start + req->csum_offset + 2 > n)
 			abort();
@@ -199,11 +180,6 @@ static int xmit(struct netdev *dev, const struct netdev_txreq *req)
 		f[req->csum_start + req->csum_offset] = s >> 8;
 		f[req->csum_start + req->csum_offset + 1] = s & 0xff;
 	}
-	if (fd.ntx == fd.txcap) {
-		fd.txcap = fd.txcap ? 2 * fd.txcap : 256;
-		fd.tx = realloc(fd.tx, fd.txcap * sizeof(*fd.tx));
-	}
-	fd.tx[fd.ntx++] = (struct txrec){ f, n };
 	fd.ring[(fd.ring_head + fd.ring_len++) % TX_RING] = req->cookie;
 	fd.st.tx_frames++;
 	fd.st.tx_bytes += n;
@@ -241,22 +217,17 @@ void glue_dev_tx_complete(int on)
 
 int glue_tx_count(void)
 {
-	return fd.ntx;
+	return txlog_count(&fd.tx);
 }
 
 const uint8_t *glue_tx_frame(int i, size_t *len)
 {
-	if (i < 0 || i >= fd.ntx)
-		return NULL;
-	*len = fd.tx[i].len;
-	return fd.tx[i].data;
+	return txlog_frame(&fd.tx, i, len);
 }
 
 void glue_tx_clear(void)
 {
-	for (int i = 0; i < fd.ntx; i++)
-		free(fd.tx[i].data);
-	fd.ntx = 0;
+	txlog_clear(&fd.tx);
 }
 
 /* ---- the rest of the ops ------------------------------------------------------ */

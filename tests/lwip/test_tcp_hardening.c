@@ -1,6 +1,6 @@
 /*
  * Segments a remote peer can send that reached assertions or read out of
- * bounds in lwIP 2.1.3's tcp_in.c, one test per case, each failing (or
+ * bounds in lwIP 2.1.3's tcp_in.c (and, 0025, tcp_out.c), one test per case, each failing (or
  * aborting on the assertion) without its patch in net/lwip/patches:
  *   0005  SYN+ACK in SYN_RCVD (upstream bug #56397, commit adbc5b5f)
  *   0006  out-of-order data queued past the receive window (574bd6e5, and
