@@ -733,6 +733,7 @@ lookup(const struct fib_table *t, uint32_t key, int (*accept)(const struct fib_r
 	struct {
 		const struct fib_slot *ch; /* the node's children */
 		uint32_t cindex;
+		uint8_t pos, slen; /* the node's */
 	} bt[KEYLENGTH];
 	int depth = 0;
 	const struct fib_slot *n = &t->root;
@@ -748,6 +749,8 @@ lookup(const struct fib_table *t, uint32_t key, int (*accept)(const struct fib_r
 		const struct fib_slot *ch = TB(t, n)->child;
 		if (n->slen > n->pos) {
 			bt[depth].ch = ch;
+			bt[depth].pos = n->pos;
+			bt[depth].slen = n->slen;
 			bt[depth++].cindex = index;
 		}
 		n = &ch[index];
@@ -764,8 +767,12 @@ lookup(const struct fib_table *t, uint32_t key, int (*accept)(const struct fib_r
 		if (n->idx)
 			continue;
 backtrack:
+		/* Clearing index bit j reaches prefixes with suffixes over pos + j
+		 * only: none past the node's slen (a bound Linux does not use). */
 		do {
-			while (depth && !bt[depth - 1].cindex)
+			while (depth && (!bt[depth - 1].cindex ||
+					 bt[depth - 1].pos + __builtin_ctz(bt[depth - 1].cindex) >=
+						 bt[depth - 1].slen))
 				depth--;
 			if (!depth)
 				return NULL;
@@ -781,6 +788,13 @@ leaf:
 			return r;
 		goto backtrack;
 	}
+}
+
+/* Out of line, so that the fast path below needs no stack frame. */
+static __attribute__((noinline)) const struct fib_route *lookup_slow(const struct fib_table *t,
+								     uint32_t addr)
+{
+	return lookup(t, addr, NULL, NULL);
 }
 
 /* The common case, a forwarded packet's address inside a prefix of the
@@ -803,7 +817,7 @@ const struct fib_route *fib_table_lookup(const struct fib_table *t, uint32_t add
 		if (!((uint64_t)(addr ^ n->key) >> route_slen(r)))
 			return r;
 	}
-	return lookup(t, addr, NULL, NULL);
+	return lookup_slow(t, addr);
 }
 
 const struct fib_route *fib_table_lookup_fn(const struct fib_table *t, uint32_t addr,
