@@ -62,6 +62,11 @@ struct path {
 
 static const struct fib_slot none;
 
+static void for_each_node(const struct fib_table *t,
+			  void (*fn)(const struct fib_table *t, const struct fib_slot *tp,
+				     const struct fib_slot *n, int depth, void *ctx),
+			  void *ctx);
+
 #define TB(t, s) ((struct tblock *)fib_mem_ptr(&(t)->mem, (s)->idx))
 #define LB(t, s) ((struct lblock *)fib_mem_ptr(&(t)->mem, (s)->idx))
 
@@ -444,6 +449,15 @@ static int copy_node(const struct fib_table *t, struct fib_mem *m, const struct 
 	return 0;
 }
 
+static void count_shared(const struct fib_table *t, const struct fib_slot *tp,
+			 const struct fib_slot *n, int depth, void *ctx)
+{
+	size_t *b = ctx, size = node_size(t, n);
+	(void)tp, (void)depth;
+	if (size <= 65536)
+		b[!(size % 32)] += size;
+}
+
 /* An empty table gives its memory back (and so holds no bytes).  Free
  * blocks wait for a block of their size, which may not come: a table that
  * grew by inflating nodes leaves the small blocks its nodes outgrew (at a
@@ -457,7 +471,9 @@ static void settle(struct fib_table *t)
 	if (!t->root.idx) {
 		fib_mem_release(&t->mem);
 	} else if (t->mem.freed > t->mem.live / 8 && t->mem.freed > 16384) {
-		fib_mem_expect(&m, t->mem.live);
+		size_t b[2] = { 0, 0 };
+		for_each_node(t, count_shared, b);
+		fib_mem_expect(&m, b[1], b[0]);
 		if (copy_node(t, &m, &t->root, &root)) {
 			fib_mem_release(&m);
 		} else {

@@ -1,6 +1,6 @@
 /*
- * The FIB trie's allocator (net/ipv4/fib_trie_mem.h): shared chunks of 4 KiB
- * doubling to 1 MiB, carved front to back; a freed block goes on the free list
+ * The FIB trie's allocator (net/ipv4/fib_trie_mem.h): shared chunks of an
+ * eighth of what it holds (4 KiB to 1 MiB), carved front to back; a freed block goes on the free list
  * of its exact size (the trie asks for few sizes: 4 + 28n bytes for a leaf of n
  * routes, 8 + 12 * 2^bits for an inner node) and the next block of that size
  * takes it.  A block over 64 KiB (a wide node) gets a chunk of its own, given
@@ -115,20 +115,25 @@ uint32_t fib_mem_alloc(struct fib_mem *m, size_t bytes)
 		m->freed -= (size_t)words * 4;
 		return h;
 	}
-	if (!m->cur || m->cur_words + words > m->bytes[m->cur] / 4) {
-		uint32_t size = m->next ? m->next : CHUNK_MIN;
-		while (size < words * 4)
-			size *= 2;
+	/* Blocks of a multiple of 32 bytes (a leaf of one route, a binary
+	 * node) are carved apart, 32-byte aligned: never across two cache lines. */
+	int a = !(words % 8);
+	if (!m->cur[a] || m->cur_words[a] + words > m->bytes[m->cur[a]] / 4) {
+		/* an eighth of what is held: at most that much stays uncarved */
+		size_t size = m->next[a] ? m->next[a] : (m->held / 8 + CHUNK_MIN - 1) / CHUNK_MIN * CHUNK_MIN;
+		size = size < CHUNK_MIN ? CHUNK_MIN : size > CHUNK_MAX ? CHUNK_MAX : size;
+		if (size < (size_t)words * 4 + 64)
+			size = (size_t)words * 4 + 64;
 		uint32_t c = chunk_new(m, size);
 		if (!c)
 			return 0;
 		/* the old chunk's tail stays unused (counted in held) */
-		m->cur = c;
-		m->cur_words = 0;
-		m->next = size < CHUNK_MAX / 2 ? 2 * size : CHUNK_MAX;
+		m->cur[a] = c;
+		m->cur_words[a] = (uint32_t)(-(uintptr_t)m->base[c] & 63) / 4;
+		m->next[a] = 0;
 	}
-	h = m->cur << FIB_MEM_SHIFT | m->cur_words;
-	m->cur_words += words;
+	h = m->cur[a] << FIB_MEM_SHIFT | m->cur_words[a];
+	m->cur_words[a] += words;
 	m->live += (size_t)words * 4;
 	return h;
 }
@@ -158,8 +163,11 @@ void fib_mem_release(struct fib_mem *m)
 	*m = (struct fib_mem){ 0 };
 }
 
-void fib_mem_expect(struct fib_mem *m, size_t bytes)
+void fib_mem_expect(struct fib_mem *m, size_t aligned, size_t other)
 {
-	bytes = (bytes + CHUNK_MIN - 1) / CHUNK_MIN * CHUNK_MIN;
-	m->next = bytes < CHUNK_MIN ? CHUNK_MIN : bytes > CHUNK_MAX ? CHUNK_MAX : (uint32_t)bytes;
+	size_t b[2] = { other, aligned };
+	for (int a = 0; a < 2; a++) {
+		b[a] = (b[a] + 64 + CHUNK_MIN - 1) / CHUNK_MIN * CHUNK_MIN;
+		m->next[a] = b[a] > CHUNK_MAX ? CHUNK_MAX : (uint32_t)b[a];
+	}
 }

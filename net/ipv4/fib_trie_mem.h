@@ -20,8 +20,9 @@ struct fib_mem {
 	char **base;               /* chunk number -> its memory; number 0 is never used */
 	uint32_t *bytes;           /* chunk number -> its size in bytes (0: a free number) */
 	uint32_t nchunks, cap;     /* numbers in use (including 0), room in base[] and bytes[] */
-	uint32_t cur, cur_words;   /* the shared chunk being carved, words carved from it */
-	uint32_t next;             /* bytes of the next shared chunk (doubles up to 1 MiB) */
+	uint32_t cur[2];           /* the shared chunks being carved: [1] for multiples of 32 bytes */
+	uint32_t cur_words[2];     /* words carved from each */
+	uint32_t next[2];          /* bytes of the next chunk of each, if fib_mem_expect said (else held / 8) */
 	struct fib_mem_class *cls; /* free lists, one per block size */
 	uint32_t ncls, clscap;
 	size_t held;  /* bytes asked of malloc and not given back: chunks and these tables */
@@ -41,7 +42,9 @@ uint32_t fib_mem_alloc(struct fib_mem *m, size_t bytes);
 void fib_mem_free(struct fib_mem *m, uint32_t h, size_t bytes);
 /* Gives every chunk back; m is empty and usable again. */
 void fib_mem_release(struct fib_mem *m);
-/* An empty m about to take about `bytes` in blocks: chunks sized to fit. */
-void fib_mem_expect(struct fib_mem *m, size_t bytes);
+/* m is about to take `aligned` bytes in blocks of multiples of 32 bytes and
+ * `other` in the rest (blocks up to 64 KiB): its next chunks fit them (up to
+ * 1 MiB each). */
+void fib_mem_expect(struct fib_mem *m, size_t aligned, size_t other);
 
 #endif
