@@ -18,6 +18,7 @@ $(ROUTE_B)/%.o: %.c
 	$(CC) $(ROUTE_CFLAGS) $(OWN_WARN) -c $< -o $@
 
 $(ROUTE_B)/route: $(ROUTE_B)/bench/route/route.o $(ROUTE_B)/net/ipv4/fib_trie.o \
+		$(ROUTE_B)/net/ipv4/fib_trie_lookup.o $(ROUTE_B)/net/ipv4/fib_trie_walk.o \
 		$(ROUTE_B)/net/ipv4/fib_trie_mem.o
 	$(CC) -o $@ $^
 
@@ -31,4 +32,5 @@ bench-route: $(ROUTE_B)/route
 		sed '1s/packets/lookups/; 1s/Ir\/packet/Ir\/lookup/'
 
 -include $(ROUTE_B)/bench/route/route.d $(ROUTE_B)/net/ipv4/fib_trie.d \
+	$(ROUTE_B)/net/ipv4/fib_trie_lookup.d $(ROUTE_B)/net/ipv4/fib_trie_walk.d \
 	$(ROUTE_B)/net/ipv4/fib_trie_mem.d

@@ -78,8 +78,8 @@ enum {
 
 /* A child slot of the trie, and the table's root: the header of the node it
  * names, so a lookup reads one slot per level and the node's children
- * next, not a pointer and then the node (fib_trie.c says more).  Internal:
- * only fib_trie.c reads it. */
+ * next, not a pointer and then the node (fib_trie_priv.h says more).
+ * Internal: only fib_trie*.c read it. */
 struct fib_slot {
 	uint32_t key;  /* inner: bits below pos + bits are zero; leaf: the routes' dst */
 	uint8_t pos;   /* inner: the child index's lowest bit; leaf: 0 */
