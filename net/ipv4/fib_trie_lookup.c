@@ -37,10 +37,12 @@ static inline uint32_t prefix_mismatch(uint32_t key, const struct fib_slot *n)
  * the deepest, clear the index's lowest set bit (a shorter prefix has zeros
  * there) and look in that child, down its 0 children, until a leaf takes.
  * Each level reads one slot; a leaf's routes are read only when its slot's
- * slen (its shortest prefix) covers key. */
+ * slen (its shortest prefix) covers key.  resume (a constant): start
+ * backtracking at the root, the fast path having found nothing for key in
+ * the root's child. */
 static inline __attribute__((always_inline)) const struct fib_route *
 lookup(const struct fib_table *t, uint32_t key, int (*accept)(const struct fib_route *, void *),
-       void *ctx)
+       void *ctx, int resume)
 {
 	struct {
 		const struct fib_slot *ch; /* the node's children */
@@ -52,6 +54,18 @@ lookup(const struct fib_table *t, uint32_t key, int (*accept)(const struct fib_r
 	const struct fib_route *r;
 	if (!n->idx)
 		return NULL;
+	if (resume) {
+		/* the fast path found the root's child for key empty, or a leaf
+		 * none of whose routes covers key: on to the root's other slots */
+		if (n->slen <= n->pos)
+			return NULL;
+		bt[0].ch = TB(t, n)->child;
+		bt[0].pos = n->pos;
+		bt[0].slen = n->slen;
+		bt[0].cindex = get_index(key, n);
+		depth = 1;
+		goto backtrack;
+	}
 	for (;;) {
 		uint32_t index = get_index(key, n);
 		if (index >> n->bits)
@@ -106,7 +120,13 @@ leaf:
 static __attribute__((noinline)) const struct fib_route *lookup_slow(const struct fib_table *t,
 								     uint32_t addr)
 {
-	return lookup(t, addr, NULL, NULL);
+	return lookup(t, addr, NULL, NULL, 0);
+}
+
+static __attribute__((noinline)) const struct fib_route *lookup_resume(const struct fib_table *t,
+								       uint32_t addr)
+{
+	return lookup(t, addr, NULL, NULL, 1);
 }
 
 /* The common case, a forwarded packet's address inside a prefix of the
@@ -115,20 +135,28 @@ static __attribute__((noinline)) const struct fib_route *lookup_slow(const struc
  * a key with a one where this leaf's key has a zero (a prefix's host bits are
  * zero) and addr a one, so the descent would have gone its way at the node
  * where the two keys part.  Anything else (no leaf, or one that does not
- * cover addr) takes the backtracking lookup from the root.  No stack and no
+ * cover addr) takes the backtracking lookup.  No stack and no
  * bookkeeping: about half the instructions, so more independent lookups
  * overlap their cache misses. */
 const struct fib_route *fib_table_lookup(const struct fib_table *t, uint32_t addr)
 {
-	const struct fib_slot *n = &t->root;
+	const struct fib_slot *n = &t->root, *tp = NULL;
 	uint32_t index;
-	while (n->bits && !((index = get_index(addr, n)) >> n->bits))
+	while (n->bits && !((index = get_index(addr, n)) >> n->bits)) {
+		tp = n;
 		n = &TB(t, n)->child[index];
+	}
 	if (!n->bits && n->idx && !((uint64_t)(addr ^ n->key) >> n->slen)) {
 		const struct fib_route *r = LB(t, n)->r;
 		if (!((uint64_t)(addr ^ n->key) >> route_slen(r)))
 			return r;
+		return lookup_slow(t, addr); /* a shorter route of the leaf may */
 	}
+	/* Stopped at the root's child with nothing there for addr (the usual
+	 * miss, and a hit in a prefix shorter than the root's index bits): the
+	 * backtracking goes on from the root without descending again. */
+	if (tp == &t->root && !n->bits)
+		return lookup_resume(t, addr);
 	return lookup_slow(t, addr);
 }
 
@@ -136,6 +164,6 @@ const struct fib_route *fib_table_lookup_fn(const struct fib_table *t, uint32_t 
 					    int (*accept)(const struct fib_route *r, void *ctx),
 					    void *ctx)
 {
-	return lookup(t, addr, accept, ctx);
+	return lookup(t, addr, accept, ctx, 0);
 }
 
