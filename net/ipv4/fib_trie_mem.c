@@ -1,10 +1,11 @@
 /*
  * The FIB trie's allocator (net/ipv4/fib_trie_mem.h): shared chunks of an
- * eighth of what it holds (4 KiB to 1 MiB), carved front to back; a freed block goes on the free list
- * of its exact size (the trie asks for few sizes: 4 + 28n bytes for a leaf of n
- * routes, 8 + 12 * 2^bits for an inner node) and the next block of that size
- * takes it.  A block over 64 KiB (a wide node) gets a chunk of its own, given
- * back to malloc when it is freed.  Caller: net/ipv4/fib_trie.c.
+ * eighth of what it holds (4 KiB to 1 MiB), carved front to back; a freed
+ * block goes on the free list of its exact size (the trie asks for few
+ * sizes: 4 + 28n bytes for a leaf of n routes, 8 + 12 * 2^bits for an inner
+ * node) and the next block of that size takes it.  A block over 64 KiB (a
+ * wide node) gets a chunk of its own, given back to malloc when it is freed.
+ * Callers: net/ipv4/fib_trie.c and fib_trie_walk.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,12 +63,20 @@ static uint32_t chunk_new(struct fib_mem *m, size_t bytes)
 		if (m->cap == NUMBERS)
 			return 0;
 		uint32_t cap = m->cap ? 2 * m->cap : 16;
-		char **base = realloc(m->base, cap * sizeof(*base));
-		if (base)
-			m->base = base;
-		uint32_t *sz = base ? realloc(m->bytes, cap * sizeof(*sz)) : NULL;
-		if (!sz)
-			return 0; /* a grown base[] is harmless: cap says how much is used */
+		char **base = malloc(cap * sizeof(*base));
+		uint32_t *sz = base ? malloc(cap * sizeof(*sz)) : NULL;
+		if (!sz) {
+			free(base);
+			return 0;
+		}
+		memset(sz, 0, cap * sizeof(*sz));
+		if (m->cap) {
+			memcpy(base, m->base, m->cap * sizeof(*base));
+			memcpy(sz, m->bytes, m->cap * sizeof(*sz));
+		}
+		free(m->base);
+		free(m->bytes);
+		m->base = base;
 		m->bytes = sz;
 		m->held += (cap - m->cap) * (sizeof(*base) + sizeof(*sz));
 		m->cap = cap;
