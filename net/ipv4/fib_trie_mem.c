@@ -1,6 +1,6 @@
 /*
  * The FIB trie's allocator (net/ipv4/fib_trie_mem.h): shared chunks of an
- * eighth of what it holds (4 KiB to 1 MiB), carved front to back; a freed
+ * sixteenth of what it holds (4 KiB to 1 MiB), carved front to back; a freed
  * block goes on the free list of its exact size (the trie asks for few
  * sizes: 4 + 28n bytes for a leaf of n routes, 8 + 12 * 2^bits for an inner
  * node) and the next block of that size takes it.  A block over 64 KiB (a
@@ -128,8 +128,8 @@ uint32_t fib_mem_alloc(struct fib_mem *m, size_t bytes)
 	 * node) are carved apart, 32-byte aligned: never across two cache lines. */
 	int a = !(words % 8);
 	if (!m->cur[a] || m->cur_words[a] + words > m->bytes[m->cur[a]] / 4) {
-		/* an eighth of what is held: at most that much stays uncarved */
-		size_t size = m->next[a] ? m->next[a] : (m->held / 8 + CHUNK_MIN - 1) / CHUNK_MIN * CHUNK_MIN;
+		/* a sixteenth of what is held: at most that much stays uncarved (each of two) */
+		size_t size = m->next[a] ? m->next[a] : (m->held / 16 + CHUNK_MIN - 1) / CHUNK_MIN * CHUNK_MIN;
 		size = size < CHUNK_MIN ? CHUNK_MIN : size > CHUNK_MAX ? CHUNK_MAX : size;
 		if (size < (size_t)words * 4 + 64)
 			size = (size_t)words * 4 + 64;

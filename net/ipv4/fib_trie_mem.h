@@ -22,7 +22,7 @@ struct fib_mem {
 	uint32_t nchunks, cap;     /* numbers in use (including 0), room in base[] and bytes[] */
 	uint32_t cur[2];           /* the shared chunks being carved: [1] for multiples of 32 bytes */
 	uint32_t cur_words[2];     /* words carved from each */
-	uint32_t next[2];          /* bytes of the next chunk of each, if fib_mem_expect said (else held / 8) */
+	uint32_t next[2];          /* bytes of the next chunk of each, if fib_mem_expect said (else held / 16) */
 	struct fib_mem_class *cls; /* free lists, one per block size */
 	uint32_t ncls, clscap;
 	size_t held;  /* bytes asked of malloc and not given back: chunks and these tables */
