@@ -17,9 +17,11 @@ KERNEL_SRCS += net/ipv4/icmp.c net/ipv4/icmp_xrlim.c net/ipv4/ip_ttl.c net/ipv4/
 HOST_TEST_SRCS += net/ipv4/devinet.c net/ipv4/rp_filter.c net/ipv4/icmp_xrlim.c net/ipv4/arp_policy.c
 KERNEL_SRCS += net/ipv4/syncookie.c net/ipv4/listen_size.c net/core/rxq.c net/ipv4/tcp_mem.c net/core/meminfo.c
 HOST_TEST_SRCS += net/ipv4/syncookie.c net/ipv4/listen_size.c
-# net/ipv4/fib_trie.c: the FIB's longest-prefix-match table (pure; bench/route times it).
-KERNEL_SRCS += net/ipv4/fib_trie.c
-HOST_TEST_SRCS += net/ipv4/fib_trie.c
+# net/ipv4/fib_trie*.c: the FIB's longest-prefix-match table (pure; bench/route times it):
+# changes in fib_trie.c, lookups in fib_trie_lookup.c, whole-table jobs (walk, stats,
+# check, compaction) in fib_trie_walk.c, its allocator in fib_trie_mem.c.
+KERNEL_SRCS += net/ipv4/fib_trie.c net/ipv4/fib_trie_lookup.c net/ipv4/fib_trie_walk.c net/ipv4/fib_trie_mem.c
+HOST_TEST_SRCS += net/ipv4/fib_trie.c net/ipv4/fib_trie_lookup.c net/ipv4/fib_trie_walk.c net/ipv4/fib_trie_mem.c
 # net/sched/: the packet scheduler (pure, host-tested; net/core/netdev_tx.c feeds the root):
 # qdiscs, and the maths of BQL, the token bucket and tc's units.
 KERNEL_SRCS += net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c net/sched/fq_codel.c

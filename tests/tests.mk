@@ -44,8 +44,10 @@ $(B)/host/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
-# net/ipv4/fib_trie.c's allocations can be made to fail (tests/unit/fakes.c).
-$(B)/host/pure/net/ipv4/fib_trie.o: HOST_CFLAGS += -Dmalloc=fake_malloc -Dfree=fake_free
+# net/ipv4/fib_trie.c's allocations (fib_trie_mem.c's blocks, and the chunks
+# and tables it asks malloc for) can be made to fail (tests/unit/fakes.c).
+$(B)/host/pure/net/ipv4/fib_trie_mem.o: HOST_CFLAGS += '-DFIB_MEM_FAIL()=fake_fail_now()' \
+	-Dmalloc=fake_malloc -Drealloc=fake_realloc -Dfree=fake_free -include tests/unit/fakes.h
 
 # The docs test runs the generator and reads docs/tuning.md by absolute path.
 $(B)/host/tests/unit/test_docs.o: HOST_CFLAGS += -DTUNING_GEN='"$(abspath $(B)/host/tuning_gen)"' \

@@ -17,7 +17,9 @@ $(ROUTE_B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ROUTE_CFLAGS) $(OWN_WARN) -c $< -o $@
 
-$(ROUTE_B)/route: $(ROUTE_B)/bench/route/route.o $(ROUTE_B)/net/ipv4/fib_trie.o
+$(ROUTE_B)/route: $(ROUTE_B)/bench/route/route.o $(ROUTE_B)/net/ipv4/fib_trie.o \
+		$(ROUTE_B)/net/ipv4/fib_trie_lookup.o $(ROUTE_B)/net/ipv4/fib_trie_walk.o \
+		$(ROUTE_B)/net/ipv4/fib_trie_mem.o
 	$(CC) -o $@ $^
 
 bench-route: $(ROUTE_B)/route
@@ -29,4 +31,6 @@ bench-route: $(ROUTE_B)/route
 	@awk -f bench/rxpath/report.awk $$(ls -v $(ROUTE_B)/callgrind.out.*) | \
 		sed '1s/packets/lookups/; 1s/Ir\/packet/Ir\/lookup/'
 
--include $(ROUTE_B)/bench/route/route.d $(ROUTE_B)/net/ipv4/fib_trie.d
+-include $(ROUTE_B)/bench/route/route.d $(ROUTE_B)/net/ipv4/fib_trie.d \
+	$(ROUTE_B)/net/ipv4/fib_trie_lookup.d $(ROUTE_B)/net/ipv4/fib_trie_walk.d \
+	$(ROUTE_B)/net/ipv4/fib_trie_mem.d

@@ -5,7 +5,8 @@
  * lookup stops backtracking where nothing shorter can match).  A prefix
  * holds a list of routes ("aliases"), ordered as Linux orders them:
  * ascending priority (metric), then insertion order.  Pure: addresses are
- * host-order integers, memory comes from malloc, nothing reads a clock or
+ * host-order integers, memory comes from malloc through fib_trie_mem.c's
+ * chunks, nothing reads a clock or
  * a device; tests/unit checks it against a brute-force reference and
  * bench/route times it.  net/ipv4/fib.c puts it under lwIP.
  */
@@ -14,6 +15,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "net/ipv4/fib_trie_mem.h"
 
 /* Route types, Linux's numbers (include/uapi/linux/rtnetlink.h). */
 enum {
@@ -73,11 +76,24 @@ enum {
 	FIB_M_PREFSRC = 64,
 };
 
-struct fib_tnode;
+/* A child slot of the trie, and the table's root: the header of the node it
+ * names, so a lookup reads one slot per level and the node's children
+ * next, not a pointer and then the node (fib_trie_priv.h says more).
+ * Internal: only fib_trie*.c read it. */
+struct fib_slot {
+	uint32_t key;  /* inner: bits below pos + bits are zero; leaf: the routes' dst */
+	uint8_t pos;   /* inner: the child index's lowest bit; leaf: 0 */
+	uint8_t bits;  /* inner: 2^bits children; 0: a leaf (or empty) */
+	uint8_t slen;  /* the longest suffix (32 - plen) of a route below; inner: >= pos */
+	uint8_t pad;
+	uint32_t idx;  /* fib_mem handle of the children (inner) or routes (leaf); 0: empty */
+};
+
 struct fib_table {
-	struct fib_tnode *root; /* NULL: empty */
-	size_t routes;          /* aliases in the table */
-	size_t bytes;           /* malloc'd bytes held (nodes, leaves, aliases) */
+	struct fib_slot root; /* idx 0: empty */
+	size_t routes;        /* aliases in the table */
+	size_t bytes;         /* bytes the table holds from malloc (its allocator's chunks) */
+	struct fib_mem mem;   /* where its nodes and routes are */
 };
 
 void fib_table_init(struct fib_table *t);
@@ -86,7 +102,7 @@ void fib_table_flush(struct fib_table *t);
 
 /* 0, -EEXIST, -EINVAL (plen > 32, host bits set), -ENOENT (no route with
  * that prefix and priority and no FIB_NLM_F_CREATE, as Linux) or -ENOMEM
- * (nothing changed).  "Identical" (APPEND, and CREATE alone, fail with
+ * (nothing changed; also when one dst already has 65,535 routes).  "Identical" (APPEND, and CREATE alone, fail with
  * -EEXIST; REPLACE of an identical route other than the first fails too,
  * of the first is a no-op) is what Linux's fib_info sharing makes one
  * route: same type, scope, protocol, gw, oif and prefsrc. */
@@ -120,10 +136,18 @@ int fib_table_walk(const struct fib_table *t, int (*fn)(const struct fib_route *
 struct fib_trie_stats {
 	size_t routes, prefixes; /* aliases; distinct dst/plen */
 	size_t tnodes, leaves;
-	size_t bytes;
+	size_t slots;       /* child slots of the inner nodes (2^bits each) */
+	size_t bytes;       /* held from malloc: chunks, their unused tails and free blocks */
+	size_t used;        /* in live nodes and leaves (counted by walking the trie) */
+	unsigned root_bits; /* the root's 2^bits children (0: a leaf or empty) */
 	unsigned max_depth; /* inner nodes passed from the root down to the deepest leaf */
 	size_t depth_sum;   /* the same summed over the leaves (average: depth_sum / leaves) */
 };
 void fib_table_stats(const struct fib_table *t, struct fib_trie_stats *st);
+
+/* Walks the whole trie checking what the code relies on (keys under their
+ * parent's, child counts, suffix lengths, each leaf's route order, the
+ * route and byte counts); NULL, or what is broken.  For tests: O(size). */
+const char *fib_trie_check(const struct fib_table *t);
 
 #endif

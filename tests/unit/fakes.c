@@ -125,11 +125,16 @@ int fake_fail_now(void)
 
 /* ---- malloc ---------------------------------------------------------------- */
 
-/* net/ipv4/fib_trie.c's malloc and free (tests/tests.mk renames them): a
- * fallible call like the others. */
+/* net/ipv4/fib_trie_mem.c's malloc, realloc and free (tests/tests.mk renames
+ * them): a fallible call like the others. */
 void *fake_malloc(size_t n)
 {
 	return fake_fail_now() ? NULL : malloc(n);
+}
+
+void *fake_realloc(void *p, size_t n)
+{
+	return fake_fail_now() ? NULL : realloc(p, n);
 }
 
 void fake_free(void *p)

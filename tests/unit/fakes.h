@@ -29,9 +29,11 @@ void fake_bootfile_clear(void);
 extern int fake_fail_at, fake_calls;
 int fake_fail_now(void);
 
-/* malloc and free for the pure files built with -Dmalloc=fake_malloc
- * -Dfree=fake_free (tests/tests.mk): each malloc is a fallible call. */
+/* malloc, realloc and free for the pure files built with -Dmalloc=fake_malloc
+ * -Drealloc=fake_realloc -Dfree=fake_free (tests/tests.mk): each malloc and
+ * realloc is a fallible call. */
 void *fake_malloc(size_t n);
+void *fake_realloc(void *p, size_t n);
 void fake_free(void *p);
 
 /* Pages: each allocation is its own aligned_alloc, tracked until freed
