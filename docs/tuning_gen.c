@@ -69,7 +69,8 @@ static const char preface[] =
 	"be read and set, and keep their value, but nothing in the kernel acts on it yet.\n"
 	"\n"
 	"`net.ipv4.conf.IFACE.*` exist for each interface (`eth0`, `eth1`, ...) once it is\n"
-	"registered, as on Linux: each takes `conf.default`'s value then, and what it means is\n"
+	"registered, as on Linux: each takes `conf.default`'s value then, and later writes to\n"
+	"`conf.default` until it is written itself (forwarding excepted); what it means is\n"
 	"said under `conf.all` (the table lists `all` and `default` only).\n"
 	"\n";
 

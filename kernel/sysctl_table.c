@@ -53,33 +53,24 @@ static int qdisc_known(const struct sysctl *s, long v, const char *str)
 
 /* net.ipv4.conf.IF.*: Linux's per-interface settings (net/ipv4/devinet.h),
  * in name order.  Rows of an interface exist once it is registered. */
-#define CONF_INT(ifname, key, conf, hi, present_, doc_)                                     \
+#define CONF_ROW(ifname, key, conf, hi, def_, present_, handler_, doc_)                     \
 	{ .name = "net.ipv4.conf." ifname "." #key, .type = SYSCTL_INT, .data = &(conf).key, \
-	  .min = 0, .max = hi, .def = 0, .doc = doc_, .present = present_,                    \
-	  .handler = CONF_HANDLER_##key }
-#define CONF_HANDLER_accept_local NULL
-#define CONF_HANDLER_arp_announce NULL
-#define CONF_HANDLER_arp_filter NULL
-#define CONF_HANDLER_arp_ignore NULL
-#define CONF_HANDLER_forwarding NULL
-#define CONF_HANDLER_log_martians NULL
-#define CONF_HANDLER_rp_filter NULL
-#define CONF_HANDLER_send_redirects NULL
-#define IFACE_DOC "This interface's value, seeded from conf.default when the interface registers; what it means: see conf.all."
-#define CONF_IFACE(ifname, i)                                                            \
-	CONF_INT(ifname, accept_local, devconf_dev[i], 1, devconf_present, IFACE_DOC),       \
-	CONF_INT(ifname, arp_announce, devconf_dev[i], 2, devconf_present, IFACE_DOC),       \
-	CONF_INT(ifname, arp_filter, devconf_dev[i], 1, devconf_present, IFACE_DOC),         \
-	CONF_INT(ifname, arp_ignore, devconf_dev[i], 8, devconf_present, IFACE_DOC),         \
-	CONF_INT(ifname, forwarding, devconf_dev[i], 1, devconf_present, IFACE_DOC),         \
-	CONF_INT(ifname, log_martians, devconf_dev[i], 1, devconf_present, IFACE_DOC),       \
-	CONF_INT(ifname, rp_filter, devconf_dev[i], 2, devconf_present, IFACE_DOC),          \
-	CONF_SEND_REDIRECTS(ifname, devconf_dev[i], devconf_present, IFACE_DOC)
-/* send_redirects defaults to 1 in every conf. */
-#define CONF_SEND_REDIRECTS(ifname, conf, present_, doc_)                                          \
-	{ .name = "net.ipv4.conf." ifname ".send_redirects", .type = SYSCTL_INT,                   \
-	  .data = &(conf).send_redirects, .min = 0, .max = 1, .def = 1, .doc = doc_, .present = present_ }
-#define DEFAULT_DOC(key) "Given to interfaces registered later as their conf.IFACE." key " (Linux also passes a change on to interfaces that never set their own; nagare does not)."
+	  .min = 0, .max = hi, .def = def_, .doc = doc_, .present = present_, .handler = handler_ }
+#define CONF_INT(ifname, key, conf, hi, present_, doc_) CONF_ROW(ifname, key, conf, hi, 0, present_, NULL, doc_)
+/* An interface's rows: a write makes the setting its own (devinet.c). */
+#define IFACE_DOC "This interface's value: conf.default's when the interface registers and after each write to conf.default, until written here; what it means: see conf.all."
+#define CONF_IF(ifname, i, key, hi, def_) \
+	CONF_ROW(ifname, key, devconf_dev[i], hi, def_, devconf_present, devconf_set_iface, IFACE_DOC)
+#define CONF_IFACE(ifname, i)                                                                             \
+	CONF_IF(ifname, i, accept_local, 1, 0), CONF_IF(ifname, i, arp_announce, 2, 0),                    \
+	CONF_IF(ifname, i, arp_filter, 1, 0), CONF_IF(ifname, i, arp_ignore, 8, 0),                        \
+	CONF_ROW(ifname, forwarding, devconf_dev[i], 1, 0, devconf_present, NULL,                          \
+		 "This interface's value: conf.default's when the interface registers; writing conf.all.forwarding or ip_forward sets it; what it means: see conf.all."), \
+	CONF_IF(ifname, i, log_martians, 1, 0), CONF_IF(ifname, i, rp_filter, 2, 0),                       \
+	CONF_IF(ifname, i, send_redirects, 1, 1)
+/* conf.default's rows: a write reaches the interfaces that never set their own. */
+#define DEFAULT_DOC(key) "Given to interfaces as they register, and on each write to every interface whose conf.IFACE." key " was never written (Linux's devinet_copy_dflt_conf)."
+#define CONF_DEFAULT(key, hi, def_) CONF_ROW("default", key, devconf_default, hi, def_, NULL, devconf_set_default, DEFAULT_DOC(#key))
 
 const struct sysctl sysctl_table[] = {
 	INT("debug.fail_lwip_alloc", fault_lwip_alloc.percent, 0, 100, 0,
@@ -118,16 +109,17 @@ const struct sysctl sysctl_table[] = {
 		 "Log packets dropped for impossible addresses or a failed reverse-path check to dmesg in Linux's words (martian source D from S, on dev eth0 with an ll header line; martian destination D from S, dev eth0), at most 10 per 5 s with net_ratelimit (either all or the interface). The drops count InMartianSrc and InMartianDst (netstat -s, NagareExt) either way."),
 	CONF_INT("all", rp_filter, devconf_all, 2, NULL,
 		 "Reverse-path filter (RFC 3704): 0 off, 1 strict (the route back to the source must leave through the receiving interface), 2 loose (any unicast route back will do); the larger of all and the interface counts. A source with no route back fails either mode; a route back that is not unicast (blackhole, unreachable, broadcast, one of our addresses) is a martian. Failures count IPReversePathFilter (netstat -s, TcpExt)."),
-	CONF_SEND_REDIRECTS("all", devconf_all, NULL,
-			    "Send ICMP redirects when forwarding a packet out of the interface it came in on (either all or the interface). As Linux's ip_rt_send_redirect, per source host: the first at once, the next after more than 20 ms << n, at most 9, then none until 20 s pass with nothing to redirect (with log_martians, the ninth logs \"host A/ifN ignores redirects for D to G\"); counted as Icmp OutRedirects (IcmpMsg OutType5)."),
-	CONF_INT("default", accept_local, devconf_default, 1, NULL, DEFAULT_DOC("accept_local")),
-	CONF_INT("default", arp_announce, devconf_default, 2, NULL, DEFAULT_DOC("arp_announce")),
-	CONF_INT("default", arp_filter, devconf_default, 1, NULL, DEFAULT_DOC("arp_filter")),
-	CONF_INT("default", arp_ignore, devconf_default, 8, NULL, DEFAULT_DOC("arp_ignore")),
-	CONF_INT("default", forwarding, devconf_default, 1, NULL, DEFAULT_DOC("forwarding")),
-	CONF_INT("default", log_martians, devconf_default, 1, NULL, DEFAULT_DOC("log_martians")),
-	CONF_INT("default", rp_filter, devconf_default, 2, NULL, DEFAULT_DOC("rp_filter")),
-	CONF_SEND_REDIRECTS("default", devconf_default, NULL, DEFAULT_DOC("send_redirects")),
+	CONF_ROW("all", send_redirects, devconf_all, 1, 1, NULL, NULL,
+		 "Send ICMP redirects when forwarding a packet out of the interface it came in on (either all or the interface). As Linux's ip_rt_send_redirect, per source host: the first at once, the next after more than 20 ms << n, at most 9, then none until 20 s pass with nothing to redirect (with log_martians, the ninth logs \"host A/ifN ignores redirects for D to G\"); counted as Icmp OutRedirects (IcmpMsg OutType5)."),
+	CONF_DEFAULT(accept_local, 1, 0),
+	CONF_DEFAULT(arp_announce, 2, 0),
+	CONF_DEFAULT(arp_filter, 1, 0),
+	CONF_DEFAULT(arp_ignore, 8, 0),
+	CONF_INT("default", forwarding, devconf_default, 1, NULL,
+		 "Given to interfaces as they register; a write changes no interface's (Linux's devinet_sysctl_forward); writing conf.all.forwarding or ip_forward sets it and every interface's."),
+	CONF_DEFAULT(log_martians, 1, 0),
+	CONF_DEFAULT(rp_filter, 2, 0),
+	CONF_DEFAULT(send_redirects, 1, 1),
 	CONF_IFACE("eth0", 0),
 	CONF_IFACE("eth1", 1),
 	CONF_IFACE("eth2", 2),

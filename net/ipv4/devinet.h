@@ -1,7 +1,10 @@
 /*
  * Per-interface IPv4 settings, Linux's struct ipv4_devconf: the
  * net.ipv4.conf.{all,default,IFACE}.* sysctls.  conf.default seeds an
- * interface when it is registered; what a setting means for an interface
+ * interface when it is registered, and a later write to conf.default
+ * reaches every interface that never had that setting written itself
+ * (Linux's devinet_copy_dflt_conf and cnf->state; forwarding excepted,
+ * as devinet_sysctl_forward); what a setting means for an interface
  * combines all and the interface as Linux's IN_DEV_* macros do
  * (include/linux/inetdevice.h): rp_filter, arp_ignore and arp_announce
  * take the larger, log_martians, accept_local, arp_filter and
@@ -39,6 +42,10 @@ void devconf_register(int i);
  * conf.all.forwarding or ip_forward, applied to every interface. */
 int devconf_present(const struct sysctl *s);
 int devconf_forward_all(const struct sysctl *s, long v, const char *str);
+/* Handlers of the conf.IFACE rows (the setting is the interface's own from
+ * now on) and of the conf.default rows (passed on to the others). */
+int devconf_set_iface(const struct sysctl *s, long v, const char *str);
+int devconf_set_default(const struct sysctl *s, long v, const char *str);
 
 /* Effective values for interface i (Linux's IN_DEV_* rules). */
 static inline int max_int(int a, int b)

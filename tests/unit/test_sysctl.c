@@ -502,6 +502,41 @@ START_TEST(per_interface_rows)
 }
 END_TEST
 
+/* A write to conf.default reaches every registered interface that never
+ * had that setting written itself (Linux's devinet_copy_dflt_conf; any
+ * write, even of the same value, makes it the interface's own); not
+ * forwarding (devinet_sysctl_forward); a refused value reaches none. */
+START_TEST(default_reaches_interfaces)
+{
+	devconf_ndevs = 0;
+	devconf_register(0);
+	devconf_register(1);
+	ck_assert_int_eq(SYSCTL("-q", "net.ipv4.conf.eth0.rp_filter=1"), 0);
+	ck_assert_int_eq(SYSCTL("-q", "net.ipv4.conf.default.rp_filter=2"), 0);
+	ck_assert_int_eq(devconf_dev[0].rp_filter, 1);
+	ck_assert_int_eq(devconf_dev[1].rp_filter, 2);
+	ck_assert_int_eq(SYSCTL("-q", "net.ipv4.conf.eth1.log_martians=0"), 0);
+	ck_assert_int_eq(SYSCTL("-q", "net.ipv4.conf.default.log_martians=1"), 0);
+	ck_assert_int_eq(devconf_dev[0].log_martians, 1);
+	ck_assert_int_eq(devconf_dev[1].log_martians, 0);
+	ck_assert_int_eq(SYSCTL("-q", "net.ipv4.conf.default.send_redirects=0"), 0);
+	ck_assert_int_eq(devconf_dev[0].send_redirects, 0);
+	ck_assert_int_eq(devconf_dev[1].send_redirects, 0);
+	ck_assert_int_eq(SYSCTL("-q", "net.ipv4.conf.default.forwarding=1"), 0);
+	ck_assert_int_eq(devconf_dev[0].forwarding, 0);
+	ck_assert_int_eq(devconf_dev[1].forwarding, 0);
+	ck_assert_int_ne(SYSCTL("-q", "net.ipv4.conf.default.rp_filter=3"), 0);
+	ck_assert_int_eq(devconf_dev[1].rp_filter, 2);
+	/* registered again, an interface starts from default, its own again */
+	devconf_register(0);
+	ck_assert_int_eq(devconf_dev[0].rp_filter, 2);
+	ck_assert_int_eq(SYSCTL("-q", "net.ipv4.conf.default.rp_filter=0"), 0);
+	ck_assert_int_eq(devconf_dev[0].rp_filter, 0);
+	devconf_ndevs = 0;
+	sysctl_init();
+}
+END_TEST
+
 START_TEST(write_quiet)
 {
 	ck_assert_int_eq(SYSCTL("-q", "-w", "net.core.somaxconn=99"), 0);
@@ -926,6 +961,7 @@ Suite *sysctl_suite(void)
 	tcase_add_test(tc, write_base0);
 	tcase_add_test(tc, write_without_equals);
 	tcase_add_test(tc, per_interface_rows);
+	tcase_add_test(tc, default_reaches_interfaces);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("options");
