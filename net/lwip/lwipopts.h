@@ -123,6 +123,7 @@ extern int sysctl_tcp_fin_timeout, sysctl_tcp_max_tw_buckets;
  * 2.2) instead of from lwIP's 3 s deviation. */
 #define TCP_SACK_DUPACK 1
 #define TCP_RTT_FIRST_SAMPLE 1
+#define TCP_SACK_RTO_SKIP 1             /* patch 0026: after a timeout, SACKed segments are not sent again */
 #define TCP_DEMUX_BUCKETS 4096        /* patch 0004: 32 KiB; 4096 TIME-WAIT + 10k open fit short chains */
 #define LWIP_UDP 1
 

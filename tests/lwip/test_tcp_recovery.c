@@ -5,7 +5,8 @@
  * falls to Linux's 200 ms floor once its RTT is under a tick.  Patch 0024
  * (TCP_SACK_DUPACK, TCP_RTT_FIRST_SAMPLE): duplicate ACKs told by their
  * new SACK blocks when the window changes, malformed SACK options ignored,
- * and the RTO from the first RTT measured.  Built in the run with our
+ * and the RTO from the first RTT measured.  Patch 0026 (TCP_SACK_RTO_SKIP):
+ * after a timeout, SACKed segments are not sent again.  Built in the run with our
  * options only (lwip.mk).
  */
 #include <string.h>
@@ -16,7 +17,7 @@
 #include "lwip/inet_chksum.h"
 #include "lwip/stats.h"
 
-#if !TCP_LIMITED_TRANSMIT || !defined(TCP_RTO_MIN_MS) || !TCP_SACK_DUPACK || !TCP_RTT_FIRST_SAMPLE
+#if !TCP_LIMITED_TRANSMIT || !defined(TCP_RTO_MIN_MS) || !TCP_SACK_DUPACK || !TCP_RTT_FIRST_SAMPLE || !TCP_SACK_RTO_SKIP
 #error "test_tcp_recovery.c tests net/lwip/lwipopts.h's TCP_LIMITED_TRANSMIT, TCP_RTO_MIN_MS, TCP_SACK_DUPACK and TCP_RTT_FIRST_SAMPLE"
 #endif
 
@@ -341,6 +342,56 @@ START_TEST(test_tcp_rtt_first_sample)
 }
 END_TEST
 
+/* Patch 0026: after a timeout, the segments the peer SACKed are not sent
+ * again (RFC 6675 5.1); lwIP resent the whole window.  A timeout again
+ * with nothing acknowledged (nrtx past 1) sends everything: the peer may
+ * have dropped what it SACKed (RFC 2018 8). */
+START_TEST(test_tcp_rto_skips_sacked)
+{
+	struct tcp_pcb *pcb = sender(10);
+	u8_t o[12];
+	u32_t iss;
+	err_t err;
+	int t;
+	LWIP_UNUSED_ARG(_i);
+
+	EXPECT_RET(pcb != NULL);
+	tcp_set_flags(pcb, TF_SACK);
+	iss = pcb->lastack;
+	err = tcp_write(pcb, data, 6 * TCP_MSS, TCP_WRITE_FLAG_COPY);
+	EXPECT_RET(err == ERR_OK);
+	EXPECT_RET(tcp_output(pcb) == ERR_OK);
+	EXPECT_RET(pcb->snd_nxt == iss + 6 * TCP_MSS);
+	/* the first and the fifth lost: the peer SACKs the second to fourth */
+	peer_ack_opts(pcb, 0, 0xffff, o, sack_opt(o, iss, TCP_MSS, 4 * TCP_MSS));
+	memset(&txcounters, 0, sizeof(txcounters));
+	for (t = 0; t < 100 && !(pcb->flags & TF_RTO); t++)
+		tick();
+	EXPECT_RET(pcb->flags & TF_RTO);
+	EXPECT(txcounters.num_tx_calls == 1); /* the first: cwnd is one segment */
+	memset(&txcounters, 0, sizeof(txcounters));
+	pcb->cwnd = 6 * TCP_MSS;
+	EXPECT_RET(tcp_output(pcb) == ERR_OK);
+	EXPECT(txcounters.num_tx_calls == 2); /* the fifth and sixth */
+	EXPECT(pcb->unsent == NULL);
+
+	/* timed out again with nothing acknowledged: all six */
+	pcb->nrtx = 2;
+	pcb->dupacks = 0; /* no Limited Transmit (patch 0019) on top of the RTO's one segment */
+	pcb->rtime = pcb->rto;
+	memset(&txcounters, 0, sizeof(txcounters));
+	for (t = 0; t < 4 && txcounters.num_tx_calls == 0; t++)
+		tick();
+	EXPECT_RET(txcounters.num_tx_calls == 1);
+	pcb->cwnd = 6 * TCP_MSS;
+	EXPECT_RET(tcp_output(pcb) == ERR_OK);
+	EXPECT(txcounters.num_tx_calls == 6);
+
+	peer_ack_opts(pcb, 6 * TCP_MSS, 0xffff, o, 0);
+	EXPECT(pcb->unacked == NULL && pcb->unsent == NULL);
+}
+END_TEST
+
 Suite *tcp_recovery_suite(void)
 {
 	testfunc tests[] = {
@@ -350,6 +401,7 @@ Suite *tcp_recovery_suite(void)
 		TESTFUNC(test_tcp_sack_dupack),
 		TESTFUNC(test_tcp_sack_malformed),
 		TESTFUNC(test_tcp_rtt_first_sample),
+		TESTFUNC(test_tcp_rto_skips_sacked),
 	};
 	return create_suite("TCP_RECOVERY", tests, sizeof(tests) / sizeof(testfunc), recovery_setup,
 			    recovery_teardown);
