@@ -369,6 +369,7 @@ START_TEST(test_tcp_rto_skips_sacked)
 		tick();
 	EXPECT_RET(pcb->flags & TF_RTO);
 	EXPECT(txcounters.num_tx_calls == 1); /* the first: cwnd is one segment */
+	EXPECT(pcb->dupacks == 0);
 	memset(&txcounters, 0, sizeof(txcounters));
 	pcb->cwnd = 6 * TCP_MSS;
 	EXPECT_RET(tcp_output(pcb) == ERR_OK);
@@ -377,7 +378,7 @@ START_TEST(test_tcp_rto_skips_sacked)
 
 	/* timed out again with nothing acknowledged: all six */
 	pcb->nrtx = 2;
-	pcb->dupacks = 0; /* no Limited Transmit (patch 0019) on top of the RTO's one segment */
+	pcb->dupacks = 1; /* the RTO forgets it: no Limited Transmit on top of its one segment */
 	pcb->rtime = pcb->rto;
 	memset(&txcounters, 0, sizeof(txcounters));
 	for (t = 0; t < 4 && txcounters.num_tx_calls == 0; t++)
