@@ -16,6 +16,7 @@
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/prot/ip4.h"
 #include "net/core/counter.h"
 #include "net/ipv4/arp_policy.h"
 #include "net/ipv4/devinet.h"
@@ -49,7 +50,7 @@ int net_arp_reply(struct netif *netif, const ip4_addr_t *sipaddr, const ip4_addr
 		.sip_zero = sip == 0,
 		.tip_local = fib_is_local(tip),
 		.tip_on_dev = addr != 0 && tip == addr,
-		.sip_in_dev_subnet = addr != 0 && (sip & mask) == (addr & mask),
+		.sip_in_dev_subnet = fib_dev_onlink(dev, sip),
 	};
 	if (!f.tip_martian && f.tip_local && !f.sip_zero)
 		f.input_ok = !martian_saddr(sip) && fib_validate_source(sip, dev) == 0;
@@ -98,21 +99,20 @@ void net_arp_request_src(struct netif *netif, const ip4_addr_t *dst, struct pbuf
 	int dev = fib_dev_index(netif);
 	if (dev < 0) /* not one of ours: lwIP's own sender, netif's address */
 		return;
-	uint32_t target = lwip_ntohl(ip4_addr_get_u32(dst)), addr = 0, mask = 0;
-	fib_dev_addr(dev, &addr, &mask);
+	uint32_t target = lwip_ntohl(ip4_addr_get_u32(dst));
 	struct arp_solicit_facts f = {
 		.arp_announce = in_dev_arp_announce(dev),
 		.select = select_addr(dev),
 	};
 	/* the waiting packet's IPv4 source (Linux's ip_hdr(skb)->saddr), read
 	 * only from a whole version 4 header inside the pbuf chain */
-	uint8_t iph[20];
-	if (q && pbuf_copy_partial(q, iph, sizeof(iph), 0) == sizeof(iph) && (iph[0] >> 4) == 4) {
+	struct ip_hdr iph;
+	if (q && pbuf_copy_partial(q, &iph, sizeof(iph), 0) == sizeof(iph) && IPH_V(&iph) == 4) {
 		f.have_saddr = 1;
-		f.saddr = (uint32_t)iph[12] << 24 | (uint32_t)iph[13] << 16 | (uint32_t)iph[14] << 8 | iph[15];
+		f.saddr = lwip_ntohl(ip4_addr_get_u32(&iph.src));
 		f.saddr_local = f.saddr != 0 && fib_is_local(f.saddr);
 		/* inet_addr_onlink: both inside the subnet of dev's address */
-		f.onlink = addr != 0 && (target & mask) == (addr & mask) && (f.saddr & mask) == (addr & mask);
+		f.onlink = fib_dev_onlink(dev, target) && fib_dev_onlink(dev, f.saddr);
 	}
 	ip4_addr_set_u32(src, lwip_htonl(arp_solicit_saddr(&f)));
 }

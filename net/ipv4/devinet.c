@@ -26,12 +26,22 @@ void devconf_register(int i)
 		devconf_ndevs = i + 1;
 }
 
+/* Where a row's int sits in base[0..n): its index there (*iface) and the
+ * setting's (the return), or -1 outside. */
+static int devconf_where(const struct sysctl *s, const struct ipv4_devconf *base, int n, int *iface)
+{
+	const char *p = s->data, *b = (const char *)base;
+	if (p < b || p >= b + (size_t)n * sizeof(struct ipv4_devconf))
+		return -1;
+	size_t off = (size_t)(p - b);
+	*iface = (int)(off / sizeof(struct ipv4_devconf));
+	return (int)(off % sizeof(struct ipv4_devconf) / sizeof(int));
+}
+
 int devconf_present(const struct sysctl *s)
 {
-	const char *p = s->data, *base = (const char *)devconf_dev;
-	if (p < base || p >= base + sizeof(devconf_dev))
-		return 1;
-	return (size_t)(p - base) / sizeof(struct ipv4_devconf) < (size_t)devconf_ndevs;
+	int i;
+	return devconf_where(s, devconf_dev, NETDEV_MAX, &i) < 0 || i < devconf_ndevs;
 }
 
 /* Linux's inet_forward_change: all, default and every interface. */
@@ -42,17 +52,6 @@ int devconf_forward_all(const struct sysctl *s, long v, const char *str)
 	for (int i = 0; i < NETDEV_MAX; i++)
 		devconf_dev[i].forwarding = (int)v;
 	return 0;
-}
-
-/* Where a row's int sits: interface (-1 for default), key index. */
-static int devconf_where(const struct sysctl *s, const struct ipv4_devconf *base, int n, int *iface)
-{
-	const char *p = s->data, *b = (const char *)base;
-	if (p < b || p >= b + (size_t)n * sizeof(struct ipv4_devconf))
-		return -1;
-	size_t off = (size_t)(p - b);
-	*iface = (int)(off / sizeof(struct ipv4_devconf));
-	return (int)(off % sizeof(struct ipv4_devconf) / sizeof(int));
 }
 
 /* Linux's devinet_conf_proc on an interface's row: set_bit(i, cnf->state). */

@@ -63,6 +63,13 @@ int fib_dev_addr(int i, uint32_t *addr, uint32_t *mask)
 	return netif_is_up(nif);
 }
 
+int fib_dev_onlink(int i, uint32_t a)
+{
+	uint32_t addr, mask;
+	fib_dev_addr(i, &addr, &mask);
+	return addr != 0 && (a & mask) == (addr & mask);
+}
+
 int fib_route_insert(struct fib_table *t, const struct fib_route *r, unsigned nlflags)
 {
 	int err = fib_table_insert(t, r, nlflags);

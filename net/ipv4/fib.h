@@ -32,6 +32,9 @@ int fib_route_insert(struct fib_table *t, const struct fib_route *r, unsigned nl
 int fib_route_delete(struct fib_table *t, const struct fib_route *key, unsigned match);
 /* Device i's address, netmask (host order; 0: none) and whether it is up. */
 int fib_dev_addr(int i, uint32_t *addr, uint32_t *mask);
+/* Whether a lies in the subnet of device i's address (Linux's
+ * inet_addr_onlink with one address per device); 0 without an address. */
+int fib_dev_onlink(int i, uint32_t a);
 /* Reverse-path check of a packet from src arriving on device iif, by
  * the interface's rp_filter and accept_local (net/ipv4/rp_filter.h): 0,
  * -EINVAL (martian source) or -EXDEV (reverse-path failure). */

@@ -130,10 +130,8 @@ int ip_forward(struct pbuf *p, struct netif *inp, int iif, const struct fib_rout
 	uint32_t nexthop = r->gw && !fib_is_local(r->gw) ? r->gw : lwip_ntohl(ip4_addr_get_u32(&iph->dest));
 	if (r->oif == iif && in_dev_tx_redirects(iif)) {
 		/* inet_addr_onlink: the source is on the interface's network. */
-		uint32_t addr, mask;
-		fib_dev_addr(iif, &addr, &mask);
 		int v;
-		if (addr && (src & mask) == (addr & mask) && (v = net_ip_redirect_allow(src))) {
+		if (fib_dev_onlink(iif, src) && (v = net_ip_redirect_allow(src))) {
 			ip_redirects_sent++;
 			icmp_error(p, ICMP_RD, 1 /* host */, nexthop);
 			if (v == ICMP_XRLIM_REDIRECT_LAST && in_dev_log_martians(iif) && net_ratelimit()) {
