@@ -229,12 +229,23 @@ def qdisc_counters(text):
     return d
 
 
+TCP_COUNTERS = ("TcpRetransSegs", "TcpExtTCPTimeouts", "TcpExtTCPLostRetransmit")
+
+
+def tcp_counters(side):
+    """The loss recovery counters as nstat -a prints them (both systems
+    have nstat and count them under these names)."""
+    out = side.tc("nstat -az " + " ".join(TCP_COUNTERS))
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)", out, re.M)}
+
+
 def run_load(ns, side, kind, secs):
     for line in (SHAPER, "tc qdisc replace dev eth0 parent 1:1 handle 10: %s" % kind):
         out = side.tc(line)
         if out.strip():
             raise RuntimeError("%s: %s: %s" % (side.name, line, out.strip()))
     base = idle_rtt(ns)
+    tcp0 = tcp_counters(side)
     url = "http://%s%s" % (GUEST, side.bulk_path)
     bulk = [ns.popen(["curl", "-s", "-o", "/dev/null", "--max-time", str(secs + 2), "-w", "%{size_download}", url],
                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for _ in range(BULK)]
@@ -252,6 +263,7 @@ def run_load(ns, side, kind, secs):
         except ValueError:
             sizes.append(0)
     stats = side.tc("tc -s qdisc show dev eth0")
+    tcp1 = tcp_counters(side)
     series = parse_ping(ping_out)
     rtts = [r for _, r in series]
     sent = int(((secs - 2) / 0.1))
@@ -268,6 +280,7 @@ def run_load(ns, side, kind, secs):
         "goodput": sum(sizes) * 8 / (secs + 2) / 1e6,
         "payload": (sum(sizes) + rr_bytes) * 8 / (secs + 2) / 1e6,
         "jain": jain(sizes),
+        "tcp": {k: tcp1.get(k, 0) - tcp0.get(k, 0) for k in TCP_COUNTERS},
         "qdisc": qdisc_counters(stats),
         "tc": stats,
     }
@@ -281,7 +294,11 @@ def main():
     ap.add_argument("--secs", type=int, default=30)
     ap.add_argument("--only", choices=("nagare", "linux"))
     ap.add_argument("--record", action="store_true")
+    ap.add_argument("--kinds", default=",".join(KINDS),
+                    help="child qdiscs to run, comma-separated (default: %(default)s)")
     a = ap.parse_args()
+    if a.record and a.kinds != ",".join(KINDS):
+        sys.exit("--record needs every qdisc: %s" % ",".join(KINDS))
     if os.geteuid() != 0:
         sys.exit("bench/bufferbloat.py needs root (network namespaces)")
     if not os.path.exists(os.path.join(hb.PEER_BUILD, "initramfs.cpio.gz")):
@@ -296,14 +313,15 @@ def main():
             side = Side(ns, tmp)
             try:
                 versions[side.name] = side.version
-                for kind in KINDS:
+                for kind in a.kinds.split(","):
                     r = run_load(ns, side, kind, a.secs)
                     results[(side.name, kind)] = r
                     print("%-7s %-9s base %.2f ms  ping +%.1f ms median, +%.1f ms p99 (lost %d)  rr %.1f/s  "
-                          "goodput %.2f Mbit/s (all payload %.2f)  Jain %.3f  drops %d marks %d" % (
+                          "goodput %.2f Mbit/s (all payload %.2f)  Jain %.3f  drops %d marks %d  "
+                          "retransmitted %d (timeouts %d, lost retransmissions %d)" % (
                               side.name, kind, r["base"] or 0, r["median_add"] or -1, r["p99_add"] or -1,
                               r["lost"], r["rr"], r["goodput"], r["payload"], r["jain"], r["qdisc"]["dropped"],
-                              r["qdisc"]["ecn_mark"]), flush=True)
+                              r["qdisc"]["ecn_mark"], *(r["tcp"][k] for k in TCP_COUNTERS)), flush=True)
             finally:
                 side.close()
     if a.record:

@@ -124,6 +124,11 @@ COUNTER(Udp, 70, InCsumErrors, lwip_stats.udp.chkerr, NAMED, NULL, "UDP datagram
 
 /* Patch 0002's TIME-WAIT counters. */
 COUNTER(TcpExt, 100, TCPTimeWaitOverflow, tcp_tw_overflows, NAMED, NULL, "Closed without TIME-WAIT: too many buckets.");
+/* Patch 0027's counters.  TCPTimeouts is Linux's one count of every
+ * retransmission timer firing: lwIP's RTOs and the SYN-ACK timer of
+ * net/ipv4/listen.c (tcp_retransmit_timer and tcp_syn_ack_timeout). */
+COUNTER(TcpExt, 50, TCPTimeouts, tcp_timeouts, OPT, "other TCP timeouts", "Retransmission timer firings: RTOs and SYN-ACKs.");
+COUNTER(TcpExt, 45, TCPLostRetransmit, tcp_lost_retransmits, NAMED, NULL, "Retransmissions found lost again (by SACK).");
 COUNTER(TcpExt, 900, TWRecycled, tcp_tw_recycled, NONE, NULL, "TIME-WAIT ended early by a new SYN.");
 COUNTER_GAUGE(tcp, 10, timewait_sockets, tcp_tw_count, NONE, NULL, "TCP connections in TIME-WAIT.");
 

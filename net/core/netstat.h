@@ -23,7 +23,6 @@ extern struct netstat_ext {
 	uint64_t tcp_memory_pressures;     /* TCPMemoryPressures: times TCP entered memory pressure */
 	uint64_t tcp_abort_on_memory;      /* TCPAbortOnMemory: connections reset to give memory back */
 	uint64_t embryonic_rsts;           /* EmbryonicRsts: half-open connections reset (received or sent) */
-	uint64_t tcp_timeouts;             /* TCPTimeouts: retransmission timer firings (SYN-ACKs here) */
 	uint64_t tcp_syn_retrans;          /* TCPSynRetrans: SYN-ACKs retransmitted */
 } netstat_ext;
 

@@ -271,8 +271,6 @@ void net_tcp_synrcvd_dupsyn(struct tcp_pcb *pcb)
 	pcb->rtime = 0;
 }
 
-COUNTER(TcpExt, 50, TCPTimeouts, netstat_ext.tcp_timeouts, OPT, "other TCP timeouts", "SYN-ACK timer firings.");
-
 int net_tcp_synrcvd_timer(struct tcp_pcb *pcb)
 {
 	/* rtime: slow-timer ticks since the SYN-ACK last went out, the first
@@ -286,7 +284,7 @@ int net_tcp_synrcvd_timer(struct tcp_pcb *pcb)
 		pcb->rtime++;
 	if ((uint32_t)pcb->rtime * TCP_SLOW_INTERVAL <= listen_synack_timeout_ms(pcb->nrtx))
 		return 0;
-	netstat_ext.tcp_timeouts++; /* tcp_syn_ack_timeout, at every firing */
+	tcp_timeouts++; /* tcp_syn_ack_timeout, at every firing (lwIP's counter, patch 0027) */
 	uintptr_t tags;
 	struct listener *l = of_child(pcb, &tags);
 	int retries = sysctl_tcp_synack_retries;

@@ -124,6 +124,7 @@ extern int sysctl_tcp_fin_timeout, sysctl_tcp_max_tw_buckets;
 #define TCP_SACK_DUPACK 1
 #define TCP_RTT_FIRST_SAMPLE 1
 #define TCP_SACK_RTO_SKIP 1             /* patch 0026: after a timeout, SACKed segments are not sent again */
+#define TCP_LOST_REXMIT 1               /* patch 0027: a retransmission lost again is found by SACK, not the RTO */
 #define TCP_DEMUX_BUCKETS 4096        /* patch 0004: 32 KiB; 4096 TIME-WAIT + 10k open fit short chains */
 #define LWIP_UDP 1
 

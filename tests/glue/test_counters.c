@@ -121,7 +121,7 @@ static struct {
 	struct stats_mib2 mib2;
 	struct stats_proto proto[7];
 	struct netstat_ext ext;
-	u32_t tw_overflows, tw_recycled;
+	u32_t tw_overflows, tw_recycled, timeouts, lost_rexmits;
 	uint64_t asserts, tsq;
 	unsigned long unres;
 	struct softnet_stat softnet;
@@ -159,6 +159,7 @@ static void known_set(void)
 		saved.proto[i] = *protos[i];
 	saved.ext = netstat_ext;
 	saved.tw_overflows = tcp_tw_overflows, saved.tw_recycled = tcp_tw_recycled;
+	saved.timeouts = tcp_timeouts, saved.lost_rexmits = tcp_lost_retransmits;
 	saved.asserts = net_lwip_asserts, saved.unres = etharp_unres_discards;
 	saved.tsq = tsq_throttled;
 	saved.softnet = softnet, saved.dev = dev->stats, saved.st = *st;
@@ -169,6 +170,7 @@ static void known_set(void)
 	fill64(&netstat_ext, sizeof(netstat_ext), 3000);
 	tcp_tw_overflows = 4001, tcp_tw_recycled = 4002;
 	net_lwip_asserts = 4003, etharp_unres_discards = 4004, tsq_throttled = 4005;
+	tcp_timeouts = 4006, tcp_lost_retransmits = 4007;
 	fill64(&softnet, sizeof(softnet), 5000);
 	fill64(&dev->stats, sizeof(dev->stats), 6000);
 	st->tx_queue_drops = 7001, st->tx_linearized = 7002, st->rx_backlog_drops = 7003;
@@ -184,6 +186,7 @@ static void known_restore(void)
 		*protos[i] = saved.proto[i];
 	netstat_ext = saved.ext;
 	tcp_tw_overflows = saved.tw_overflows, tcp_tw_recycled = saved.tw_recycled;
+	tcp_timeouts = saved.timeouts, tcp_lost_retransmits = saved.lost_rexmits;
 	net_lwip_asserts = saved.asserts, etharp_unres_discards = saved.unres;
 	tsq_throttled = saved.tsq;
 	softnet = saved.softnet, dev->stats = saved.dev, *netdev_state(dev) = saved.st;
@@ -274,7 +277,8 @@ static const char netstat_known[] =
 	"    3003 SYN cookies received\n"
 	"    3004 invalid SYN cookies received\n"
 	"    3012 resets received for embryonic SYN_RECV sockets\n"
-	"    3013 other TCP timeouts\n"
+	"    TCPLostRetransmit: 4007\n"
+	"    4006 other TCP timeouts\n"
 	"    3000 times the listen queue of a socket overflowed\n"
 	"    3001 SYNs to LISTEN sockets dropped\n"
 	"    3009 packets dropped from out-of-order queue because of socket buffer overrun\n"
@@ -282,7 +286,7 @@ static const char netstat_known[] =
 	"    TCPTimeWaitOverflow: 4001\n"
 	"    TCPReqQFullDoCookies: 3006\n"
 	"    TCPReqQFullDrop: 3005\n"
-	"    TCPSynRetrans: 3014\n"
+	"    TCPSynRetrans: 3013\n"
 	"    TCPRcvQDrop: 3008\n"
 	"    TCPMemoryPressures: 3010\n"
 	"    3011 connections aborted due to memory pressure\n"

@@ -6,8 +6,10 @@
  * (TCP_SACK_DUPACK, TCP_RTT_FIRST_SAMPLE): duplicate ACKs told by their
  * new SACK blocks when the window changes, malformed SACK options ignored,
  * and the RTO from the first RTT measured.  Patch 0026 (TCP_SACK_RTO_SKIP):
- * after a timeout, SACKed segments are not sent again.  Built in the run with our
- * options only (lwip.mk).
+ * after a timeout, SACKed segments are not sent again.  Patch 0027
+ * (TCP_LOST_REXMIT): a retransmission lost again is sent again once three
+ * segments sent after it are SACKed.  Built in the run with our options
+ * only (lwip.mk).
  */
 #include <string.h>
 
@@ -17,8 +19,9 @@
 #include "lwip/inet_chksum.h"
 #include "lwip/stats.h"
 
-#if !TCP_LIMITED_TRANSMIT || !defined(TCP_RTO_MIN_MS) || !TCP_SACK_DUPACK || !TCP_RTT_FIRST_SAMPLE || !TCP_SACK_RTO_SKIP
-#error "test_tcp_recovery.c tests net/lwip/lwipopts.h's TCP_LIMITED_TRANSMIT, TCP_RTO_MIN_MS, TCP_SACK_DUPACK and TCP_RTT_FIRST_SAMPLE"
+#if !TCP_LIMITED_TRANSMIT || !defined(TCP_RTO_MIN_MS) || !TCP_SACK_DUPACK || !TCP_RTT_FIRST_SAMPLE || \
+	!TCP_SACK_RTO_SKIP || !TCP_LOST_REXMIT
+#error "test_tcp_recovery.c tests net/lwip/lwipopts.h's TCP_LIMITED_TRANSMIT, TCP_RTO_MIN_MS, TCP_SACK_DUPACK, TCP_RTT_FIRST_SAMPLE, TCP_SACK_RTO_SKIP and TCP_LOST_REXMIT"
 #endif
 
 #define RTO_MIN_TICKS (TCP_RTO_MIN_MS / TCP_SLOW_INTERVAL + 1)
@@ -393,6 +396,67 @@ START_TEST(test_tcp_rto_skips_sacked)
 }
 END_TEST
 
+/* Patch 0027: the fast retransmission of the first of four segments is
+ * lost too.  The ACKs that follow SACK the four new segments sent after
+ * it; lwIP, already in fast recovery, waited for the RTO.  Segments sent
+ * before the retransmission tell nothing (the receiver had them), the
+ * first two sent after it not enough (RFC 6675's DupThresh 3); the third
+ * sends it again, with no backoff and no second window cut. */
+START_TEST(test_tcp_lost_rexmit)
+{
+	struct tcp_pcb *pcb = sender(10);
+	u32_t iss, lost0 = tcp_lost_retransmits, rexmits, ssthresh;
+	u8_t o[12];
+	err_t err;
+	LWIP_UNUSED_ARG(_i);
+
+	EXPECT_RET(pcb != NULL);
+	tcp_set_flags(pcb, TF_SACK);
+	iss = pcb->lastack;
+	err = tcp_write(pcb, data, 4 * TCP_MSS, TCP_WRITE_FLAG_COPY);
+	EXPECT_RET(err == ERR_OK);
+	EXPECT_RET(tcp_output(pcb) == ERR_OK);
+	/* the first lost: three ACKs SACK the others, fast retransmit */
+	peer_ack_opts(pcb, 0, 0xffff, o, sack_opt(o, iss, TCP_MSS, 2 * TCP_MSS));
+	peer_ack_opts(pcb, 0, 0xffff, o, sack_opt(o, iss, TCP_MSS, 3 * TCP_MSS));
+	memset(&txcounters, 0, sizeof(txcounters));
+	peer_ack_opts(pcb, 0, 0xffff, o, sack_opt(o, iss, TCP_MSS, 4 * TCP_MSS));
+	EXPECT_RET(pcb->flags & TF_INFR);
+	EXPECT_RET(txcounters.num_tx_calls == 1);
+	EXPECT(pcb->unacked->flags & TF_SEG_REXMIT);
+	ssthresh = pcb->ssthresh;
+	rexmits = lwip_stats.mib2.tcpretranssegs;
+	/* four new segments, sent after the retransmission */
+	err = tcp_write(pcb, data, 4 * TCP_MSS, TCP_WRITE_FLAG_COPY);
+	EXPECT_RET(err == ERR_OK);
+	EXPECT_RET(tcp_output(pcb) == ERR_OK);
+	EXPECT_RET(pcb->snd_nxt == iss + 8 * TCP_MSS);
+
+	/* the retransmission lost as well: the new segments are SACKed */
+	memset(&txcounters, 0, sizeof(txcounters));
+	peer_ack_opts(pcb, 0, 0xffff, o, sack_opt(o, iss, TCP_MSS, 4 * TCP_MSS)); /* old news */
+	peer_ack_opts(pcb, 0, 0xffff, o, sack_opt(o, iss, TCP_MSS, 5 * TCP_MSS));
+	peer_ack_opts(pcb, 0, 0xffff, o, sack_opt(o, iss, TCP_MSS, 6 * TCP_MSS));
+	EXPECT(txcounters.num_tx_calls == 0);
+	EXPECT(tcp_lost_retransmits == lost0);
+	peer_ack_opts(pcb, 0, 0xffff, o, sack_opt(o, iss, TCP_MSS, 7 * TCP_MSS));
+	EXPECT(txcounters.num_tx_calls == 1);
+	EXPECT(tcp_lost_retransmits == lost0 + 1);
+	EXPECT(lwip_stats.mib2.tcpretranssegs == rexmits + 1);
+	EXPECT(pcb->ssthresh == ssthresh);
+	EXPECT(pcb->nrtx == 1);
+	EXPECT(pcb->rtime == 0);
+	EXPECT_RET(pcb->unacked != NULL && lwip_ntohl(pcb->unacked->tcphdr->seqno) == iss);
+	/* one more SACKed segment: the new transmission is younger than it */
+	peer_ack_opts(pcb, 0, 0xffff, o, sack_opt(o, iss, TCP_MSS, 8 * TCP_MSS));
+	EXPECT(txcounters.num_tx_calls == 1);
+
+	peer_ack_opts(pcb, 8 * TCP_MSS, 0xffff, o, 0);
+	EXPECT(pcb->unacked == NULL && pcb->unsent == NULL);
+	EXPECT(!(pcb->flags & TF_INFR));
+}
+END_TEST
+
 Suite *tcp_recovery_suite(void)
 {
 	testfunc tests[] = {
@@ -403,6 +467,7 @@ Suite *tcp_recovery_suite(void)
 		TESTFUNC(test_tcp_sack_malformed),
 		TESTFUNC(test_tcp_rtt_first_sample),
 		TESTFUNC(test_tcp_rto_skips_sacked),
+		TESTFUNC(test_tcp_lost_rexmit),
 	};
 	return create_suite("TCP_RECOVERY", tests, sizeof(tests) / sizeof(testfunc), recovery_setup,
 			    recovery_teardown);
