@@ -139,7 +139,7 @@ static void hold(struct gro_table *t, const uint8_t *b, const struct tcp4_frame 
 		flush_one(t, p);
 		t->stats.evicted++;
 	} else {
-		for (unsigned i = 0; !p; i++)
+		for (unsigned i = 0; !p && i < t->nslots; i++) /* nheld < nslots: one is free */
 			if (!t->flow[i].len)
 				p = &t->flow[i];
 	}
