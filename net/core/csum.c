@@ -64,3 +64,13 @@ uint16_t csum_sum(const void *data, int len)
 	acc = (acc & 0xffff) + (acc >> 16);
 	return (uint16_t)acc;
 }
+
+uint16_t csum_ipv4_pseudo(const uint8_t *ip, uint8_t proto, uint16_t l4len)
+{
+	uint32_t s = proto + l4len;
+	for (int i = 12; i < 20; i += 2)
+		s += (uint32_t)ip[i] << 8 | ip[i + 1];
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}

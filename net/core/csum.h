@@ -14,4 +14,11 @@
  * bytes.  What lwIP expects of LWIP_CHKSUM. */
 uint16_t csum_sum(const void *data, int len);
 
+/* The IPv4 pseudo header's sum (RFC 793 3.1: source, destination, zero,
+ * protocol, the TCP/UDP length) for the IPv4 header at ip (addresses read
+ * from its bytes 12..19), folded and not complemented, in host order:
+ * what a device's NEEDS_CSUM (virtio 1.1 5.1.6.2) or Linux's
+ * CHECKSUM_PARTIAL expects in the checksum field. */
+uint16_t csum_ipv4_pseudo(const uint8_t *ip, uint8_t proto, uint16_t l4len);
+
 #endif

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "net/core/csum.h"
 #include "net/core/netdev_txreq.h"
 
 #define ETH_HLEN 14
@@ -43,18 +44,6 @@ int netdev_txreq_add(struct netdev_txreq *req, void *data, uint32_t len)
 	return 0;
 }
 
-/* One's-complement sum of the IPv4 pseudo header (RFC 793 3.1), folded,
- * not inverted: what virtio's NEEDS_CSUM wants in the checksum field. */
-static uint16_t pseudo_sum(const uint8_t *ip, uint8_t proto, uint16_t l4len)
-{
-	uint32_t s = proto + l4len;
-	for (int i = 12; i < 20; i += 2)
-		s += (uint32_t)ip[i] << 8 | ip[i + 1];
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
 /* Offloads the TCP checksum of an IPv4 TCP frame whose headers are in
  * fragment 0.  The bytes are the stack's own: the table's const is the
  * driver's promise not to write them. */
@@ -76,7 +65,7 @@ static int tcp_csum_offload(struct netdev_txreq *req)
 		return 0; /* not a TCP segment lwIP could have built (or a fragment): leave it */
 	if (first < ETH_HLEN + ihl + TCP_HLEN)
 		return -EAGAIN;
-	uint16_t sum = pseudo_sum(ip, PROTO_TCP, (uint16_t)(iplen - ihl));
+	uint16_t sum = csum_ipv4_pseudo(ip, PROTO_TCP, (uint16_t)(iplen - ihl));
 	uint8_t *tcp = ip + ihl;
 	tcp[TCP_CSUM_OFF] = sum >> 8;
 	tcp[TCP_CSUM_OFF + 1] = sum & 0xff;

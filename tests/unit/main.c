@@ -21,6 +21,8 @@ int main(void)
 	srunner_add_suite(sr, inet_suite());
 	srunner_add_suite(sr, csum_suite());
 	srunner_add_suite(sr, netdev_txreq_suite());
+	srunner_add_suite(sr, gso_suite());
+	srunner_add_suite(sr, gro_suite());
 	srunner_add_suite(sr, virtqueue_suite());
 	srunner_add_suite(sr, siphash_suite());
 	srunner_add_suite(sr, tcp_isn_suite());

@@ -74,6 +74,19 @@ START_TEST(carries)
 }
 END_TEST
 
+START_TEST(ipv4_pseudo)
+{
+	/* 10.0.0.2 -> 192.168.77.1, TCP, 1234 bytes: the sum of 0a00 0002
+	 * c0a8 4d01 0006 04d2 is 11c83, folded 0x1c84 */
+	uint8_t ip[20] = { 0 };
+	memcpy(ip + 12, (const uint8_t[]){ 10, 0, 0, 2, 192, 168, 77, 1 }, 8);
+	ck_assert_uint_eq(csum_ipv4_pseudo(ip, 6, 1234), 0x1c84);
+	/* five 0xffff words and 0xff: 500fa, folded with its carries 0x00ff */
+	memset(ip + 12, 0xff, 8);
+	ck_assert_uint_eq(csum_ipv4_pseudo(ip, 0xff, 0xffff), 0x00ff);
+}
+END_TEST
+
 Suite *csum_suite(void)
 {
 	Suite *s = suite_create("csum");
@@ -81,6 +94,7 @@ Suite *csum_suite(void)
 	tcase_add_test(t, rfc1071_example);
 	tcase_add_test(t, every_length_and_alignment);
 	tcase_add_test(t, carries);
+	tcase_add_test(t, ipv4_pseudo);
 	suite_add_tcase(s, t);
 	return s;
 }

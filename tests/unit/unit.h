@@ -23,6 +23,8 @@ Suite *napi_suite(void);
 Suite *inet_suite(void);
 Suite *csum_suite(void);
 Suite *netdev_txreq_suite(void);
+Suite *gso_suite(void);
+Suite *gro_suite(void);
 Suite *virtqueue_suite(void);
 Suite *siphash_suite(void);
 Suite *tcp_isn_suite(void);

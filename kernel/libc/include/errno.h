@@ -21,6 +21,7 @@
 #define ERANGE 34
 #define ENOSYS 38
 #define EMSGSIZE 90
+#define EPROTONOSUPPORT 93
 #define ENOTSUP 95
 #define EOPNOTSUPP 95 /* Linux: the same number as ENOTSUP */
 #define EADDRINUSE 98
