@@ -9,12 +9,13 @@ for KIND in pfifo, codel and fq_codel (Linux through the peer's root shell on
 its second serial port, with iproute2's real tc).  Load for SECS seconds
 (default 30): 4 bulk HTTP downloads from the guest (curl), pings from the
 namespace 10 times a second, and a 5th connection doing small
-request/response pairs (wrk -t1 -c1 on /).  Recorded per system and qdisc:
+request/response pairs (wrk -t1 -c1 on /); then fq_codel once more without
+the 5th connection ("fq_codel-bulk").  Recorded per system and qdisc:
 ping median and p99 added to the idle RTT, the request/response rate, the
 bulk goodput (all 4, against the shaped 10 Mbit/s) and Jain's fairness
 index of the 4 flows, and the qdisc's own drop/mark counters.
 
-Usage: bench/bufferbloat.py [--secs 30] [--only nagare|linux] [--record]
+Usage: bench/bufferbloat.py [--secs 30] [--only nagare|linux] [--kinds K,...] [--record]
 Needs root (network namespaces).  QEMU_CPUS / WRK_CPUS as bench/http.py."""
 import argparse
 import os
@@ -34,7 +35,9 @@ import plot
 GUEST = "10.0.2.15"
 RATE_MBIT = 10
 SHAPER = "tc qdisc replace dev eth0 root handle 1: tbf rate %dmbit burst 32kbit latency 400ms" % RATE_MBIT
-KINDS = ("pfifo", "codel", "fq_codel")
+# the child qdiscs; "fq_codel-bulk" is fq_codel without the request/response
+# connection: what the bulk flows make of the whole link
+KINDS = ("pfifo", "codel", "fq_codel", "fq_codel-bulk")
 BULK = 4
 
 
@@ -239,7 +242,8 @@ def tcp_counters(side):
     return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)", out, re.M)}
 
 
-def run_load(ns, side, kind, secs):
+def run_load(ns, side, case, secs):
+    kind, _, variant = case.partition("-")
     for line in (SHAPER, "tc qdisc replace dev eth0 parent 1:1 handle 10: %s" % kind):
         out = side.tc(line)
         if out.strip():
@@ -251,9 +255,10 @@ def run_load(ns, side, kind, secs):
                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for _ in range(BULK)]
     time.sleep(1)  # the flows fill the queue first
     pings = ping_series(ns, secs - 2)
-    rr = ns.popen(["taskset", "-c", hb.WRK_CPUS, "wrk", "-t1", "-c1", "-d%ds" % (secs - 3), "--latency",
-                   "http://%s/" % GUEST], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    rr_out, _ = rr.communicate(timeout=secs + 60)
+    if variant != "bulk":
+        rr = ns.popen(["taskset", "-c", hb.WRK_CPUS, "wrk", "-t1", "-c1", "-d%ds" % (secs - 3), "--latency",
+                       "http://%s/" % GUEST], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        rr_out, _ = rr.communicate(timeout=secs + 60)
     ping_out, _ = pings.communicate(timeout=secs + 60)
     sizes = []
     for b in bulk:
@@ -267,7 +272,7 @@ def run_load(ns, side, kind, secs):
     series = parse_ping(ping_out)
     rtts = [r for _, r in series]
     sent = int(((secs - 2) / 0.1))
-    wrk = hb.parse_wrk(rr_out)
+    wrk = hb.parse_wrk(rr_out) if variant != "bulk" else {"rps": 0.0, "mbs": 0.0}
     # the request/response connection's bytes take their share of the link
     # too: wrk's Transfer/sec (MiB/s of responses) over the secs - 3 it ran
     rr_bytes = wrk["mbs"] * 1048576 * (secs - 3)
@@ -333,7 +338,8 @@ def record(results, versions, secs):
             "request/response per s | bulk goodput (of %d Mbit/s) | all payload (bulk + request/response) | "
             "Jain (4 flows) | child drops | marks |" % RATE_MBIT,
             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for (sysname, kind), r in results.items():
+    for (sysname, case), r in results.items():
+        kind = case.replace("-bulk", ", no request/response")
         rows.append("| %s | %s | %.2f ms | %.1f ms | %.1f ms | %d | %.1f | %.2f Mbit/s (%.0f %%) | %.2f Mbit/s (%.0f %%) "
                     "| %.3f | %d | %d |" % (
                         sysname, kind, r["base"] or 0, r["median_add"] or 0, r["p99_add"] or 0, r["lost"], r["rr"],
@@ -346,7 +352,8 @@ def record(results, versions, secs):
     text = "\n".join([
         "%s, %s. `bench/bufferbloat.py --secs %d`: %s and %s, each on a tap in a namespace of its own, "
         "one after the other; `%s` with each child qdisc under `parent 1:1 handle 10:`. Load: %d curl "
-        "downloads from the guest, ping -i 0.1 from the namespace, wrk -t1 -c1 on `/` (request/response)." % (
+        "downloads from the guest, ping -i 0.1 from the namespace, wrk -t1 -c1 on `/` (request/response); "
+        "the last row of each system is fq_codel without the request/response connection." % (
             common.today(), common.machine(), secs, versions.get("nagare", "-"), versions.get("Linux", "-"),
             SHAPER, BULK),
         "", *rows, "", "![RTT under load](bufferbloat.png)", ""])
