@@ -30,41 +30,9 @@
 
 #include "kernel/fault.h"
 #include "kernel/sysctl.h"
+#include "tests/fuzz/fuzz_input.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/wire.h"
-
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t u8(struct in *in)
-{
-	if (!in->n)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
-
-static uint16_t u16(struct in *in)
-{
-	return (uint16_t)(u8(in) << 8 | u8(in));
-}
-
-static uint32_t u32(struct in *in)
-{
-	return (uint32_t)u16(in) << 16 | u16(in);
-}
-
-static const uint8_t *bytes(struct in *in, size_t *len)
-{
-	if (*len > in->n)
-		*len = in->n;
-	const uint8_t *p = in->p;
-	in->p += *len;
-	in->n -= *len;
-	return p;
-}
 
 /* What each peer knows of its connection. */
 static struct peer {

@@ -27,36 +27,18 @@
 
 #include "net/core/gro.h"
 #include "net/core/gso.h"
+#include "tests/fuzz/fuzz_input.h"
 #include "tests/unit/tcpseg.h"
-
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t u8(struct in *in)
-{
-	if (!in->n)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
-
-static uint16_t u16(struct in *in)
-{
-	return (uint16_t)(u8(in) << 8 | u8(in));
-}
 
 /* Up to len bytes of the input, copied to a buffer of exactly that size
  * (ASan sees any read past it); *len becomes what was there. */
 static uint8_t *take(struct in *in, uint32_t *len)
 {
-	if (*len > in->n)
-		*len = (uint32_t)in->n;
-	uint8_t *b = malloc(*len ? *len : 1);
-	memcpy(b, in->p, *len);
-	in->p += *len;
-	in->n -= *len;
+	size_t n = *len;
+	const uint8_t *p = bytes(in, &n);
+	uint8_t *b = malloc(n ? n : 1);
+	memcpy(b, p, n);
+	*len = (uint32_t)n;
 	return b;
 }
 

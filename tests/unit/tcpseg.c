@@ -76,15 +76,10 @@ uint32_t tcpseg_iplen(const uint8_t *f)
 	return tcpseg_get16(f + 16);
 }
 
-static uint32_t sum16(uint32_t s, const uint8_t *p, uint32_t len)
+uint16_t tcpseg_sum(uint32_t s, const uint8_t *p, uint32_t len)
 {
 	for (uint32_t i = 0; i < len; i += 2)
 		s += (uint32_t)p[i] << 8 | (i + 1 < len ? p[i + 1] : 0);
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return (uint16_t)s;
@@ -93,25 +88,25 @@ static uint16_t fold(uint32_t s)
 uint16_t tcpseg_pseudo(const uint8_t *f)
 {
 	const uint8_t *ip = f + 14;
-	return fold(sum16(6 + tcpseg_iplen(f) - tcpseg_ihl(f), ip + 12, 8));
+	return tcpseg_sum(6 + tcpseg_iplen(f) - tcpseg_ihl(f), ip + 12, 8);
 }
 
 int tcpseg_ip_ok(const uint8_t *f)
 {
-	return fold(sum16(0, f + 14, tcpseg_ihl(f))) == 0xffff;
+	return tcpseg_sum(0, f + 14, tcpseg_ihl(f)) == 0xffff;
 }
 
 int tcpseg_tcp_ok(const uint8_t *f)
 {
 	uint32_t ihl = tcpseg_ihl(f);
-	return fold(sum16(tcpseg_pseudo(f), f + 14 + ihl, tcpseg_iplen(f) - ihl)) == 0xffff;
+	return tcpseg_sum(tcpseg_pseudo(f), f + 14 + ihl, tcpseg_iplen(f) - ihl) == 0xffff;
 }
 
 void tcpseg_complete(uint8_t *f)
 {
 	uint32_t ihl = tcpseg_ihl(f);
 	uint8_t *th = f + 14 + ihl;
-	put16(th + 16, (uint16_t)~fold(sum16(0, th, tcpseg_iplen(f) - ihl)));
+	put16(th + 16, (uint16_t)~tcpseg_sum(0, th, tcpseg_iplen(f) - ihl));
 }
 
 uint32_t tcpseg_build(uint8_t *f, const struct tcpseg *s)
@@ -133,7 +128,7 @@ uint32_t tcpseg_build(uint8_t *f, const struct tcpseg *s)
 	memcpy(ip + 12, s->saddr, 4);
 	memcpy(ip + 16, s->daddr, 4);
 	memcpy(ip + 20, s->ipopt, s->ipoptlen);
-	put16(ip + 10, (uint16_t)~fold(sum16(0, ip, ihl)));
+	put16(ip + 10, (uint16_t)~tcpseg_sum(0, ip, ihl));
 	put16(th, s->sport);
 	put16(th + 2, s->dport);
 	put32(th + 4, s->seq);
@@ -145,6 +140,6 @@ uint32_t tcpseg_build(uint8_t *f, const struct tcpseg *s)
 	memcpy(th + 20, s->tcpopt, s->tcpoptlen);
 	for (uint32_t i = 0; i < s->paylen; i++)
 		th[thl + i] = s->payload ? s->payload[i] : tcpseg_byte(i);
-	put16(th + 16, (uint16_t)~fold(sum16(tcpseg_pseudo(f), th, thl + s->paylen)));
+	put16(th + 16, (uint16_t)~tcpseg_sum(tcpseg_pseudo(f), th, thl + s->paylen));
 	return 14 + iplen;
 }

@@ -37,6 +37,10 @@ uint32_t tcpseg_thl(const uint8_t *f);
 uint32_t tcpseg_iplen(const uint8_t *f);
 uint32_t tcpseg_get32(const uint8_t *p);
 uint16_t tcpseg_get16(const uint8_t *p);
+/* The ones'-complement sum (RFC 1071) of p[0..len) as big-endian words,
+ * the last byte padded, added to s and folded: the reference the checks
+ * below and tests/unit/test_netdev_txreq.c use. */
+uint16_t tcpseg_sum(uint32_t s, const uint8_t *p, uint32_t len);
 /* 1 when the IPv4 header checksum is right. */
 int tcpseg_ip_ok(const uint8_t *f);
 /* 1 when the TCP checksum over iplen - ihl bytes is right. */

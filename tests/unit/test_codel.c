@@ -36,8 +36,7 @@ START_TEST(inv_sqrt_vs_exact)
 		double exact = 65536.0 / sqrt((double)c), err = fabs(r - exact);
 		if (c == 1)
 			err = fabs(r - 65535.0);        /* 1.0 is not representable */
-		if (err > 1.0) /* per count: ck_assert costs a system call (UNIT_REQUIRE) */
-			ck_abort_msg("count %u: %u, exact %.3f", c, r, exact);
+		ck_assert_msg(err <= 1.0, "count %u: %u, exact %.3f", c, r, exact);
 		if (err > worst)
 			worst = err;
 	}
@@ -55,8 +54,8 @@ START_TEST(inv_sqrt_jump)
 		for (uint32_t to = 1; to < from; to += 1 + to / 3) {
 			uint16_t j = codel_rec_inv_sqrt_jump(r, to);
 			double exact = to == 1 ? 65535.0 : 65536.0 / sqrt(to);
-			if (fabs(j - exact) > 1.0)
-				ck_abort_msg("%u -> %u: %u, exact %.3f", from, to, j, exact);
+			ck_assert_msg(fabs(j - exact) <= 1.0, "%u -> %u: %u, exact %.3f", from, to, j,
+				      exact);
 		}
 	}
 }
@@ -106,7 +105,7 @@ struct logbook {
 
 static void log_event(struct logbook *lb, uint64_t t, int32_t id)
 {
-	UNIT_REQUIRE(lb->n < 2 * NPKT);
+	ck_assert_int_lt(lb->n, 2 * NPKT);
 	lb->t[lb->n] = t;
 	lb->id[lb->n++] = id;
 }
@@ -362,11 +361,12 @@ START_TEST(trace_vs_rfc_model)
 		run_both(r, seed, 0, 0, 1000);
 		ck_assert_int_eq(r->lb_impl.n, r->lb_model.n);
 		for (int i = 0; i < r->lb_model.n; i++) {
-			if (r->lb_impl.id[i] != r->lb_model.id[i] || r->lb_impl.t[i] != r->lb_model.t[i])
-				ck_abort_msg("seed %llu event %d: code %d at %llu, model %d at %llu",
-					     (unsigned long long)seed, i, r->lb_impl.id[i],
-					     (unsigned long long)r->lb_impl.t[i], r->lb_model.id[i],
-					     (unsigned long long)r->lb_model.t[i]);
+			ck_assert_msg(r->lb_impl.id[i] == r->lb_model.id[i] &&
+					      r->lb_impl.t[i] == r->lb_model.t[i],
+				      "seed %llu event %d: code %d at %llu, model %d at %llu",
+				      (unsigned long long)seed, i, r->lb_impl.id[i],
+				      (unsigned long long)r->lb_impl.t[i], r->lb_model.id[i],
+				      (unsigned long long)r->lb_model.t[i]);
 		}
 		total_drops += drops(&r->lb_model);
 		ck_assert_uint_eq(r->c.q.stats.drops, (uint32_t)drops(&r->lb_impl));
@@ -404,7 +404,7 @@ START_TEST(trace_ecn)
 	ck_assert(!memcmp(r->lb_impl.id, r->lb_model.id, sizeof(r->lb_impl.id[0]) * r->lb_model.n));
 	uint32_t marks = 0;
 	for (int i = 0; i < r->tr_model.n; i++) {
-		UNIT_REQUIRE(r->tr_impl.ecn[i] == r->tr_model.ecn[i]);
+		ck_assert_uint_eq(r->tr_impl.ecn[i], r->tr_model.ecn[i]);
 		marks += r->tr_impl.ecn[i] == QPKT_ECN_CE;
 	}
 	ck_assert_uint_gt(marks, 10);

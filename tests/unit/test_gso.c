@@ -32,7 +32,7 @@ static struct {
 static int collect(void *arg, const uint8_t *seg, uint32_t len)
 {
 	(void)arg;
-	UNIT_REQUIRE(got.n < MAXSEG); /* per segment: see UNIT_REQUIRE */
+	ck_assert_int_lt(got.n, MAXSEG);
 	if (got.fail_at && got.n + 1 == got.fail_at)
 		return -EIO;
 	got.seg[got.n] = malloc(len);
@@ -82,47 +82,47 @@ static void check_split(const struct tcpseg *s, uint16_t mss, int partial)
 		ck_assert(!memcmp(got.seg[0], frame, got.len[0]));
 		return;
 	}
-	for (int i = 0; i < got.n; i++) { /* per segment (mss 1 too): UNIT_REQUIRE */
+	for (int i = 0; i < got.n; i++) {
 		const uint8_t *g = got.seg[i], *ip = g + 14, *th = ip + ihl;
 		uint32_t off = (uint32_t)i * mss, plen = s->paylen - off < mss ? s->paylen - off : mss;
 		int first = i == 0, last = i == got.n - 1;
-		UNIT_REQUIRE(got.len[i] == hlen + plen);
-		UNIT_REQUIRE(tcpseg_iplen(g) == ihl + thl + plen);
-		UNIT_REQUIRE(tcpseg_ihl(g) == ihl);
-		UNIT_REQUIRE(tcpseg_thl(g) == thl);
-		UNIT_REQUIRE(tcpseg_get16(ip + 4) == (uint16_t)(s->id + i));
-		UNIT_REQUIRE(tcpseg_get32(th + 4) == s->seq + off);
-		UNIT_REQUIRE(tcpseg_get32(th + 8) == s->ack);
-		UNIT_REQUIRE(tcpseg_get16(th + 14) == s->win);
+		ck_assert_uint_eq(got.len[i], hlen + plen);
+		ck_assert_uint_eq(tcpseg_iplen(g), ihl + thl + plen);
+		ck_assert_uint_eq(tcpseg_ihl(g), ihl);
+		ck_assert_uint_eq(tcpseg_thl(g), thl);
+		ck_assert_uint_eq(tcpseg_get16(ip + 4), (uint16_t)(s->id + i));
+		ck_assert_uint_eq(tcpseg_get32(th + 4), s->seq + off);
+		ck_assert_uint_eq(tcpseg_get32(th + 8), s->ack);
+		ck_assert_uint_eq(tcpseg_get16(th + 14), s->win);
 		uint8_t fl = s->flags;
 		if (!first)
 			fl &= (uint8_t)~0x80; /* CWR */
 		if (!last)
 			fl &= (uint8_t)~0x09; /* PSH FIN */
-		UNIT_REQUIRE(th[13] == fl);
+		ck_assert_uint_eq(th[13], fl);
 		/* unchanged: MACs, TOS, flags/offset, TTL, proto, addresses, IP
 		 * options, ports, urgent pointer, TCP options */
-		UNIT_REQUIRE(!memcmp(g, s->dmac, 6) && !memcmp(g + 6, s->smac, 6));
-		UNIT_REQUIRE(ip[1] == s->tos);
-		UNIT_REQUIRE(ip[6] == (s->df ? 0x40 : 0));
-		UNIT_REQUIRE(ip[8] == s->ttl);
-		UNIT_REQUIRE(!memcmp(ip + 12, s->saddr, 4) && !memcmp(ip + 16, s->daddr, 4));
-		UNIT_REQUIRE(!memcmp(ip + 20, s->ipopt, s->ipoptlen));
-		UNIT_REQUIRE(tcpseg_get16(th) == s->sport);
-		UNIT_REQUIRE(tcpseg_get16(th + 18) == s->urg);
-		UNIT_REQUIRE(!memcmp(th + 20, s->tcpopt, s->tcpoptlen));
-		for (uint32_t k = 0; k < plen; k++) /* per byte: see UNIT_REQUIRE */
-			UNIT_REQUIRE(g[hlen + k] == tcpseg_byte(off + k));
-		UNIT_REQUIRE(tcpseg_ip_ok(g));
+		ck_assert(!memcmp(g, s->dmac, 6) && !memcmp(g + 6, s->smac, 6));
+		ck_assert_uint_eq(ip[1], s->tos);
+		ck_assert_uint_eq(ip[6], s->df ? 0x40 : 0);
+		ck_assert_uint_eq(ip[8], s->ttl);
+		ck_assert(!memcmp(ip + 12, s->saddr, 4) && !memcmp(ip + 16, s->daddr, 4));
+		ck_assert(!memcmp(ip + 20, s->ipopt, s->ipoptlen));
+		ck_assert_uint_eq(tcpseg_get16(th), s->sport);
+		ck_assert_uint_eq(tcpseg_get16(th + 18), s->urg);
+		ck_assert(!memcmp(th + 20, s->tcpopt, s->tcpoptlen));
+		for (uint32_t k = 0; k < plen; k++)
+			ck_assert_uint_eq(g[hlen + k], tcpseg_byte(off + k));
+		ck_assert(tcpseg_ip_ok(g));
 		if (partial) {
-			UNIT_REQUIRE(tcpseg_get16(th + 16) == tcpseg_pseudo(g));
+			ck_assert_uint_eq(tcpseg_get16(th + 16), tcpseg_pseudo(g));
 			uint8_t *c = malloc(got.len[i]);
 			memcpy(c, g, got.len[i]);
 			tcpseg_complete(c); /* what the device does */
-			UNIT_REQUIRE(tcpseg_tcp_ok(c));
+			ck_assert(tcpseg_tcp_ok(c));
 			free(c);
 		} else {
-			UNIT_REQUIRE(tcpseg_tcp_ok(g));
+			ck_assert_msg(tcpseg_tcp_ok(g), "segment %d of %d", i, got.n);
 		}
 	}
 }
@@ -319,9 +319,12 @@ START_TEST(random_frames)
 		for (int k = rand() % 4; k >= 0; k--)
 			b[rand() % 80] = (uint8_t)rand();
 		int r = run(b, len, (uint16_t)(rand() % 1600), 0, 0);
-		UNIT_REQUIRE(r < 0 ? got.n == 0 : r == got.n);
+		if (r < 0)
+			ck_assert_int_eq(got.n, 0);
+		else
+			ck_assert_int_eq(r, got.n);
 		for (int i = 0; r > 1 && i < got.n; i++) /* split: checksums made here */
-			UNIT_REQUIRE(tcpseg_ip_ok(got.seg[i]) && tcpseg_tcp_ok(got.seg[i]));
+			ck_assert(tcpseg_ip_ok(got.seg[i]) && tcpseg_tcp_ok(got.seg[i]));
 		reset();
 	}
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "net/core/netdev_txreq.h"
+#include "tests/unit/tcpseg.h"
 #include "tests/unit/unit.h"
 
 /* The request with a guard after it.  A write past frag[] is
@@ -70,20 +71,6 @@ static uint32_t frame(uint8_t *f, uint8_t proto, int optlen, int datalen)
 	return 14 + iplen;
 }
 
-static uint32_t sum16(uint32_t s, const uint8_t *p, uint32_t len)
-{
-	for (uint32_t i = 0; i < len; i += 2)
-		s += (uint32_t)p[i] << 8 | (i + 1 < len ? p[i + 1] : 0);
-	return s;
-}
-
-static uint16_t fold_not(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 /* RFC 793 3.1 over the segment with its checksum field taken as zero. */
 static uint16_t tcp_csum_want(const uint8_t *f)
 {
@@ -92,15 +79,14 @@ static uint16_t tcp_csum_want(const uint8_t *f)
 	uint8_t seg[2048];
 	memcpy(seg, ip + ihl, (size_t)(iplen - ihl));
 	seg[16] = seg[17] = 0;
-	uint32_t s = sum16(0, ip + 12, 8) + 6 + (uint32_t)(iplen - ihl);
-	return fold_not(sum16(s, seg, (uint32_t)(iplen - ihl)));
+	return (uint16_t)~tcpseg_sum(tcpseg_pseudo(f), seg, (uint32_t)(iplen - ihl));
 }
 
 /* What a device does with NEEDS_CSUM: sums from csum_start to the end
  * (the field holds the pseudo-header sum) and stores the result. */
 static void device_csum(uint8_t *f, uint32_t len, const struct netdev_txreq *req)
 {
-	uint16_t c = fold_not(sum16(0, f + req->csum_start, len - req->csum_start));
+	uint16_t c = (uint16_t)~tcpseg_sum(0, f + req->csum_start, len - req->csum_start);
 	f[req->csum_start + req->csum_offset] = (uint8_t)(c >> 8);
 	f[req->csum_start + req->csum_offset + 1] = (uint8_t)c;
 }

@@ -20,7 +20,6 @@
 #define US 1000ull
 #define MS 1000000ull
 #define NS 1000000000ull
-
 #define NP 2048
 
 enum { FREE, QUEUED, SENT, DROPPED };
@@ -43,7 +42,7 @@ struct fx {
 static int idx(struct fx *x, struct qpkt *p)
 {
 	int i = (int)(p - x->p);
-	UNIT_REQUIRE(i >= 0 && i < NP);
+	ck_assert(i >= 0 && i < NP);
 	return i;
 }
 
@@ -51,7 +50,7 @@ static void fx_drop(struct qpkt *p, void *ctx)
 {
 	struct fx *x = ctx;
 	int i = idx(x, p);
-	UNIT_REQUIRE(x->state[i] == QUEUED);
+	ck_assert_int_eq(x->state[i], QUEUED);
 	x->state[i] = FREE;
 	x->freelist[x->nfree++] = i;
 	x->dropped++;
@@ -87,9 +86,9 @@ static struct qdisc *Q(struct fx *x)
 
 static int send(struct fx *x, uint32_t len, uint32_t hash, uint64_t now)
 {
-	UNIT_REQUIRE(x->nfree > 0);
+	ck_assert_int_gt(x->nfree, 0);
 	int i = x->freelist[--x->nfree];
-	UNIT_REQUIRE(x->state[i] == FREE);
+	ck_assert_int_eq(x->state[i], FREE);
 	x->state[i] = QUEUED;
 	x->p[i] = (struct qpkt){ .len = len, .hash = hash };
 	x->enqueued++;
@@ -101,7 +100,7 @@ static struct qpkt *take(struct fx *x, uint64_t now)
 	struct qpkt *p = qdisc_dequeue(Q(x), now);
 	if (p) {
 		int i = idx(x, p);
-		UNIT_REQUIRE(x->state[i] == QUEUED);
+		ck_assert_int_eq(x->state[i], QUEUED);
 		x->state[i] = FREE;
 		x->freelist[x->nfree++] = i;
 		x->sent++;
@@ -128,16 +127,16 @@ static void greedy(struct fx *x, uint32_t len, uint64_t until)
 	uint64_t now = 0;
 	while (now <= until) {
 		while (Q(x)->stats.backlog + len <= x->t.tb.p.limit && x->nfree)
-			UNIT_REQUIRE(send(x, len, 0, now) == QDISC_ENQ_OK);
+			ck_assert_int_eq(send(x, len, 0, now), QDISC_ENQ_OK);
 		uint32_t over = Q(x)->stats.overlimits;
 		if (take(x, now))
 			continue;
-		UNIT_REQUIRE(Q(x)->stats.overlimits == over + 1);
-		UNIT_REQUIRE(Q(x)->wake_ns > now);
+		ck_assert_uint_eq(Q(x)->stats.overlimits, over + 1);
+		ck_assert_uint_gt(Q(x)->wake_ns, now);
 		now = Q(x)->wake_ns;
 		/* at wake_ns the head conforms: one overlimit per wait */
-		UNIT_REQUIRE(take(x, now) != NULL);
-		UNIT_REQUIRE(Q(x)->wake_ns == 0);
+		ck_assert_ptr_nonnull(take(x, now));
+		ck_assert_uint_eq(Q(x)->wake_ns, 0);
 	}
 }
 

@@ -15,13 +15,6 @@
  * crash with its stack, so it is left out. */
 #define _mark_point(file, line) ((void)0)
 
-/* A check with no message but the condition's text. */
-#define UNIT_REQUIRE(c)                                 \
-	do {                                            \
-		if (!(c))                               \
-			ck_abort_msg("failed: %s", #c); \
-	} while (0)
-
 /* Removes the spaces that end each line and the final newline: the notes
  * print tc's lines that way, iproute2 keeps both. */
 void unit_strip_trailing(char *s);
