@@ -55,6 +55,10 @@ struct netdev_txreq {
 #define NETDEV_F_RXCSUM 0x1
 #define NETDEV_F_TXCSUM 0x2
 #define NETDEV_F_SG 0x4
+#define NETDEV_F_TSO 0x8     /* the device segments TCP (virtio HOST_TSO4) */
+#define NETDEV_F_GSO 0x10    /* the stack segments large frames itself when the device cannot */
+#define NETDEV_F_GRO 0x20    /* the stack merges a flow's in-order frames within a poll */
+#define NETDEV_F_GRO_HW 0x40 /* the device hands us merged frames (virtio GUEST_TSO4) */
 
 struct netdev_ops {
 	/* Transmit one frame (not yet visible to the device).  0, or -ENOSPC
@@ -110,7 +114,8 @@ struct netdev {
 	uint8_t mac[6];
 	int mtu;
 	int max_mtu;
-	unsigned features;          /* NETDEV_F_* */
+	unsigned features;          /* NETDEV_F_*: on now */
+	unsigned hw_features;       /* NETDEV_F_*: ethtool -K may switch these */
 	int link_up;                /* carrier, from the device */
 	struct napi napi;
 	struct netdev_stats stats;  /* kept by the stack */
