@@ -25,7 +25,7 @@ struct vnet_stats {
 	uint64_t rx_missed_irqs;   /* frames found waiting by rx_pending(), no interrupt */
 	uint64_t rx_mergeable, rx_csum_valid, rx_csum_partial, rx_csum_none, rx_errors;
 	uint64_t refill_failures, refill_notifies;
-	uint64_t tx_kicks, tx_kicks_suppressed, tx_ring_full, tx_reclaimed;
+	uint64_t tx_kicks, tx_kicks_suppressed, tx_ring_full, tx_reclaimed, tx_tso;
 	uint64_t tx_timeouts;      /* watchdog notifications: two wakeups without TX progress */
 	uint64_t poll_hist[VNET_HIST];
 };

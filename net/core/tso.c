@@ -47,12 +47,21 @@ static int parse(uint8_t *h, const uint8_t *b, uint32_t hbytes, uint32_t len, st
 	return 0;
 }
 
-int tso_start(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned payfrags)
+/* Device fragments of a payload: the rest of the first piece, then more. */
+static unsigned pieces(const struct tcp4_frame *f, uint32_t hbytes, unsigned more)
+{
+	return (hbytes > f->hlen) + more;
+}
+
+int tso_start(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more)
 {
 	if (parse(t->hdr, b, hbytes, len, &t->first))
 		return -EINVAL;
 	const struct tcp4_frame *f = &t->first;
-	if (f->ihl != 20 || !f->paylen || f->flags != TCP4_ACK || !payfrags)
+	unsigned payfrags = pieces(f, hbytes, more);
+	/* ECT frames are left alone: a device without HOST_ECN may not be
+	 * handed them (virtio 1.1 5.1.6.2), and a CE mark is per segment. */
+	if (f->ihl != 20 || !f->paylen || f->flags != TCP4_ACK || !payfrags || (t->hdr[TCP4_ETH_HLEN + 1] & 3))
 		return -EINVAL;
 	t->next_seq = f->seq + f->paylen;
 	t->paylen = f->paylen;
@@ -76,7 +85,7 @@ static int same_headers(const uint8_t *a, const uint8_t *h, const struct tcp4_fr
 	       !memcmp(ta + 14, th + 14, 2) && !memcmp(ta + 18, th + 18, f->thl - 18u);
 }
 
-int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned payfrags,
+int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more,
 	     uint32_t max_wire, unsigned max_frags)
 {
 	uint8_t h[TCP4_MAX_HLEN];
@@ -84,6 +93,7 @@ int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t l
 	const struct tcp4_frame *f0 = &t->first;
 	if (t->closed || t->segs >= TSO_MAX_SEGS || parse(h, b, hbytes, len, &f))
 		return 0;
+	unsigned payfrags = pieces(&f, hbytes, more);
 	if (f.ihl != f0->ihl || f.thl != f0->thl || !f.paylen || f.paylen > f0->paylen || !payfrags)
 		return 0;
 	if ((f.flags & (uint8_t)~(TCP4_PSH | TCP4_FIN)) != TCP4_ACK || f.seq != t->next_seq)

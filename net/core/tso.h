@@ -29,11 +29,12 @@ struct tso_bundle {
 };
 
 /* Starts t with the frame whose first hbytes bytes (at least its headers)
- * are at b, len bytes in all, its payload in payfrags pieces.  0; or
+ * are at b, len bytes in all, the rest in `more` further pieces.  0; or
  * -EINVAL when nothing may follow it: not a whole IPv4 TCP segment with
  * payload and only ACK set (PSH, FIN, SYN, RST, URG, ECE or CWR), IP
- * options, headers not within hbytes, or bytes past its total length. */
-int tso_start(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned payfrags);
+ * options, ECN-capable, headers not within hbytes, or bytes past its total
+ * length. */
+int tso_start(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more);
 
 /* Joins the frame (as for tso_start) to t when it is the segment Linux's
  * tcp_gso_segment would cut from t next (net/core/gso.c): same Ethernet
@@ -43,7 +44,7 @@ int tso_start(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t 
  * shorter only at the end; and t within max_wire frame bytes, max_frags
  * fragments and TSO_MAX_SEGS segments.  1 when joined, else 0 (t as it
  * was). */
-int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned payfrags,
+int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more,
 	     uint32_t max_wire, unsigned max_frags);
 
 /* Makes t->hdr the bundle's headers: the IPv4 total length and header

@@ -9,7 +9,7 @@
 
 #include "net/http/sbuf.h"
 
-#define HTTP_BYTES_MAX (64ULL << 20) /* /bytes/N: the largest N */
+#define HTTP_BYTES_MAX (1ULL << 30) /* /bytes/N: the largest N (1 GiB: streamed, never buffered) */
 
 struct http_stats {
 	uint64_t conns_total;   /* accepted */

@@ -67,12 +67,12 @@ static void teardown(void)
 
 static int start(struct tso_bundle *t, int i)
 {
-	return tso_start(t, seg[i], seglen[i], seglen[i], 1);
+	return tso_start(t, seg[i], seglen[i], seglen[i], 0);
 }
 
 static int join(struct tso_bundle *t, int i)
 {
-	return tso_join(t, seg[i], seglen[i], seglen[i], 1, UINT32_MAX, 1000);
+	return tso_join(t, seg[i], seglen[i], seglen[i], 0, UINT32_MAX, 1000);
 }
 
 /* The bundle as one flat frame: its headers, then every payload. */
@@ -234,22 +234,23 @@ START_TEST(frames_that_go_alone)
 	no_start(cwr, "CWR");
 	no_start(empty, "no payload");
 	no_start(ip_opts, "IP options");
+	no_start(ect, "ECT(0)");
 	struct tso_bundle t;
 	build(1, MSS, 0);
 	/* headers not all within hbytes; more bytes than the frame */
 	ck_assert_int_eq(tso_start(&t, seg[0], 14 + 20 + 31, seglen[0], 1), -EINVAL);
-	ck_assert_int_eq(tso_start(&t, seg[0], seglen[0], seglen[0] - 1, 1), -EINVAL);
-	ck_assert_int_eq(tso_start(&t, seg[0], seglen[0], seglen[0], 0), -EINVAL);
+	ck_assert_int_eq(tso_start(&t, seg[0], seglen[0], seglen[0] - 1, 0), -EINVAL);
+	ck_assert_int_eq(tso_start(&t, seg[0], 14 + 20 + 32, seglen[0], 0), -EINVAL); /* no payload piece */
 	/* Ethernet padding after the datagram */
 	uint8_t *pad = calloc(1, seglen[0] + 4);
 	memcpy(pad, seg[0], seglen[0]);
-	ck_assert_int_eq(tso_start(&t, pad, seglen[0] + 4, seglen[0] + 4, 1), -EINVAL);
+	ck_assert_int_eq(tso_start(&t, pad, seglen[0] + 4, seglen[0] + 4, 0), -EINVAL);
 	/* not TCP; an IP fragment */
 	pad[14 + 9] = 17;
-	ck_assert_int_eq(tso_start(&t, pad, seglen[0], seglen[0], 1), -EINVAL);
+	ck_assert_int_eq(tso_start(&t, pad, seglen[0], seglen[0], 0), -EINVAL);
 	pad[14 + 9] = 6;
 	pad[14 + 6] |= 0x20; /* MF */
-	ck_assert_int_eq(tso_start(&t, pad, seglen[0], seglen[0], 1), -EINVAL);
+	ck_assert_int_eq(tso_start(&t, pad, seglen[0], seglen[0], 0), -EINVAL);
 	free(pad);
 	/* headers alone in the first piece, payload elsewhere: fine */
 	ck_assert_int_eq(tso_start(&t, seg[0], 14 + 20 + 32, seglen[0], 1), 0);
@@ -289,12 +290,19 @@ START_TEST(limits)
 	build(NSEG, MSS, 0);
 	/* frame bytes: two segments fit, a third does not */
 	ck_assert_int_eq(start(&t, 0), 0);
-	ck_assert_int_eq(tso_join(&t, seg[1], seglen[1], seglen[1], 1, 2 * seglen[0], 1000), 1);
-	ck_assert_int_eq(tso_join(&t, seg[2], seglen[2], seglen[2], 1, 3 * seglen[0] - 1, 1000), 0);
+	ck_assert_int_eq(tso_join(&t, seg[1], seglen[1], seglen[1], 0, 2 * seglen[0], 1000), 1);
+	ck_assert_int_eq(tso_join(&t, seg[2], seglen[2], seglen[2], 0, 3 * seglen[0] - 1, 1000), 0);
 	/* fragments: the headers and 1 + 3 pieces = 5 */
 	ck_assert_int_eq(start(&t, 0), 0);
-	ck_assert_int_eq(tso_join(&t, seg[1], seglen[1], seglen[1], 3, UINT32_MAX, 5), 1);
-	ck_assert_int_eq(tso_join(&t, seg[2], seglen[2], seglen[2], 1, UINT32_MAX, 5), 0);
+	ck_assert_int_eq(tso_join(&t, seg[1], seglen[1], seglen[1], 2, UINT32_MAX, 5), 1);
+	ck_assert_uint_eq(t.nfrags, 5);
+	ck_assert_int_eq(tso_join(&t, seg[2], seglen[2], seglen[2], 0, UINT32_MAX, 5), 0);
+	/* headers alone in the first piece: the payload is the pieces after it */
+	uint32_t hl = 14 + 20 + 32;
+	ck_assert_int_eq(tso_start(&t, seg[0], hl, seglen[0], 1), 0);
+	ck_assert_uint_eq(t.nfrags, 2);
+	ck_assert_int_eq(tso_join(&t, seg[1], hl, seglen[1], 3, UINT32_MAX, 100), 1);
+	ck_assert_uint_eq(t.nfrags, 5);
 	/* 64 KiB of IP: 45 segments of 1448 (65160 + 52 of headers) fit, 46 do not */
 	ck_assert_int_eq(start(&t, 0), 0);
 	int i = 1;
