@@ -18,6 +18,8 @@ struct http_stats {
 	uint64_t requests;
 	uint64_t responses[6];  /* by class: [2] = 2xx ... [5] = 5xx */
 	uint64_t bytes_out;     /* response bytes queued, headers included */
+	uint64_t bytes_copied;  /* of those, copied into lwIP's buffers (the rest go by
+				 * reference from memory that outlives the connection) */
 	uint64_t timeouts;      /* 408s and idle keep-alive closes */
 	uint64_t resets_nomem;  /* connections reset: no memory to queue a response */
 };

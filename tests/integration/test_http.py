@@ -328,6 +328,22 @@ def test_metrics_format_and_families(web, tmp_path):
     assert 0 < samples[("nagare_idle_seconds_total", "")] <= samples[("nagare_uptime_seconds", "")]
 
 
+def test_bytes_go_by_reference(web, tmp_path):
+    """/bytes/N is sent from read-only memory: of a 1 MiB response only the
+    head is copied into the stack's buffers (http status counts both)."""
+    ns, g = web
+
+    def sent():
+        m = re.search(r"bytes sent: (\d+) \((\d+) copied", g.cmd("http status"))
+        return int(m.group(1)), int(m.group(2))
+    s0, c0 = sent()
+    status, h, body = curl(ns, tmp_path, "/bytes/1048576")
+    assert status == 200 and len(body) == 1048576
+    s1, c1 = sent()
+    assert s1 - s0 >= 1048576
+    assert 0 < c1 - c0 < 512, (s1 - s0, c1 - c0)  # the head alone
+
+
 def test_metrics_values_move(web, tmp_path):
     ns, g = web
     before = metrics(ns, tmp_path)
