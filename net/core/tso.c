@@ -21,26 +21,26 @@
 #define IP_ID_OFF 4
 #define TCP_FLAGS_OFF 13
 
-/* Parses the frame's headers from a copy in h (TCP4_MAX_HLEN bytes, zero
- * past hbytes), so nothing is read past hbytes.  The frame must be whole:
- * its IPv4 total length is len less the Ethernet header (no padding). */
+/* Parses the frame's headers from a copy of its first n = min(hbytes,
+ * TCP4_MAX_HLEN) bytes in h, so nothing is read past hbytes and the frame
+ * is not written.  The frame must be whole: its IPv4 total length is len
+ * less the Ethernet header (no padding). */
 static int parse(uint8_t *h, const uint8_t *b, uint32_t hbytes, uint32_t len, struct tcp4_frame *f)
 {
 	uint32_t n = hbytes < TCP4_MAX_HLEN ? hbytes : TCP4_MAX_HLEN;
 	if (hbytes > len || n < TCP4_ETH_HLEN + 4 || len - TCP4_ETH_HLEN > TCP4_IP_MAXLEN)
 		return -EINVAL;
 	memcpy(h, b, n);
-	memset(h + n, 0, TCP4_MAX_HLEN - n);
 	uint16_t claimed = tcp4_get16(h + TCP4_ETH_HLEN + IP_LEN_OFF);
 	if (claimed != len - TCP4_ETH_HLEN)
 		return -EINVAL;
 	/* tcp4_frame_parse checks each header against the total length: show
-	 * it the copy's (which holds the longest headers), then put it back. */
-	uint16_t seen = claimed < TCP4_MAX_HLEN - TCP4_ETH_HLEN ? claimed : TCP4_MAX_HLEN - TCP4_ETH_HLEN;
+	 * it the copy's, so headers past the copy fail to parse. */
+	uint16_t seen = (uint16_t)(claimed < n - TCP4_ETH_HLEN ? claimed : n - TCP4_ETH_HLEN);
 	tcp4_put16(h + TCP4_ETH_HLEN + IP_LEN_OFF, seen);
 	int err = tcp4_frame_parse(h, TCP4_ETH_HLEN + seen, f);
 	tcp4_put16(h + TCP4_ETH_HLEN + IP_LEN_OFF, claimed);
-	if (err || f->hlen > n)
+	if (err)
 		return -EINVAL; /* not IPv4 TCP, malformed, or headers past hbytes */
 	f->iplen = claimed;
 	f->paylen = (uint16_t)(claimed - f->ihl - f->thl);
