@@ -11,6 +11,7 @@
 
 #include "drivers/pci.h"
 #include "kernel/acpi.h"
+#include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/irq.h"
 #include "kernel/param.h"
@@ -268,6 +269,7 @@ static void probe(struct pci_dev *d)
 			int err = drv->probe(d);
 			if (err == 0) {
 				d->driver = drv->name;
+				boot_stage("probe %02x:%02x.%x %s", d->bus, d->dev, d->fn, drv->name);
 				return;
 			}
 			printk("pci %02x:%02x.%x: %s: probe failed (%d), device left alone\n", d->bus,
@@ -284,6 +286,7 @@ void pci_init(void)
 	}
 	scan_bus(ecam ? acpi.ecam_bus_start : 0, 0);
 	printk("pci: %d functions via %s\n", ndevs, ecam ? "ECAM (MCFG)" : "ports 0xcf8/0xcfc");
+	boot_stage("pci scan");
 	for (int i = 0; i < ndevs; i++)
 		probe(&devs[i]);
 }

@@ -22,6 +22,7 @@
 #define STACK_TRACE_DEPTH  24          /* frames printed by a fault dump */
 #define HEAP_SMALL_MAX     2048        /* bigger allocations get whole pages */
 #define BOOTFILE_MAX       16          /* files from the boot volume or PVH module */
+#define BOOTTIME_STAGES    32          /* stages in the boot timeline (/proc/boottime) */
 #define TIMER_MAX_SLEEP_MS 100         /* longest hlt without a look at the clock */
 
 #endif

@@ -22,9 +22,10 @@ static uint64_t tsc0, tsc_hz, lapic_hz, ns_mult, ms_mult;
 static uint64_t wall0;
 static const char *reference = "none";
 
-void time_early(void)
+uint64_t time_early(void)
 {
 	tsc0 = rdtsc();
+	return tsc0;
 }
 
 /* (a * b) >> 32 with a 128-bit intermediate. */

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-void time_early(void);       /* first thing at kernel entry: t = 0 */
+uint64_t time_early(void);   /* first thing at kernel entry: t = 0; returns the TSC */
 void time_init(void);        /* calibrate (needs ACPI and the LAPIC) */
 uint64_t time_ns(void);      /* 0 until calibrated */
 uint64_t time_ms(void);
