@@ -70,7 +70,7 @@ void vprintk(const char *fmt, va_list ap)
 	while (p < end) {
 		if (at_line_start) {
 			char stamp[24];
-			uint64_t us = time_ns() / 1000;
+			uint64_t us = time_ns_if_known() / 1000;
 			int m = snprintf(stamp, sizeof(stamp), "[%5lu.%06lu] ", (unsigned long)(us / 1000000),
 					 (unsigned long)(us % 1000000));
 			log_put(stamp, m);

@@ -55,5 +55,6 @@ Suite *icmp_xrlim_suite(void);
 Suite *rp_filter_suite(void);
 Suite *arp_policy_suite(void);
 Suite *boottime_suite(void);
+Suite *tsc_suite(void);
 
 #endif
