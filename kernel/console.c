@@ -67,7 +67,7 @@ int console_poll(void)
 		struct ledit_out out;
 		out.len = 0;
 		enum ledit_result r = ledit_feed(&editor, c, &out);
-		uart_write(out.buf, out.len); /* terminal bytes already: no \n translation */
+		con_write_raw(out.buf, out.len); /* terminal bytes already: no \n translation */
 		did = 1;
 		if (r == LEDIT_DONE) {
 			char line[CONSOLE_LINE_MAX];

@@ -87,9 +87,22 @@ static int first_2xx_poll(void)
 	return 0;
 }
 
+/* Console output, a chunk a round; the timeline notes when boot's is out. */
+static int con_out_poll(void)
+{
+	static int drained;
+	int more = con_flush_some();
+	if (!more && !drained && prompt_ns) {
+		drained = 1;
+		boot_stage("console output written");
+	}
+	return more;
+}
+
 /* Hooks for the kernel's own work in the event loop. */
 static const struct loop_hook console_hook = { "console", console_poll, NULL };
 static const struct loop_hook boottime_hook = { "boottime", first_2xx_poll, NULL };
+static const struct loop_hook con_out_hook = { "console-out", con_out_poll, NULL };
 
 static void rc_stage(const char *line)
 {
@@ -157,6 +170,7 @@ void boot_main(uint64_t arg, int source)
 	console_init();
 	loop_register(&console_hook);
 	loop_register(&boottime_hook);
+	loop_register(&con_out_hook);
 	boot_stage("sysctl, console");
 	net_init();
 	boot_stage("lwip");
