@@ -87,22 +87,43 @@ static int first_2xx_poll(void)
 	return 0;
 }
 
-/* Console output, a chunk a round; the timeline notes when boot's is out. */
-static int con_out_poll(void)
+/* Console output is background work: a chunk in each round the loop has
+ * nothing else to do, so boot's messages do not hold up the first
+ * connections; output waiting CONSOLE_OUT_MAX_WAIT_MS goes out a chunk a
+ * round whatever the load.  The timeline notes when boot's is out. */
+static uint64_t con_waiting_since;
+
+static int con_out_idle(void)
 {
 	static int drained;
 	int more = con_flush_some();
-	if (!more && !drained && prompt_ns) {
-		drained = 1;
-		boot_stage("console output written");
+	if (!more) {
+		con_waiting_since = 0;
+		if (!drained && prompt_ns) {
+			drained = 1;
+			boot_stage("console output written");
+		}
 	}
 	return more;
+}
+
+static int con_out_overdue(void)
+{
+	if (!con_pending())
+		return 0;
+	uint64_t now = time_ns();
+	if (!con_waiting_since)
+		con_waiting_since = now;
+	if (now - con_waiting_since < CONSOLE_OUT_MAX_WAIT_MS * 1000000ULL)
+		return 0;
+	return con_out_idle();
 }
 
 /* Hooks for the kernel's own work in the event loop. */
 static const struct loop_hook console_hook = { "console", console_poll, NULL };
 static const struct loop_hook boottime_hook = { "boottime", first_2xx_poll, NULL };
-static const struct loop_hook con_out_hook = { "console-out", con_out_poll, NULL };
+static const struct loop_hook con_out_hook = { "console-out", con_out_overdue, NULL };
+static const struct loop_hook con_idle_hook = { "console-out", con_out_idle, NULL };
 
 static void rc_stage(const char *line)
 {
@@ -171,6 +192,7 @@ void boot_main(uint64_t arg, int source)
 	loop_register(&console_hook);
 	loop_register(&boottime_hook);
 	loop_register(&con_out_hook);
+	loop_register_idle(&con_idle_hook);
 	boot_stage("sysctl, console");
 	net_init();
 	boot_stage("lwip");

@@ -11,6 +11,7 @@
 #define LOG_BUF_SIZE       (64 * 1024) /* printk ring buffer, bytes (dmesg) */
 #define CONSOLE_OUT_BUF    (16 * 1024) /* console output not yet written to the UART, bytes */
 #define CONSOLE_OUT_CHUNK  64          /* bytes written to the UART per event-loop round */
+#define CONSOLE_OUT_MAX_WAIT_MS 10     /* output waiting longer goes out even while the loop is busy */
 #define CONSOLE_LINE_MAX   256         /* longest console command line, bytes */
 #define CONSOLE_ARGV_MAX   32          /* most words in one command */
 #define CONSOLE_HISTORY    16          /* remembered command lines (up/down arrows) */

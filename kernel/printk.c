@@ -4,8 +4,8 @@
  * goes to the serial console, "\n" becoming "\r\n".  Interrupt handlers
  * do not print (they count), so no locking beyond irq_save is needed.
  * Console output is queued (CONSOLE_OUT_BUF bytes) and written out by the
- * event loop, CONSOLE_OUT_CHUNK bytes a round, as Linux's threaded
- * consoles do: under QEMU each byte to the UART is an exit and a write(2)
+ * event loop (kernel/main.c), CONSOLE_OUT_CHUNK bytes a round when it has
+ * nothing else to do, as Linux's threaded consoles do: under QEMU each byte to the UART is an exit and a write(2)
  * (about 2.5 us under TCG), and boot's 2 KB of messages would otherwise
  * hold up the network for 5 ms.  A full queue, panic, a fault and power
  * off write what is queued at once, in order.
