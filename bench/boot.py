@@ -4,7 +4,9 @@
 first HTTP 2xx (the kernel's clock, /proc/boottime), for the UEFI image
 under OVMF and for PVH direct boot, alternating, median of N boots each;
 the PVH boot timeline (median per stage); image and kernel sizes.
-Usage: bench/boot.py [-n 5] [--record]   (--record updates docs/benchmarks.md)
+Usage: bench/boot.py [-n 5] [--record] [--pvh-only] [--baseline KERNEL.ELF]
+(--record updates docs/benchmarks.md; --baseline adds PVH boots of another
+kernel, alternating, for a before/after in one run)
 
 Each guest sits on a tap in a network namespace of its own; the
 namespace knows the guest's MAC (a static neighbour entry) so no ARP
@@ -86,25 +88,28 @@ sys.exit(1)
 
 
 def boottime(g):
-    """/proc/boottime as {stage: at_us}, in order."""
+    """/proc/boottime as {stage: at_us}, in order ({} for a kernel without it)."""
     rows = {}
-    for line in g.cmd("cat /proc/boottime").splitlines()[1:]:
+    out = g.cmd("cat /proc/boottime")
+    if "No such file" in out:
+        return rows
+    for line in out.splitlines()[1:]:
         m = re.match(r"^ *(\d+) +\d+  (.*)$", line)
         if m:
             rows[m.group(2)] = int(m.group(1))
     return rows
 
 
-def boot_once(method):
+def boot_once(method, kernel=nagare.KERNEL):
     """One boot in a namespace of its own: (prompt wall s, first 200 wall s,
-    entry to prompt ms, entry to first 2xx ms, timeline)."""
+    entry to prompt ms, entry to first 2xx ms or None, timeline)."""
     with nagare.Netns() as ns:
         ns.ip("neigh", "replace", GUEST, "lladdr", MAC, "dev", "tap0", "nud", "permanent")
         limit = 180 if method == "uefi" else 30
         client = ns.popen(["/usr/bin/python3", "-c", CLIENT, GUEST, str(CONNECT_EVERY), str(limit),
                            "tap0", MAC], stdout=subprocess.PIPE, text=True)
         assert client.stdout.readline().strip() == "ready"
-        g = ns.guest(boot=method).start()
+        g = ns.guest(boot=method, kernel=kernel).start()
         try:
             wall = g.wait_prompt(timeout=180)
             out, _ = client.communicate(timeout=limit + 30)
@@ -112,7 +117,9 @@ def boot_once(method):
                 raise RuntimeError("%s: no HTTP 200 within %d s" % (method, limit))
             t200 = float(out.split()[0]) - g.t_start
             tl = boottime(g)
-            return wall, t200, tl["prompt"] / 1000, tl["first HTTP 2xx"] / 1000, tl
+            m = re.search(r"boot: kernel entry to prompt in (\d+\.\d+) ms", g.output())
+            k200 = tl["first HTTP 2xx"] / 1000 if "first HTTP 2xx" in tl else None
+            return wall, t200, float(m.group(1)), k200, tl
         finally:
             g.kill()
 
@@ -143,22 +150,31 @@ def main():
     ap.add_argument("-n", type=int, default=5)
     ap.add_argument("--record", action="store_true")
     ap.add_argument("--pvh-only", action="store_true", help="skip the UEFI boots")
+    ap.add_argument("--baseline", help="another kernel.elf to boot by PVH, alternating")
     a = ap.parse_args()
     subprocess.run(["make", "-s", "-C", common.TOP, "all"], check=True)
     methods = ("pvh",) if a.pvh_only else ("uefi", "pvh")
+    if a.baseline:
+        methods += ("base",)
     res = {m: [] for m in methods}
     for i in range(a.n):
         for method in methods:
-            r = boot_once(method)
+            if method == "base":
+                r = boot_once("pvh", a.baseline)
+            else:
+                r = boot_once(method)
             res[method].append(r)
             print("boot %d %s: prompt %.3f s, first 200 %.3f s; kernel entry to prompt %.1f ms, "
-                  "to first 2xx %.1f ms" % (i + 1, method, *r[:4]), flush=True)
+                  "to first 2xx %s ms" % (i + 1, method, r[0], r[1], r[2],
+                                          "%.1f" % r[3] if r[3] is not None else "-"), flush=True)
     load = os.getloadavg()[0]
     col = lambda m, k: [r[k] for r in res[m]]
     def row(label, k, fmt_u, fmt_p):
-        cells = [span(col(m, k), fmt_u if m == "uefi" else fmt_p) for m in methods]
+        cells = [span(col(m, k), fmt_u if m == "uefi" else fmt_p) if None not in col(m, k) else "-"
+                 for m in methods]
         return "| %s | %s |" % (label, " | ".join(cells))
-    head = " | ".join({"uefi": "UEFI image (OVMF)", "pvh": "PVH direct boot"}[m] for m in methods)
+    head = " | ".join({"uefi": "UEFI image (OVMF)", "pvh": "PVH direct boot",
+                       "base": "PVH, %s" % a.baseline}[m] for m in methods)
     pvh = res["pvh"]
     entry = [t200 - k200 / 1000 for _, t200, _, k200, _ in pvh]  # QEMU start to kernel entry
     img = nagare.IMAGE
