@@ -175,6 +175,7 @@ void boot_main(uint64_t arg, int source)
 	boot_stage("memory");
 
 	acpi_init(bi.rsdp);
+	time_start_reference();
 	boot_stage("acpi");
 	pic_disable();
 	lapic_init();

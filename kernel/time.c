@@ -28,7 +28,7 @@
 #define PM_HZ 3579545ULL
 #define PIT_HZ 1193182ULL
 #define PIT_CAL_MS 10
-#define EARLY_MIN_NS 1000000ULL       /* shortest early window against the PM timer */
+#define EARLY_MIN_NS 500000ULL        /* shortest early window against the PM timer */
 #define LAPIC_MIN_NS 200000ULL        /* shortest window for the LAPIC timer's rate */
 #define REFINE_NS 1000000000ULL       /* the checking window */
 #define PM_WRAP_NS 4000000000ULL      /* a 24-bit PM timer wraps after 4.69 s */
@@ -296,9 +296,16 @@ void time_init(void)
 		       clk.hz / 1000 % 1000, PIT_CAL_MS);
 	}
 	if (acpi.pm_timer_port) {
-		window_open(); /* closed by the first time_ns(), or checked after 1 s */
+		if (clk.mult || !win.open)
+			window_open(); /* the checking window, or an early one not yet opened */
 		loop_register(&refine_hook);
 	}
+}
+
+void time_start_reference(void)
+{
+	if (acpi.pm_timer_port)
+		window_open(); /* the early window: closed by the first time_ns() */
 }
 
 void time_arm_wakeup(uint64_t ns)

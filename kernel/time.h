@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 uint64_t time_early(void);   /* first thing at kernel entry: t = 0; returns the TSC */
+void time_start_reference(void); /* right after ACPI: opens the PM timer window early */
 void time_init(void);        /* rate from CPUID, or open a window (needs ACPI and the LAPIC) */
 uint64_t time_ns(void);      /* since entry; the first call may close the calibration window */
 uint64_t time_ns_if_known(void); /* the same, or 0 while the rate is unknown (printk) */
