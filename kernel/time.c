@@ -1,19 +1,14 @@
 /*
- * Clock and timer, with no busy wait at boot where the platform allows.
- * The clock is the TSC.  Its rate comes from CPUID when the CPU or the
- * hypervisor states it (kernel/tsc.c); otherwise from a window against
- * the ACPI PM timer (3.579545 MHz, ACPI 6.4 4.8.3.3) opened in time_init()
- * and closed lazily, at the first time_ns(): boot runs on meanwhile.
- * Either way, a second window of at least REFINE_NS is closed later from
- * the event loop and corrects the rate if it is off by more than CHECK_PPM
- * (Linux does the same in tsc_refine_calibration_work()).  Until then
- * time runs at the early rate: off by about the reference's read latency
- * over the early window (tens of ppm under TCG), nothing TCP timers,
- * CoDel, tbf or `date` notice; the correction keeps time_ns() continuous.
- * The local APIC timer (divide 16) is measured against the TSC the same
- * lazy way, free-running from time_init() until the first wakeup is
- * armed.  Without a PM timer: PIT channel 2 (1.193182 MHz), a 10 ms busy
- * wait.  The CMOS RTC (MC146818) gives the wall time once, when asked.
+ * Clock and timer, without a busy wait at boot.  The clock is the TSC, at
+ * the rate CPUID states (kernel/tsc.c) or else measured over a window
+ * against the ACPI PM timer (3.579545 MHz, ACPI 6.4 4.8.3.3) that opens
+ * after ACPI and closes at the first time_ns().  A second window of 1 s,
+ * closed from the event loop, corrects a rate off by more than CHECK_PPM
+ * without a jump (as Linux's tsc_refine_calibration_work()); until then
+ * time runs up to ~100 ppm off under a loaded TCG host, which no TCP timer,
+ * CoDel, tbf or uptime notices.  The LAPIC timer (divide 16) is measured
+ * against the TSC over its free run until the first wakeup.  Fallbacks:
+ * PIT channel 2 over 10 ms.  The CMOS RTC (MC146818) is read once.
  */
 #include <stdint.h>
 
@@ -123,16 +118,28 @@ static void set_rate(uint64_t tsc, uint64_t hz)
 		tsc_clock_start(&clk, tsc0, 0, hz);
 }
 
-/* The early rate: the window opened in time_init(), closed now, after
- * busy-waiting what it lacks of EARLY_MIN_NS (counted in PM ticks). */
+/* The early rate: the window opened in time_start_reference(), closed
+ * now, after busy-waiting what it lacks of EARLY_MIN_NS (counted in PM
+ * ticks; bounded by TSC cycles too, 0.5 s at 1 GHz, should the PM timer
+ * not count: then PIT channel 2 measures the rate instead). */
+static uint64_t pit_rate(void);
+
 static void calibrate_early(void)
 {
-	uint64_t need = PM_HZ * EARLY_MIN_NS / 1000000000ULL;
-	for (long spins = 0; ((pm_read() - win.pm) & pm_mask()) < need && spins < 10000000L; spins++)
+	uint64_t need = PM_HZ * EARLY_MIN_NS / 1000000000ULL, t = rdtsc();
+	while (((pm_read() - win.pm) & pm_mask()) < need && rdtsc() - t < 500000000ULL)
 		cpu_relax();
 	uint64_t tsc, hz = window_rate(&tsc);
-	if (!hz)
-		hz = 1000000000ULL; /* cannot happen: the window is fresh */
+	if (!hz) {
+		hz = pit_rate();
+		reference = "pit";
+		rate_source = "pit";
+		win.open = 0; /* nothing to check against */
+		tsc_clock_start(&clk, tsc0, 0, hz ? hz : 1000000000ULL);
+		printk("time: the ACPI PM timer does not count; TSC %lu.%03lu MHz against the PIT\n",
+		       clk.hz / 1000000, clk.hz / 1000 % 1000);
+		return;
+	}
 	set_rate(tsc, hz);
 	rate_source = "acpi_pm";
 	uint64_t us = cycles_ns(tsc - win.tsc) / 1000;
