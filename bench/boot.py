@@ -202,7 +202,7 @@ def main():
         row("QEMU start to prompt (wall)", 0, "%.2f s", "%.3f s"),
         row("QEMU start to first HTTP 200 (wall)", 1, "%.2f s", "%.3f s"),
         row("kernel entry to prompt (kernel clock)", 2, "%.1f ms", "%.1f ms"),
-        row("kernel entry to first HTTP 2xx queued (kernel clock)", 3, "%.1f ms", "%.1f ms"),
+        row("kernel entry to first HTTP 2xx sent (kernel clock)", 3, "%.1f ms", "%.1f ms"),
         "",
         "PVH: QEMU start to kernel entry %s (first 200 on the host less the kernel's first 2xx); "
         "goals: kernel entry to first 200 under 5 ms, QEMU start to first 200 under 0.1 s." % (

@@ -75,8 +75,9 @@ static void proc_boottime(void)
 }
 PROC_FILE(boottime, "/proc/boottime", proc_boottime);
 
-/* The last stage, the first 2xx response the HTTP server queued: watched
- * from here, as net/http keeps the count (one compare per loop round). */
+/* The first 2xx response the HTTP server sent, stamped in the loop round
+ * after it: watched from here, as net/http keeps the count (one compare a
+ * round); a boot_stage() call in net/http would stamp it exactly. */
 static int first_2xx_poll(void)
 {
 	static int seen;
