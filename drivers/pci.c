@@ -11,6 +11,7 @@
 
 #include "drivers/pci.h"
 #include "kernel/acpi.h"
+#include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/irq.h"
 #include "kernel/param.h"
@@ -96,11 +97,17 @@ uint8_t pci_find_cap(const struct pci_dev *d, uint8_t id, uint8_t from)
 	return 0;
 }
 
-/* Size a BAR by writing all ones with decoding off (6.2.5.1). */
-static void size_bars(struct pci_dev *d)
+/* Size the BARs by writing all ones with decoding off (6.2.5.1), then
+ * write `after` to the command register.  Only when a driver or lspci -v
+ * asks: under QEMU each change of a function's decoding rebuilds the
+ * guest's memory map (about 0.6 ms under TCG), so boot leaves the
+ * functions no driver takes alone, and pci_enable() turns decoding back
+ * on together with bus mastering, in one write. */
+static void size_bars(struct pci_dev *d, uint16_t after)
 {
 	uint16_t cmd = pci_read16(d, 0x04);
-	pci_write16(d, 0x04, cmd & ~(CMD_IO | CMD_MEM));
+	if (cmd & (CMD_IO | CMD_MEM))
+		pci_write16(d, 0x04, cmd & ~(CMD_IO | CMD_MEM));
 	for (int i = 0; i < 6; i++) {
 		uint16_t off = 0x10 + 4 * i;
 		uint32_t lo = pci_read32(d, off);
@@ -133,8 +140,17 @@ static void size_bars(struct pci_dev *d)
 		if (b->is64)
 			i++;
 	}
-	pci_write16(d, 0x04, cmd);
+	if (after != (cmd & ~(CMD_IO | CMD_MEM)))
+		pci_write16(d, 0x04, after);
+	d->bars_sized = 1;
 }
+
+static void bars_known(struct pci_dev *d)
+{
+	if (!d->bars_sized)
+		size_bars(d, pci_read16(d, 0x04));
+}
+
 
 static void add_function(uint8_t bus, uint8_t dev, uint8_t fn);
 
@@ -178,7 +194,8 @@ static void add_function(uint8_t bus, uint8_t dev, uint8_t fn)
 		uint32_t ss = pci_read32(d, 0x2c);
 		d->subsys_vendor = ss & 0xffff;
 		d->subsys = ss >> 16;
-		size_bars(d);
+	} else {
+		d->bars_sized = 1; /* bridges' BARs are not used */
 	}
 	d->msix_cap = pci_find_cap(d, PCI_CAP_MSIX, 0);
 	if (d->msix_cap)
@@ -187,12 +204,24 @@ static void add_function(uint8_t bus, uint8_t dev, uint8_t fn)
 
 uintptr_t pci_map_bar(struct pci_dev *d, int bar)
 {
+	if (bar < 0 || bar > 5)
+		return 0;
+	bars_known(d);
 	struct pci_bar *b = &d->bar[bar];
-	if (bar < 0 || bar > 5 || !b->size || b->io || !b->addr)
+	if (!b->size || b->io || !b->addr)
 		return 0;
 	if (!b->virt)
 		b->virt = vm_map_mmio(b->addr, b->size);
 	return b->virt;
+}
+
+void pci_enable(struct pci_dev *d)
+{
+	uint16_t want = pci_read16(d, 0x04) | CMD_MEM | CMD_MASTER | CMD_INTX_OFF;
+	if (!d->bars_sized)
+		size_bars(d, want);
+	else
+		pci_write16(d, 0x04, want);
 }
 
 void pci_enable_master(const struct pci_dev *d)
@@ -211,6 +240,7 @@ int pci_msix_enable(struct pci_dev *d)
 		return -ENODEV;
 	uint32_t tab = pci_read32(d, d->msix_cap + 4);
 	int bir = tab & 7;
+	bars_known(d);
 	/* The table (16 bytes an entry) lies inside its BAR, or we do not use it. */
 	if (bir > 5 || (uint64_t)(tab & ~7u) + 16ULL * d->msix_entries > d->bar[bir].size)
 		return -ENODEV;
@@ -268,6 +298,7 @@ static void probe(struct pci_dev *d)
 			int err = drv->probe(d);
 			if (err == 0) {
 				d->driver = drv->name;
+				boot_stage("probe %02x:%02x.%x %s", d->bus, d->dev, d->fn, drv->name);
 				return;
 			}
 			printk("pci %02x:%02x.%x: %s: probe failed (%d), device left alone\n", d->bus,
@@ -284,6 +315,7 @@ void pci_init(void)
 	}
 	scan_bus(ecam ? acpi.ecam_bus_start : 0, 0);
 	printk("pci: %d functions via %s\n", ndevs, ecam ? "ECAM (MCFG)" : "ports 0xcf8/0xcfc");
+	boot_stage("pci scan");
 	for (int i = 0; i < ndevs; i++)
 		probe(&devs[i]);
 }
@@ -312,6 +344,7 @@ static int cmd_lspci(int argc, char **argv)
 			   d->driver ? d->driver : "");
 		if (!verbose)
 			continue;
+		bars_known(d);
 		for (int b = 0; b < 6; b++) {
 			struct pci_bar *bar = &d->bar[b];
 			if (bar->size)

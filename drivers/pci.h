@@ -22,11 +22,12 @@ struct pci_dev {
 	uint8_t bus, dev, fn;
 	uint16_t vendor, device, subsys_vendor, subsys;
 	uint8_t class, subclass, progif, rev;
-	struct pci_bar bar[6];
+	struct pci_bar bar[6];  /* read through pci_map_bar or after pci_enable */
 	uint8_t msix_cap;       /* config offset of the MSI-X capability, 0 if none */
 	uint16_t msix_entries;
 	uintptr_t msix_table;   /* mapped MSI-X table, 0 until enabled */
 	const char *driver;     /* name of the driver that took it */
+	int bars_sized;         /* bar[] sizes known (sized on first use) */
 };
 
 struct pci_driver {
@@ -57,6 +58,10 @@ void pci_write16(const struct pci_dev *d, uint16_t off, uint16_t v);
 uint8_t pci_find_cap(const struct pci_dev *d, uint8_t id, uint8_t from);
 /* Maps a memory BAR uncached; returns its virtual address or 0. */
 uintptr_t pci_map_bar(struct pci_dev *d, int bar);
+/* A driver's first step: sizes the BARs if not yet, then memory decoding,
+ * bus mastering on and INTx off in one command write (Linux's
+ * pci_enable_device() and pci_set_master() together). */
+void pci_enable(struct pci_dev *d);
 void pci_enable_master(const struct pci_dev *d);
 /* Bus mastering off: the function can no longer write to memory. */
 void pci_disable_master(const struct pci_dev *d);

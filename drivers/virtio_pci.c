@@ -92,12 +92,13 @@ int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d)
 {
 	memset(vd, 0, sizeof(*vd));
 	vd->pci = d;
+	pci_enable(d); /* the BARs' sizes, which find_caps checks against */
 	find_caps(vd, d);
 	if (!vd->common || !vd->notify || !vd->isr) {
 		printk("virtio %02x:%02x.%x: no modern (virtio 1.x) interface\n", d->bus, d->dev, d->fn);
+		pci_disable_master(d);
 		return -ENODEV;
 	}
-	pci_enable_master(d);
 	int err = virtio_reset(vd);
 	if (err)
 		return err;

@@ -1,8 +1,13 @@
 /*
  * virtio entropy device (virtio 1.1 section 5.4): one request queue; the
  * driver posts a writable buffer and the device fills it.  Used only for
- * secrets at boot, so reads are synchronous and polled (no interrupt),
- * bounded by RNG_TIMEOUT_NS.  QEMU: -device virtio-rng-pci.
+ * secrets, so reads are synchronous and polled (no interrupt), bounded by
+ * RNG_TIMEOUT_NS.  Where the CPU has RDRAND, boot's secrets need no
+ * device and the device is set up in the background (an idle hook,
+ * RNG_DEFER_MS after the prompt; about 3 ms under TCG, two of them QEMU
+ * rebuilding its memory map for the BAR sizing), then joins the pool for
+ * later secrets (SYN-cookie keys, 64 s windows), as Linux's hwrng fills
+ * its pool from a kthread.  QEMU: -device virtio-rng-pci.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -10,6 +15,8 @@
 #include <string.h>
 
 #include "drivers/virtio.h"
+#include "kernel/boot.h"
+#include "kernel/loop.h"
 #include "kernel/printk.h"
 #include "kernel/random.h"
 #include "kernel/time.h"
@@ -17,6 +24,7 @@
 
 #define RNG_QUEUE 8
 #define RNG_TIMEOUT_NS 100000000ULL
+#define RNG_DEFER_MS 100 /* after the prompt: boot's first connections go first */
 
 static struct virtio_dev vd;
 static struct virtqueue vq;
@@ -43,7 +51,7 @@ static int rng_read(void *out, size_t len)
 	return (int)got;
 }
 
-static int probe(struct pci_dev *d)
+static int setup(struct pci_dev *d)
 {
 	int err = virtio_pci_init(&vd, d);
 	if (!err)
@@ -56,6 +64,32 @@ static int probe(struct pci_dev *d)
 	virtio_driver_ok(&vd);
 	random_register("virtio-rng", rng_read);
 	printk("virtio-rng at %02x:%02x.%x: entropy source\n", d->bus, d->dev, d->fn);
+	return 0;
+}
+
+static struct pci_dev *deferred;
+
+static int deferred_setup(void)
+{
+	uint64_t prompt = boot_prompt_ns();
+	if (!deferred || !prompt || time_ns() < prompt + RNG_DEFER_MS * 1000000ULL)
+		return 0;
+	struct pci_dev *d = deferred;
+	deferred = NULL;
+	int err = setup(d);
+	if (err)
+		printk("virtio-rng at %02x:%02x.%x: setup failed (%d)\n", d->bus, d->dev, d->fn, err);
+	return 1;
+}
+
+static const struct loop_hook deferred_hook = { "virtio-rng", deferred_setup, NULL };
+
+static int probe(struct pci_dev *d)
+{
+	if (!random_cpu_has_rdrand() || deferred)
+		return setup(d); /* boot's secrets need it now */
+	deferred = d;
+	loop_register_idle(&deferred_hook);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /*
- * ACPI table walk: RSDP -> XSDT (or RSDT) -> MADT, FADT (+DSDT for \_S5),
- * MCFG.  Tables are in RAM below 4 GiB, identity-mapped by vm_init().
+ * ACPI table walk: RSDP -> XSDT (or RSDT) -> MADT, FADT, MCFG; the DSDT
+ * for \_S5 only when poweroff needs it.  Tables are in RAM below 4 GiB,
+ * identity-mapped by vm_init().
  * A table with a bad checksum is reported and ignored.
  * Spec: ACPI 6.4 chapter 5; \_S5 package: ACPI 6.4 7.4.2 and the AML
  * encoding of 20.2 (NameOp 0x08, PackageOp 0x12, BytePrefix 0x0a).
@@ -110,7 +111,7 @@ static void parse_s5(const struct sdt_header *dsdt)
 	const uint8_t *p = (const uint8_t *)dsdt + sizeof(*dsdt);
 	const uint8_t *end = (const uint8_t *)dsdt + dsdt->length;
 	for (; p + 8 < end; p++) {
-		if (memcmp(p, "_S5_", 4) || p[4] != 0x12)
+		if (p[0] != '_' || memcmp(p, "_S5_", 4) || p[4] != 0x12)
 			continue;
 		if (p[-1] != 0x08 && !(p[-1] == '\\' && p[-2] == 0x08))
 			continue;
@@ -143,9 +144,21 @@ static void parse_fadt(const struct sdt_header *h)
 	}
 	if (len >= 148 && *(const uint64_t *)(p + 140))
 		dsdt = *(const uint64_t *)(p + 140); /* X_DSDT */
-	const struct sdt_header *d = table_at(dsdt);
-	if (d && !memcmp(d->sig, "DSDT", 4))
-		parse_s5(d);
+	acpi.dsdt = dsdt;
+}
+
+/* The DSDT (tens of KiB: its checksum and the scan cost a boot under TCG
+ * about 0.3 ms) is read the first time poweroff asks. */
+int acpi_s5(void)
+{
+	static int done;
+	if (!done) {
+		done = 1;
+		const struct sdt_header *d = table_at(acpi.dsdt);
+		if (d && !memcmp(d->sig, "DSDT", 4))
+			parse_s5(d);
+	}
+	return acpi.s5_valid;
 }
 
 static void parse_mcfg(const struct sdt_header *h)
@@ -186,8 +199,8 @@ int acpi_init(uint64_t rsdp_addr)
 		else if (!memcmp(h->sig, "MCFG", 4))
 			parse_mcfg(h);
 	}
-	printk("ACPI: %s %.6s, %d CPU(s), %d IOAPIC(s), %d override(s), PM timer %s0x%x, S5 %s\n",
+	printk("ACPI: %s %.6s, %d CPU(s), %d IOAPIC(s), %d override(s), PM timer %s0x%x, DSDT 0x%lx\n",
 	       xsdt ? "XSDT" : "RSDT", acpi.oem, acpi.ncpu, acpi.nioapic, acpi.niso,
-	       acpi.pm_timer_32bit ? "32-bit " : "", acpi.pm_timer_port, acpi.s5_valid ? "yes" : "no");
+	       acpi.pm_timer_32bit ? "32-bit " : "", acpi.pm_timer_port, acpi.dsdt);
 	return 0;
 }

@@ -32,7 +32,8 @@ struct acpi_info {
 	uint16_t pm_timer_port; /* 0: none */
 	int pm_timer_32bit;
 	uint16_t pm1a_cnt, pm1b_cnt;
-	int s5_valid;
+	uint64_t dsdt;          /* physical address, 0 if none */
+	int s5_valid;           /* slp_typ* below: set by acpi_s5() */
 	uint16_t slp_typa, slp_typb;
 	uint8_t reset_space;    /* generic address: 0 memory, 1 I/O */
 	uint64_t reset_addr;
@@ -49,5 +50,7 @@ extern struct acpi_info acpi;
 
 /* Parses the tables behind rsdp; returns 0 or -ENOENT/-EINVAL. */
 int acpi_init(uint64_t rsdp);
+/* Reads \_S5 from the DSDT (the first call); nonzero if slp_typa/b are valid. */
+int acpi_s5(void);
 
 #endif

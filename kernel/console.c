@@ -67,7 +67,7 @@ int console_poll(void)
 		struct ledit_out out;
 		out.len = 0;
 		enum ledit_result r = ledit_feed(&editor, c, &out);
-		uart_write(out.buf, out.len); /* terminal bytes already: no \n translation */
+		con_write_raw(out.buf, out.len); /* terminal bytes already: no \n translation */
 		did = 1;
 		if (r == LEDIT_DONE) {
 			char line[CONSOLE_LINE_MAX];
@@ -81,6 +81,8 @@ int console_poll(void)
 	}
 	return did;
 }
+
+static void (*script_hook)(const char *line);
 
 void console_run_script(const char *text, size_t len)
 {
@@ -97,8 +99,18 @@ void console_run_script(const char *text, size_t len)
 			con_printf("nagare: line longer than %d bytes, skipped\n", CONSOLE_LINE_MAX - 1);
 			continue;
 		}
+		char copy[CONSOLE_LINE_MAX];
+		if (script_hook)
+			strlcpy(copy, p, sizeof(copy)); /* console_run splits line in place */
 		console_run(line);
+		if (script_hook)
+			script_hook(copy);
 	}
+}
+
+void console_script_hook(void (*fn)(const char *line))
+{
+	script_hook = fn;
 }
 
 int console_interrupted(void)

@@ -47,6 +47,8 @@ int console_poll(void);
 int console_run(char *line);
 /* Runs a script (nagare.rc), echoing each line after the prompt. */
 void console_run_script(const char *text, size_t len);
+/* Called with each script line after it ran (the boot timeline's stages). */
+void console_script_hook(void (*fn)(const char *line));
 /* Prints the prompt (after boot, and after asynchronous output). */
 void console_prompt(void);
 /* For long-running commands: nonzero once Ctrl-C has been typed (bytes

@@ -1,8 +1,9 @@
 /*
  * The event loop.  A round: clear the kick flag, run every hook's poll.
- * If nothing had work, busy-poll for net.core.busy_poll microseconds, then
- * disable interrupts, look at the kick flag once more
- * (an interrupt after the polls set it) and only then `sti; hlt`, with the
+ * If nothing had work, busy-poll for net.core.busy_poll microseconds, run
+ * the background (idle) hooks and, if they had none either, disable
+ * interrupts, look at the kick flag once more (an interrupt after the
+ * polls set it) and only then `sti; hlt`, with the
  * LAPIC timer armed for the nearest deadline: no wakeup is ever lost.
  * The load average samples "busy" every 5 s with Linux's constants
  * (kernel/sched/loadavg.c: EXP_1 1884, EXP_5 2014, EXP_15 2037, FSHIFT 11).
@@ -24,6 +25,8 @@
 
 static const struct loop_hook *hooks[MAX_HOOKS];
 static int nhooks;
+static const struct loop_hook *idle_hooks[MAX_HOOKS];
+static int nidle;
 static volatile int kicked;
 static uint64_t idle_ns;
 static unsigned long avenrun[3];
@@ -33,6 +36,21 @@ void loop_register(const struct loop_hook *h)
 {
 	BUG_ON(nhooks == MAX_HOOKS);
 	hooks[nhooks++] = h;
+}
+
+void loop_register_idle(const struct loop_hook *h)
+{
+	BUG_ON(nidle == MAX_HOOKS);
+	idle_hooks[nidle++] = h;
+}
+
+/* Background work, when nothing else had any. */
+static int run_idle_hooks(void)
+{
+	int work = 0;
+	for (int i = 0; i < nidle; i++)
+		work |= idle_hooks[i]->poll();
+	return work;
 }
 
 void loop_kick(void)
@@ -115,6 +133,8 @@ int loop_pump(uint64_t max_ms)
 	kicked = 0;
 	if (run_hooks(1))
 		return 1;
+	if (run_idle_hooks())
+		return 0;
 	uint64_t ms = sleep_ms();
 	if (ms > max_ms)
 		ms = max_ms;
@@ -143,6 +163,8 @@ void loop_run(void)
 			if (work)
 				continue;
 		}
+		if (run_idle_hooks())
+			continue;
 		uint64_t ms = sleep_ms();
 		if (ms)
 			idle(ms);

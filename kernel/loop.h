@@ -15,6 +15,9 @@ struct loop_hook {
 };
 
 void loop_register(const struct loop_hook *h);
+/* A hook for background work (console output): polled only in rounds
+ * where no other hook had work, before the loop would sleep. */
+void loop_register_idle(const struct loop_hook *h);
 /* Called by every interrupt: the loop must not sleep through it. */
 void loop_kick(void);
 void loop_run(void) __attribute__((noreturn));

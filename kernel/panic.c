@@ -16,6 +16,7 @@
 void machine_halt(int qemu_code)
 {
 	cli();
+	con_flush();
 	outl(ISA_DEBUG_EXIT, qemu_code);
 	for (;;)
 		__asm__ volatile("hlt");

@@ -9,6 +9,9 @@
 #define PAGE_SIZE          4096UL
 #define PAGE_SHIFT         12
 #define LOG_BUF_SIZE       (64 * 1024) /* printk ring buffer, bytes (dmesg) */
+#define CONSOLE_OUT_BUF    (16 * 1024) /* console output not yet written to the UART, bytes */
+#define CONSOLE_OUT_CHUNK  64          /* bytes written to the UART per event-loop round */
+#define CONSOLE_OUT_MAX_WAIT_MS 10     /* output waiting longer goes out even while the loop is busy */
 #define CONSOLE_LINE_MAX   256         /* longest console command line, bytes */
 #define CONSOLE_ARGV_MAX   32          /* most words in one command */
 #define CONSOLE_HISTORY    16          /* remembered command lines (up/down arrows) */
@@ -22,6 +25,7 @@
 #define STACK_TRACE_DEPTH  24          /* frames printed by a fault dump */
 #define HEAP_SMALL_MAX     2048        /* bigger allocations get whole pages */
 #define BOOTFILE_MAX       16          /* files from the boot volume or PVH module */
+#define BOOTTIME_STAGES    32          /* stages in the boot timeline (/proc/boottime) */
 #define TIMER_MAX_SLEEP_MS 100         /* longest hlt without a look at the clock */
 
 #endif

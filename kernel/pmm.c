@@ -26,21 +26,39 @@ static uint64_t npages;   /* pages the bitmap covers */
 static uint64_t nfree, ntotal, nkernel;
 static uint64_t hint;     /* word index where the next search starts */
 
+/* Bits set in x (the kernel has no libgcc for __builtin_popcountll). */
+static unsigned popcount64(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* Marks [pa, pa + len) used or free, keeping nfree right; whole 64-page
+ * words at a time (boot marks all of RAM free: 65536 bits per 256 MiB,
+ * one at a time about 0.7 ms under TCG). */
 static void set_range(uint64_t pa, uint64_t len, int used)
 {
 	uint64_t first = pa >> PAGE_SHIFT, last = (pa + len + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	if (last > npages)
 		last = npages;
-	for (uint64_t p = first; p < last; p++) {
-		uint64_t bit = 1ULL << (p & 63);
-		int was = !!(bitmap[p >> 6] & bit);
-		if (used && !was) {
-			bitmap[p >> 6] |= bit;
-			nfree--;
-		} else if (!used && was) {
-			bitmap[p >> 6] &= ~bit;
-			nfree++;
+	for (uint64_t p = first; p < last;) {
+		uint64_t n = 64 - (p & 63);
+		if (n > last - p)
+			n = last - p;
+		uint64_t mask = (n == 64 ? ~0ULL : ((1ULL << n) - 1)) << (p & 63);
+		uint64_t *w = &bitmap[p >> 6];
+		uint64_t change = used ? mask & ~*w : mask & *w;
+		uint64_t k = popcount64(change);
+		if (used) {
+			*w |= mask;
+			nfree -= k;
+		} else {
+			*w &= ~mask;
+			nfree += k;
 		}
+		p += n;
 	}
 }
 

@@ -22,7 +22,8 @@ void power_off(void)
 {
 	printk("reboot: Power down\n");
 	cli();
-	if (acpi.s5_valid && acpi.pm1a_cnt) {
+	con_flush();
+	if (acpi_s5() && acpi.pm1a_cnt) {
 		outw(acpi.pm1a_cnt, (inw(acpi.pm1a_cnt) & ~(7u << 10)) | (acpi.slp_typa << 10) | (1u << 13));
 		if (acpi.pm1b_cnt)
 			outw(acpi.pm1b_cnt, (inw(acpi.pm1b_cnt) & ~(7u << 10)) | (acpi.slp_typb << 10) | (1u << 13));
@@ -36,6 +37,7 @@ void power_reboot(void)
 {
 	printk("reboot: Restarting system\n");
 	cli();
+	con_flush();
 	if (acpi.reset_valid) {
 		if (acpi.reset_space == 1)
 			outb(acpi.reset_addr, acpi.reset_value);

@@ -3,6 +3,12 @@
  * LOG_BUF_SIZE bytes of kernel messages for `dmesg`; every message also
  * goes to the serial console, "\n" becoming "\r\n".  Interrupt handlers
  * do not print (they count), so no locking beyond irq_save is needed.
+ * Console output is queued (CONSOLE_OUT_BUF bytes) and written out by the
+ * event loop (kernel/main.c), CONSOLE_OUT_CHUNK bytes a round when it has
+ * nothing else to do, as Linux's threaded consoles do: under QEMU each byte to the UART is an exit and a write(2)
+ * (about 2.5 us under TCG), and boot's 2 KB of messages would otherwise
+ * hold up the network for 5 ms.  A full queue, panic, a fault and power
+ * off write what is queued at once, in order.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -15,6 +21,8 @@
 #include "kernel/time.h"
 #include "kernel/x86.h"
 
+static char outq[CONSOLE_OUT_BUF];
+static uint64_t outq_in, outq_out; /* bytes ever queued / ever written to the UART */
 static char logbuf[LOG_BUF_SIZE];
 static uint64_t log_next;   /* total bytes ever logged; index = log_next % size */
 static int at_line_start = 1;
@@ -26,19 +34,83 @@ static void log_put(const char *s, size_t n)
 	log_next += n;
 }
 
+/* Writes up to max queued bytes to the UART; returns how many. */
+static size_t outq_write(size_t max)
+{
+	size_t done = 0;
+	while (outq_out < outq_in && done < max) {
+		size_t idx = outq_out % CONSOLE_OUT_BUF;
+		size_t n = CONSOLE_OUT_BUF - idx;
+		if (n > outq_in - outq_out)
+			n = outq_in - outq_out;
+		if (n > max - done)
+			n = max - done;
+		uart_write(outq + idx, n);
+		outq_out += n;
+		done += n;
+	}
+	return done;
+}
+
+static void outq_put(const char *s, size_t n)
+{
+	while (n) {
+		if (outq_in - outq_out == CONSOLE_OUT_BUF)
+			outq_write(CONSOLE_OUT_BUF / 4); /* full: the caller waits, as without a queue */
+		size_t idx = outq_in % CONSOLE_OUT_BUF, room = CONSOLE_OUT_BUF - (outq_in - outq_out);
+		size_t k = CONSOLE_OUT_BUF - idx;
+		if (k > room)
+			k = room;
+		if (k > n)
+			k = n;
+		memcpy(outq + idx, s, k);
+		outq_in += k;
+		s += k, n -= k;
+	}
+}
+
+void con_write_raw(const char *s, size_t n)
+{
+	uint64_t f = irq_save();
+	outq_put(s, n);
+	irq_restore(f);
+}
+
 void con_write(const char *s, size_t n)
 {
+	uint64_t f = irq_save();
 	const char *p = s, *end = s + n;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
 		if (!nl) {
-			uart_write(p, end - p);
+			outq_put(p, end - p);
 			break;
 		}
-		uart_write(p, nl - p);
-		uart_write("\r\n", 2);
+		outq_put(p, nl - p);
+		outq_put("\r\n", 2);
 		p = nl + 1;
 	}
+	irq_restore(f);
+}
+
+int con_flush_some(void)
+{
+	uint64_t f = irq_save();
+	int did = outq_write(CONSOLE_OUT_CHUNK) > 0;
+	irq_restore(f);
+	return did && outq_out < outq_in;
+}
+
+int con_pending(void)
+{
+	return outq_out < outq_in;
+}
+
+void con_flush(void)
+{
+	uint64_t f = irq_save();
+	outq_write(~(size_t)0);
+	irq_restore(f);
 }
 
 void con_puts(const char *s)
@@ -70,7 +142,7 @@ void vprintk(const char *fmt, va_list ap)
 	while (p < end) {
 		if (at_line_start) {
 			char stamp[24];
-			uint64_t us = time_ns() / 1000;
+			uint64_t us = time_ns_if_known() / 1000;
 			int m = snprintf(stamp, sizeof(stamp), "[%5lu.%06lu] ", (unsigned long)(us / 1000000),
 					 (unsigned long)(us % 1000000));
 			log_put(stamp, m);
@@ -118,5 +190,6 @@ void printk_dump(void (*fn)(const char *s, size_t n))
 
 void panic_write(const char *s, size_t n)
 {
-	con_write(s, n);
+	outq_write(~(size_t)0);
+	uart_write(s, n);
 }

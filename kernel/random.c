@@ -12,6 +12,8 @@
 #include "kernel/random.h"
 #include "kernel/x86.h"
 
+static int has_rdrand(void);
+
 static int (*dev_read)(void *buf, size_t len);
 static const char *dev_name;
 static char used[64];
@@ -20,6 +22,11 @@ void random_register(const char *name, int (*read)(void *buf, size_t len))
 {
 	dev_name = name;
 	dev_read = read;
+}
+
+int random_cpu_has_rdrand(void)
+{
+	return has_rdrand();
 }
 
 static int has_rdrand(void)

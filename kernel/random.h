@@ -13,6 +13,8 @@ void random_register(const char *name, int (*read)(void *buf, size_t len));
  * (RDRAND, a device) contributed; -ENODEV if only the TSC did, which is
  * not fit for secrets (the caller says so loudly). */
 int random_get(void *buf, size_t len);
+/* Nonzero if the CPU has RDRAND (CPUID.1:ECX[30]). */
+int random_cpu_has_rdrand(void);
 /* Which sources contributed to the last random_get(), for dmesg. */
 const char *random_sources(void);
 

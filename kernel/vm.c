@@ -96,11 +96,15 @@ void vm_init(const struct bootinfo *bi)
 		wrmsr(0xc0000080, rdmsr(0xc0000080) | (1ULL << 11)); /* EFER.NXE */
 		nx_bit = PTE_NX;
 	}
-	for (uint64_t pa = 0; pa < (4ULL << 30); pa += LARGE) {
-		uint64_t flags = PTE_P | PTE_W | PTE_PS;
-		if (!is_ram(bi, pa, pa + LARGE))
-			flags |= PTE_PCD | PTE_PWT;
-		*walk(pa, 1) = pa | flags;
+	/* A page directory at a time (one walk per GiB, not per entry). */
+	for (uint64_t gib = 0; gib < (4ULL << 30); gib += 1ULL << 30) {
+		uint64_t *pd = walk(gib, 1);
+		for (int i = 0; i < 512; i++) {
+			uint64_t pa = gib + (uint64_t)i * LARGE, flags = PTE_P | PTE_W | PTE_PS;
+			if (!is_ram(bi, pa, pa + LARGE))
+				flags |= PTE_PCD | PTE_PWT;
+			pd[i] = pa | flags;
+		}
 	}
 	/* First 2 MiB in 4 KiB pages, page 0 absent to catch NULL. */
 	for (uint64_t pa = 0; pa < LARGE; pa += PAGE_SIZE)

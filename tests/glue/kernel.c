@@ -327,6 +327,11 @@ void uart_write(const char *s, size_t n)
 	out_write(&con, s, n);
 }
 
+void con_write_raw(const char *s, size_t n)
+{
+	out_write(&con, s, n);
+}
+
 /* Console input the tests type: uart_getc() hands it out byte by byte. */
 static const char *typed;
 static size_t typed_len, typed_pos;

@@ -56,6 +56,32 @@ def test_proc_files(guest):
     assert guest.cmd("cat /proc/nope") == "cat: /proc/nope: No such file or directory\n"
 
 
+def test_proc_boottime_lists_stages_in_order(guest):
+    """/proc/boottime: a header, then one stage a line, microseconds since
+    kernel entry and since the stage before, in the order boot ran them."""
+    lines = guest.cmd("cat /proc/boottime").splitlines()
+    assert lines[0].split() == ["at_us", "delta_us", "stage"]
+    rows = []
+    for line in lines[1:]:
+        m = re.match(r"^ *(\d+) +(\d+)  (\S.*)$", line)
+        assert m, line
+        rows.append((int(m.group(1)), int(m.group(2)), m.group(3)))
+    names = [name for _, _, name in rows]
+    for want in ("entry", "console", "memory", "acpi", "clock", "lwip", "pci scan",
+                 "probe 00:01.0 virtio_rng", "secrets", "rc: http start 80", "prompt"):
+        assert want in names, (want, names)
+    assert names[0] == "entry" and rows[0][:2] == (0, 0)
+    assert names.index("clock") < names.index("pci scan") < names.index("prompt")
+    ats = [at for at, _, _ in rows]
+    assert ats == sorted(ats)
+    for (prev, _, _), (at, delta, name) in zip(rows, rows[1:]):
+        assert delta == at - prev, name
+    # The prompt stage is the figure the boot line gives, to the rounding.
+    m = re.search(r"boot: kernel entry to prompt in (\d+\.\d+) ms", guest.output())
+    prompt_us = rows[names.index("prompt")][0]
+    assert abs(prompt_us - float(m.group(1)) * 1000) < 200, (prompt_us, m.group(1))
+
+
 def test_unknown_command_is_reported(guest):
     assert guest.cmd("frobnicate --now") == "frobnicate: command not found (try 'help')\n"
     assert guest.cmd('sysctl "net.core.somaxconn') == "nagare: unterminated quote\n"

@@ -45,6 +45,8 @@ int main(void)
 	srunner_add_suite(sr, icmp_xrlim_suite());
 	srunner_add_suite(sr, rp_filter_suite());
 	srunner_add_suite(sr, arp_policy_suite());
+	srunner_add_suite(sr, boottime_suite());
+	srunner_add_suite(sr, tsc_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

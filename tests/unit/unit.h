@@ -55,5 +55,7 @@ Suite *fib_trie_suite(void);
 Suite *icmp_xrlim_suite(void);
 Suite *rp_filter_suite(void);
 Suite *arp_policy_suite(void);
+Suite *boottime_suite(void);
+Suite *tsc_suite(void);
 
 #endif

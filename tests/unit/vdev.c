@@ -229,6 +229,11 @@ void pci_enable_master(const struct pci_dev *d)
 	vdev.master = 1;
 }
 
+void pci_enable(struct pci_dev *d)
+{
+	pci_enable_master(d);
+}
+
 void pci_disable_master(const struct pci_dev *d)
 {
 	is_ours(d);
