@@ -46,7 +46,7 @@ struct txbundle {
 };
 
 #define TXB_CHUNK 64
-#define TXB_MAX 4096 /* bundles at once, all devices: 2.5 MiB at most */
+#define TXB_MAX 1024 /* bundles at once, all devices (1.3 KiB each); past it frames go alone */
 
 static struct txbundle *txb_free;
 static uint32_t txb_total;
@@ -130,7 +130,8 @@ static int join(struct netdev_state *st, struct qpkt *qp, struct pbuf *p)
 	pbuf_ref(p);
 	b->m[b->t.segs - 1] = p;
 	qp->len += p->tot_len;
-	tsq_charge(qp->hash, p->tot_len);
+	if (qp->flags & QPKT_TSQ)
+		tsq_charge(qp->hash, p->tot_len);
 	if (b->t.closed || b->t.segs == TSO_MAX_SEGS)
 		netdev_tso_flush(st);
 	return 1;
