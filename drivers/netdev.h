@@ -23,7 +23,8 @@
 
 #define NETDEV_NAMELEN 16
 #define NETDEV_RX_HEADROOM 64   /* bytes at the start of each RX buffer the stack may use */
-#define NETDEV_TX_MAXFRAGS 16   /* longer chains are linearised by the stack */
+#define NETDEV_TX_MAXFRAGS 64   /* longer chains are linearised by the stack (a TSO bundle
+				 * of 45 segments is its headers and 45 payload pieces) */
 #define NETDEV_MAX 8
 
 struct netdev;
@@ -48,6 +49,9 @@ struct netdev_txreq {
 	int needs_csum;          /* device completes the L4 checksum: */
 	uint16_t csum_start;     /*   from this offset */
 	uint16_t csum_offset;    /*   stored at csum_start + csum_offset */
+	uint16_t gso_size;       /* nonzero: an IPv4 TCP frame for the device to cut into
+				  * segments of this many payload bytes (NETDEV_F_TSO) */
+	uint16_t hdr_len;        /*   its Ethernet + IPv4 + TCP header bytes */
 	void *cookie;            /* handed back in netdev_tx_done() */
 };
 

@@ -22,15 +22,18 @@
 #define MSIX_TX 2
 #define VNET_MAX_MTU 9000
 
-/* What makes the data path fast, and nothing it cannot handle.  GUEST_TSO4
- * (needs GUEST_CSUM, virtio 1.1 5.1.3.1): the device may hand us IPv4 TCP
- * frames of up to 64 KiB over mergeable buffers (virtio_net_rx.c checks
- * their headers); lwIP takes one as one long segment. */
+/* What makes the data path fast, and nothing it cannot handle.  HOST_TSO4:
+ * the device cuts our TSO bundles (net/core/netdev_tso.c); it needs CSUM
+ * (virtio 1.1 5.1.3.1), and a device offering it without CSUM gets no
+ * bundles (init_netdev).  GUEST_TSO4 (needs GUEST_CSUM, 5.1.3.1): the
+ * device may hand us IPv4 TCP frames of up to 64 KiB over mergeable
+ * buffers (virtio_net_rx.c checks their headers); lwIP takes one as one
+ * long segment. */
 #define WANT ((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) |            \
 	      (1ULL << VIRTIO_NET_F_MRG_RXBUF) | (1ULL << VIRTIO_NET_F_CSUM) |          \
 	      (1ULL << VIRTIO_NET_F_GUEST_CSUM) | (1ULL << VIRTIO_RING_F_EVENT_IDX) |   \
-	      (1ULL << VIRTIO_NET_F_GUEST_TSO4) |                                       \
-	      (1ULL << VIRTIO_NET_F_MTU) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC))
+	      (1ULL << VIRTIO_NET_F_MTU) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |      \
+	      (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO4))
 #define NEED (1ULL << VIRTIO_F_VERSION_1)
 /* Features whose data is in the device configuration (5.1.4). */
 #define NEEDS_CFG ((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_MTU))
@@ -106,6 +109,7 @@ static void stats(struct netdev *dev, void (*emit)(const char *name, uint64_t v)
 	emit("tx_queue_0_ring_full", s->tx_ring_full);
 	emit("tx_queue_0_reclaimed", s->tx_reclaimed);
 	emit("tx_queue_0_tx_timeouts", s->tx_timeouts);
+	emit("tx_queue_0_tso_packets", s->tx_tso);
 	emit("rx_irqs", s->rx_irqs);
 	emit("rx_missed_irqs", s->rx_missed_irqs);
 	emit("tx_irqs", s->tx_irqs);
@@ -177,6 +181,14 @@ static void init_netdev(struct virtio_net *vn)
 		dev->features |= NETDEV_F_RXCSUM;
 	if (virtio_has(&vn->vd, VIRTIO_NET_F_CSUM))
 		dev->features |= NETDEV_F_TXCSUM;
+	/* Bundles are made (gso) whatever the device; it cuts them itself
+	 * (tso) with HOST_TSO4 and CSUM.  Both switch with ethtool -K. */
+	dev->features |= NETDEV_F_GSO;
+	dev->hw_features |= NETDEV_F_GSO;
+	if (virtio_has(&vn->vd, VIRTIO_NET_F_CSUM) && virtio_has(&vn->vd, VIRTIO_NET_F_HOST_TSO4)) {
+		dev->features |= NETDEV_F_TSO;
+		dev->hw_features |= NETDEV_F_TSO;
+	}
 	/* GUEST_TSO4 is only taken with mergeable buffers (a 64 KiB frame
 	 * over 2 KiB buffers): without them it would need 64 KiB buffers. */
 	if (virtio_has(&vn->vd, VIRTIO_NET_F_GUEST_TSO4) && virtio_has(&vn->vd, VIRTIO_NET_F_MRG_RXBUF))

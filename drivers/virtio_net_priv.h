@@ -33,7 +33,7 @@ struct vnet_stats {
 	uint64_t rx_gso;           /* frames the device merged (GUEST_TSO4, gso_type TCPV4) */
 	uint64_t rx_gso_errors;    /* dropped: a gso_type or length we did not agree to */
 	uint64_t refill_failures, refill_notifies;
-	uint64_t tx_kicks, tx_kicks_suppressed, tx_ring_full, tx_reclaimed;
+	uint64_t tx_kicks, tx_kicks_suppressed, tx_ring_full, tx_reclaimed, tx_tso;
 	uint64_t tx_timeouts;      /* watchdog notifications: two wakeups without TX progress */
 	uint64_t poll_hist[VNET_HIST];
 };

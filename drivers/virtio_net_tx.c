@@ -1,7 +1,8 @@
 /*
  * virtio-net transmit: one chain per frame, a virtio header then the
  * frame's fragments (virtio 1.1 5.1.6.2), NEEDS_CSUM for TCP checksum
- * offload (VIRTIO_NET_F_CSUM), one notify per batch (vnet_kick) and
+ * offload (VIRTIO_NET_F_CSUM), GSO_TCPV4 for a TSO bundle
+ * (VIRTIO_NET_F_HOST_TSO4), one notify per batch (vnet_kick) and
  * completions reclaimed from poll and before each transmit.  TX
  * interrupts stay off until the ring fills, then come back delayed
  * (EVENT_IDX) so the stack can restart its queue.  A watchdog at the
@@ -118,6 +119,14 @@ int vnet_xmit(struct netdev *dev, const struct netdev_txreq *req)
 		h->hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 		h->hdr.csum_start = req->csum_start;
 		h->hdr.csum_offset = req->csum_offset;
+	}
+	if (req->gso_size) {
+		/* virtio 1.1 5.1.6.2: the device cuts the frame into segments
+		 * of gso_size payload bytes after hdr_len bytes of headers. */
+		h->hdr.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+		h->hdr.gso_size = req->gso_size;
+		h->hdr.hdr_len = req->hdr_len;
+		vn->st.tx_tso++;
 	}
 	struct vq_buf out[1 + NETDEV_TX_MAXFRAGS];
 	out[0] = (struct vq_buf){ (uint64_t)h, vn->hdr_len };

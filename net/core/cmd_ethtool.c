@@ -1,10 +1,10 @@
 /*
  * `ethtool`: link settings (ethtool DEV), driver counters (-S, from
  * ops->stats, then the stack's own for the device: the counter registry's
- * netdev section, net/core/counter.h), offloads (-k, from dev->features) and
+ * netdev section, net/core/counter.h), offloads (-k, from dev->features;
+ * -K switches those in dev->hw_features, the others are [fixed]) and
  * driver data (-i, from ops->info), in ethtool 6.1's output shapes for a virtio NIC.
- * Offloads are negotiated once at probe, so every feature is [fixed]
- * (Linux prints group lines such as tx-checksumming without it).
+ * (Linux prints group lines such as tx-checksumming without [fixed].)
  * Errors are classic ethtool's one-liners ("Cannot get ...: No such device").
  */
 #include <stdint.h>
@@ -85,12 +85,12 @@ static const struct feature features[] = {
 	{ "tx-scatter-gather", 1, NETDEV_F_SG, 0 },
 	{ "tx-scatter-gather-fraglist", 1, 0, 0 },
 	{ "tcp-segmentation-offload", 0, 0, 0 }, /* group */
-	{ "tx-tcp-segmentation", 1, 0, 0 },
+	{ "tx-tcp-segmentation", 1, NETDEV_F_TSO, 0 },
 	{ "tx-tcp-ecn-segmentation", 1, 0, 0 },
 	{ "tx-tcp-mangleid-segmentation", 1, 0, 0 },
 	{ "tx-tcp6-segmentation", 1, 0, 0 },
-	{ "generic-segmentation-offload", 0, 0, 0 },
-	{ "generic-receive-offload", 0, 0, 0 },
+	{ "generic-segmentation-offload", 0, NETDEV_F_GSO, 0 },
+	{ "generic-receive-offload", 0, NETDEV_F_GRO, 0 },
 	{ "large-receive-offload", 0, 0, 0 },
 	{ "rx-vlan-offload", 0, 0, 0 },
 	{ "tx-vlan-offload", 0, 0, 0 },
@@ -104,7 +104,7 @@ static const struct feature features[] = {
 	{ "tx-gso-robust", 0, 0, 0 },
 	{ "rx-fcs", 0, 0, 0 },
 	{ "rx-all", 0, 0, 0 },
-	{ "rx-gro-hw", 0, 0, 0 },
+	{ "rx-gro-hw", 0, NETDEV_F_GRO_HW, 0 },
 };
 #define NFEATURES (sizeof(features) / sizeof(features[0]))
 
@@ -130,9 +130,77 @@ static void show_features(struct netdev *dev)
 			con_printf("%s: %s\n", features[i].name, on ? "on" : "off");
 			continue;
 		}
-		con_printf("%s%s: %s [fixed]\n", features[i].sub ? "\t" : "", features[i].name,
-			   on ? "on" : "off");
+		int fixed = !features[i].bit || !(dev->hw_features & features[i].bit);
+		con_printf("%s%s: %s%s\n", features[i].sub ? "\t" : "", features[i].name, on ? "on" : "off",
+			   fixed ? " [fixed]" : "");
 	}
+}
+
+/* ethtool -K's names: the short ones of ethtool's off_flag_def, the -k
+ * names, and the kernel's feature strings. */
+static const struct {
+	const char *name;
+	unsigned bit; /* 0: a feature this device never switches */
+	const char *shown; /* the -k name, for "Cannot change" */
+} knames[] = {
+	{ "tso", NETDEV_F_TSO, "tcp-segmentation-offload" },
+	{ "tcp-segmentation-offload", NETDEV_F_TSO, "tcp-segmentation-offload" },
+	{ "tx-tcp-segmentation", NETDEV_F_TSO, "tx-tcp-segmentation" },
+	{ "gso", NETDEV_F_GSO, "generic-segmentation-offload" },
+	{ "generic-segmentation-offload", NETDEV_F_GSO, "generic-segmentation-offload" },
+	{ "tx-generic-segmentation", NETDEV_F_GSO, "generic-segmentation-offload" },
+	{ "gro", NETDEV_F_GRO, "generic-receive-offload" },
+	{ "generic-receive-offload", NETDEV_F_GRO, "generic-receive-offload" },
+	{ "rx-gro", NETDEV_F_GRO, "generic-receive-offload" },
+	{ "rx-gro-hw", NETDEV_F_GRO_HW, "rx-gro-hw" },
+	{ "rx", NETDEV_F_RXCSUM, "rx-checksumming" },
+	{ "rx-checksum", NETDEV_F_RXCSUM, "rx-checksumming" },
+	{ "tx", NETDEV_F_TXCSUM, "tx-checksumming" },
+	{ "sg", NETDEV_F_SG, "scatter-gather" },
+	{ "lro", 0, "large-receive-offload" },
+	{ "rxvlan", 0, "rx-vlan-offload" },
+	{ "txvlan", 0, "tx-vlan-offload" },
+	{ "ntuple", 0, "ntuple-filters" },
+	{ "rxhash", 0, "receive-hashing" },
+};
+
+/* ethtool -K DEV NAME on|off ...: every pair checked before any change;
+ * a feature the device cannot switch is refused as ethtool refuses it. */
+static int set_features(struct netdev *dev, int argc, char **argv)
+{
+	unsigned on = 0, off = 0, fixed = 0;
+	const char *fixed_name = NULL;
+	if (argc < 2 || argc % 2)
+		return bad_args();
+	for (int i = 0; i < argc; i += 2) {
+		size_t k = 0;
+		while (k < sizeof(knames) / sizeof(knames[0]) && strcmp(argv[i], knames[k].name))
+			k++;
+		if (k == sizeof(knames) / sizeof(knames[0]))
+			return bad_args();
+		int want = !strcmp(argv[i + 1], "on") ? 1 : !strcmp(argv[i + 1], "off") ? 0 : -1;
+		if (want < 0)
+			return bad_args();
+		unsigned bit = knames[k].bit;
+		if (!bit || !(dev->hw_features & bit)) {
+			if (bit && !!(dev->features & bit) == want)
+				continue; /* already so */
+			fixed |= 1;
+			if (!fixed_name)
+				fixed_name = knames[k].shown;
+			continue;
+		}
+		if (want)
+			on |= bit;
+		else
+			off |= bit;
+	}
+	if (fixed) {
+		con_printf("Cannot change %s\nCould not change any device features\n", fixed_name);
+		return 1;
+	}
+	dev->features = (dev->features | on) & ~off;
+	return 0;
 }
 
 static int show_info(struct netdev *dev)
@@ -161,11 +229,13 @@ static void usage(void)
 		   "        ethtool DEVNAME\tDisplay standard information about device\n"
 		   "        ethtool -S|--statistics DEVNAME\tShow adapter statistics\n"
 		   "        ethtool -k|--show-features|--show-offload DEVNAME\tGet state of protocol offload and other features\n"
+		   "        ethtool -K|--features|--offload DEVNAME\tSet protocol offload and other features\n"
+		   "                FEATURE on|off ...\n"
 		   "        ethtool -i|--driver DEVNAME\tShow driver information\n"
 		   "        ethtool -h|--help\tShow this help\n");
 }
 
-enum mode { SETTINGS, STATS, FEATURES, INFO };
+enum mode { SETTINGS, STATS, FEATURES, INFO, SET_FEATURES };
 
 static int parse_mode(const char *a, enum mode *m)
 {
@@ -175,7 +245,8 @@ static int parse_mode(const char *a, enum mode *m)
 	} opts[] = {
 		{ "-S", STATS },       { "--statistics", STATS },     { "-k", FEATURES },
 		{ "--show-features", FEATURES }, { "--show-offload", FEATURES }, { "-i", INFO },
-		{ "--driver", INFO },
+		{ "--driver", INFO },  { "-K", SET_FEATURES },	  { "--features", SET_FEATURES },
+		{ "--offload", SET_FEATURES },
 	};
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 		if (!strcmp(a, opts[i].opt)) {
@@ -199,7 +270,7 @@ static int cmd_ethtool(int argc, char **argv)
 			return bad_args();
 		i = 2;
 	}
-	if (argc != i + 1 || argv[i][0] == '-')
+	if ((mode == SET_FEATURES ? argc < i + 1 : argc != i + 1) || argv[i][0] == '-')
 		return bad_args();
 	struct netdev *dev = netdev_by_name(argv[i]);
 	if (!dev) {
@@ -208,6 +279,7 @@ static int cmd_ethtool(int argc, char **argv)
 			[STATS] = "stats strings information",
 			[FEATURES] = "device feature names",
 			[INFO] = "driver information",
+			[SET_FEATURES] = "device feature names",
 		};
 		con_printf("Cannot get %s: No such device\n", what[mode]);
 		return 1;
@@ -220,10 +292,12 @@ static int cmd_ethtool(int argc, char **argv)
 		return 0;
 	case INFO:
 		return show_info(dev);
+	case SET_FEATURES:
+		return set_features(dev, argc - i - 1, argv + i + 1);
 	default:
 		show_settings(dev);
 		return 0;
 	}
 }
-CONSOLE_CMD(ethtool, "ethtool", cmd_ethtool, "ethtool [-S|-k|-i] DEV",
-	    "device settings, driver counters, offloads, driver info");
+CONSOLE_CMD(ethtool, "ethtool", cmd_ethtool, "ethtool [-S|-k|-i] DEV | -K DEV FEATURE on|off ...",
+	    "device settings, driver counters, offloads (switch tso, gso, gro), driver info");

@@ -124,6 +124,8 @@ static uint64_t net_next_ms(void)
 			napi_schedule(&dev->napi);
 			return 0;
 		}
+		if (netdev_tso_held(dev))
+			return 0; /* segments another hook sent wait in a bundle: the transmit step sends it */
 	}
 	u32_t ms = sys_timeouts_sleeptime();
 	if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE)

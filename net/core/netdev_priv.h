@@ -42,6 +42,8 @@ struct netdev_state {
 	int restart_tcp;           /* the qdisc refused a TCP segment: tcp_txnow() when frames leave */
 	uint64_t tx_queue_drops, tx_linearized, rx_backlog_drops;
 	uint64_t tx_replace_drops, tx_ce_marked, bql_stops;
+	struct qpkt *tso_pend;     /* the TSO bundle being built (net/core/netdev_tso.c) */
+	uint64_t tso_packets, tso_segs, gso_segs;
 	/* who holds the driver's receive buffers (net/core/netdev_rx.c) */
 	int rx_copybreak;          /* bytes: shorter frames are copied */
 	int rx_pressure;           /* a frame came with NETDEV_RX_LOWBUF this poll */
@@ -81,6 +83,30 @@ int netdev_rx_slots_kept(void);
  * headers split over pieces, with offload), -EINVAL (an empty frame). */
 int netdev_txreq_build(struct pbuf *p, int offload, struct netdev_txreq *req);
 err_t netdev_linkoutput(struct netif *netif, struct pbuf *p);
+/* For net/core/netdev_tso.c.  build: the request for frame p (checksum
+ * offloaded when lwIP leaves it to the device); the pbuf to keep until the
+ * device is done (p, or a linear copy), NULL if it cannot be sent.
+ * qpkt_new: a handle for p, classified, nothing charged.  enqueue: qp to
+ * the root qdisc (ERR_MEM if refused: already freed), then drain. */
+struct pbuf *netdev_tx_build(struct netdev_state *st, struct pbuf *p, struct netdev_txreq *req);
+struct qpkt *netdev_qpkt_new(struct netdev_state *st, struct pbuf *p);
+err_t netdev_tx_enqueue(struct netdev_state *st, struct qpkt *qp);
+/* TSO bundles (net/core/netdev_tso.c).  offer: 1 when p joined or started
+ * the pending bundle (p referenced), else 0 and the caller queues p (after
+ * the pending bundle, flushed first).  flush: the pending bundle to the
+ * qdisc.  held: a bundle is pending.  xmit: to the device, BQL counted (0,
+ * -ENOSPC with the rest to send, or another error with nothing in
+ * flight).  done: a completion; 1 when the bundle is finished.  release: 1 when freed, 0
+ * when requests are still in flight (freed at the last completion). */
+int netdev_tso_offer(struct netdev_state *st, struct pbuf *p);
+void netdev_tso_flush(struct netdev_state *st);
+int netdev_tso_held(const struct netdev *dev);
+int netdev_tso_xmit(struct netdev_state *st, struct qpkt *qp);
+int netdev_tso_done(struct qpkt *qp);
+/* A completion cookie with the low bit set: a bundle's segment sent on its
+ * own.  Its bundle, and the bytes BQL counted for it. */
+struct qpkt *netdev_tso_seg_done(void *cookie, uint32_t *bytes);
+int netdev_tso_release(struct qpkt *qp);
 /* Hands queued frames to the driver while BQL and its ring take them. */
 void netdev_tx_drain(struct netdev_state *st);
 void netdev_tx_init(struct netdev_state *st);

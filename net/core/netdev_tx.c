@@ -153,12 +153,16 @@ static void classify(struct qpkt *qp, struct pbuf *p)
 	netdev_classify(qp, p->payload, p->len, flow_secret());
 }
 
-/* The frame left the qdisc for good (sent or dropped). */
+/* The frame left the qdisc for good (sent or dropped).  A bundle the
+ * device still reads is freed by its last completion instead. */
 static void release(struct qpkt *qp)
 {
+	if ((qp->flags & QPKT_BUNDLE) && !netdev_tso_release(qp))
+		return;
 	if (qp->flags & QPKT_TSQ)
 		tsq_uncharge(qp->hash, qp->len);
-	pbuf_free(qp->owner);
+	if (!(qp->flags & QPKT_BUNDLE))
+		pbuf_free(qp->owner);
 	qpkt_put(qp);
 }
 
@@ -180,7 +184,7 @@ COUNTER_FIELD(netdev, 80, tx_linearized, struct netdev_state, tx_linearized, 0, 
 /* Fills req from the pbuf chain; returns the pbuf that must stay alive
  * until the device is done (a linear copy when the chain is too long or
  * the headers are split), or NULL when the frame cannot be sent. */
-static struct pbuf *build_req(struct netdev_state *st, struct pbuf *p, struct netdev_txreq *req)
+struct pbuf *netdev_tx_build(struct netdev_state *st, struct pbuf *p, struct netdev_txreq *req)
 {
 	int offload = !(st->netif.chksum_flags & NETIF_CHECKSUM_GEN_TCP);
 	int err = netdev_txreq_build(p, offload, req);
@@ -244,11 +248,23 @@ static void tx_feed(struct netdev_state *st, uint64_t now)
 		struct qpkt *qp = qdisc_dequeue(st->qdisc, now);
 		if (!qp)
 			return; /* a shaper holds the rest back, or an AQM dropped it all */
+		if (qp->flags & QPKT_BUNDLE) {
+			int err = fault_fail(&fault_tx_ring) ? -EIO : netdev_tso_xmit(st, qp);
+			if (err == -ENOSPC) {
+				qdisc_requeue(st->qdisc, qp); /* the rest when completions free the ring */
+				return;
+			}
+			if (err)
+				release(qp); /* nothing in flight: counted as errors */
+			st->tx_progress = 1;
+			st->need_kick = 1;
+			continue;
+		}
 		struct pbuf *p = qp->owner;
 		if (qp->ecn == QPKT_ECN_CE && netdev_frame_set_ce(p->payload, p->len) == 0)
 			st->tx_ce_marked++;
 		struct netdev_txreq req;
-		struct pbuf *keep = build_req(st, p, &req);
+		struct pbuf *keep = netdev_tx_build(st, p, &req);
 		if (!keep) {
 			dev->stats.tx_dropped++;
 			release(qp);
@@ -281,6 +297,7 @@ int netdev_tx_run(struct netdev *dev)
 {
 	struct netdev_state *st = dev->stack;
 	int restart = 0;
+	netdev_tso_flush(st);
 	netdev_tx_drain(st);
 	if (st->restart_tcp && st->tx_progress) {
 		st->restart_tcp = 0;
@@ -318,22 +335,40 @@ err_t netdev_linkoutput(struct netif *netif, struct pbuf *p)
 	struct netdev_state *st = netif->state;
 	if (!st->qdisc && netdev_qdisc_default(st->dev))
 		return ERR_MEM;
-	struct qpkt *qp = qpkt_get();
+	if (netdev_tso_offer(st, p))
+		return ERR_OK; /* held in the pending bundle: it goes by this round's end */
+	struct qpkt *qp = netdev_qpkt_new(st, p);
 	if (!qp) {
 		st->tx_queue_drops++;
 		st->restart_tcp = 1;
 		return ERR_MEM;
 	}
 	pbuf_ref(p); /* until netdev_tx_done or the qdisc drops it */
-	qp->len = p->tot_len;
-	qp->truesize = 0;
-	qp->owner = p;
-	classify(qp, p);
 	if (qp->flags & QPKT_TSQ)
 		tsq_charge(qp->hash, qp->len);
+	return netdev_tx_enqueue(st, qp);
+}
+
+struct qpkt *netdev_qpkt_new(struct netdev_state *st, struct pbuf *p)
+{
+	(void)st;
+	struct qpkt *qp = qpkt_get();
+	if (!qp)
+		return NULL;
+	qp->len = p->tot_len;
+	qp->truesize = 0;
+	qp->gso_segs = 0;
+	qp->owner = p;
+	classify(qp, p);
+	return qp;
+}
+
+err_t netdev_tx_enqueue(struct netdev_state *st, struct qpkt *qp)
+{
 	if (qdisc_enqueue(st->qdisc, qp, time_ns()) == QDISC_ENQ_DROP) {
 		/* Linux's NET_XMIT_DROP: TCP keeps the segment; tell it when
-		 * frames have left. */
+		 * frames have left.  (A bundle's segments are sent as far as
+		 * lwIP knows: they come back as losses.) */
 		st->tx_queue_drops++;
 		st->restart_tcp = 1;
 		return ERR_MEM;
@@ -346,6 +381,17 @@ void netdev_tx_done(struct netdev *dev, void *cookie)
 {
 	struct netdev_state *st = dev->stack;
 	struct qpkt *qp = cookie;
+	if ((uintptr_t)cookie & 1) {
+		/* a bundle's segment sent on its own (net/core/netdev_tso.c) */
+		uint32_t bytes;
+		qp = netdev_tso_seg_done(cookie, &bytes);
+		st->tx_done_bytes += bytes;
+		if (netdev_tso_done(qp))
+			release(qp);
+		return;
+	}
+	if ((qp->flags & QPKT_BUNDLE) && !netdev_tso_done(qp))
+		return;
 	st->tx_done_bytes += qp->len;
 	release(qp);
 }

@@ -28,6 +28,7 @@ void netdev_txreq_init(struct netdev_txreq *req, void *cookie)
 	req->len = 0;
 	req->needs_csum = 0;
 	req->csum_start = req->csum_offset = 0;
+	req->gso_size = req->hdr_len = 0;
 	req->cookie = cookie;
 }
 

@@ -33,8 +33,8 @@ static void status(void)
 		   s->conns_failed);
 	con_printf("  requests: %lu; responses 2xx %lu, 4xx %lu, 5xx %lu; %lu timeouts\n", s->requests,
 		   s->responses[2], s->responses[4], s->responses[5], s->timeouts);
-	con_printf("  bytes sent: %lu; %lu connections reset for want of memory\n", s->bytes_out,
-		   s->resets_nomem);
+	con_printf("  bytes sent: %lu (%lu copied, the rest by reference); %lu connections reset for want of memory\n",
+		   s->bytes_out, s->bytes_copied, s->resets_nomem);
 	con_printf("  timeouts: header %u s, keep-alive %u s\n", http_config.header_timeout,
 		   http_config.keepalive_timeout);
 }

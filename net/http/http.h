@@ -9,7 +9,7 @@
 
 #include "net/http/sbuf.h"
 
-#define HTTP_BYTES_MAX (64ULL << 20) /* /bytes/N: the largest N */
+#define HTTP_BYTES_MAX (1ULL << 30) /* /bytes/N: the largest N (1 GiB: streamed, never buffered) */
 
 struct http_stats {
 	uint64_t conns_total;   /* accepted */
@@ -18,6 +18,8 @@ struct http_stats {
 	uint64_t requests;
 	uint64_t responses[6];  /* by class: [2] = 2xx ... [5] = 5xx */
 	uint64_t bytes_out;     /* response bytes queued, headers included */
+	uint64_t bytes_copied;  /* of those, copied into lwIP's buffers (the rest go by
+				 * reference from memory that outlives the connection) */
 	uint64_t timeouts;      /* 408s and idle keep-alive closes */
 	uint64_t resets_nomem;  /* connections reset: no memory to queue a response */
 };

@@ -167,6 +167,9 @@ static void http_server_metrics(struct sbuf *b)
 			    (unsigned long)s->responses[i]);
 	metrics_one(b, "nagare_http_sent_bytes_total", "counter", "HTTP response bytes queued.",
 		    s->bytes_out);
+	metrics_one(b, "nagare_http_copied_bytes_total", "counter",
+		    "HTTP response bytes copied into the stack's buffers (the rest are sent by reference).",
+		    s->bytes_copied);
 	metrics_one(b, "nagare_http_timeouts_total", "counter", "HTTP 408s and idle keep-alive closes.",
 		    s->timeouts);
 }

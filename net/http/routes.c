@@ -74,6 +74,8 @@ int http_stream_more(struct http_conn *c)
 		if (tcp_write(c->pcb, src, (u16_t)chunk, copy ? TCP_WRITE_FLAG_COPY : 0) != ERR_OK)
 			return 1;
 		http_stats.bytes_out += chunk;
+		if (copy)
+			http_stats.bytes_copied += chunk;
 		c->stream_off += chunk;
 	}
 	c->streaming = 0;

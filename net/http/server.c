@@ -67,6 +67,8 @@ static int out(struct http_conn *c, const void *data, size_t len, int copy, int 
 		return -1;
 	}
 	http_stats.bytes_out += len;
+	if (copy)
+		http_stats.bytes_copied += len;
 	return 0;
 }
 

@@ -280,8 +280,7 @@ static struct qpkt *codel_qdisc_dequeue(struct qdisc *q, uint64_t now)
 	c->cstats.drop_count = 0;       /* counted in q->stats.drops already */
 	c->cstats.drop_len = 0;
 	if (p) {
-		q->stats.bytes += p->len;
-		q->stats.packets++;
+		qdisc_bstats_update(&q->stats, p);
 	}
 	return p;
 }

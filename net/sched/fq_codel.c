@@ -218,8 +218,7 @@ static struct qpkt *fq_codel_dequeue(struct qdisc *q, uint64_t now)
 	fq->cstats.drop_count = 0;      /* counted in q->stats.drops already */
 	fq->cstats.drop_len = 0;
 	if (p) {
-		q->stats.bytes += p->len;
-		q->stats.packets++;
+		qdisc_bstats_update(&q->stats, p);
 	}
 	return p;
 }

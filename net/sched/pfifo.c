@@ -74,8 +74,7 @@ static struct qpkt *pfifo_dequeue(struct qdisc *q, uint64_t now)
 	if (p) {
 		q->stats.qlen--;
 		q->stats.backlog -= p->len;
-		q->stats.bytes += p->len;
-		q->stats.packets++;
+		qdisc_bstats_update(&q->stats, p);
 	}
 	return p;
 }

@@ -77,6 +77,11 @@ struct qpkt *qdisc_dequeue(struct qdisc *q, uint64_t now)
 	return p;
 }
 
+uint32_t qdisc_max_len(const struct qdisc *q)
+{
+	return q && q->ops->max_len ? q->ops->max_len(q) : UINT32_MAX;
+}
+
 struct qpkt *qdisc_peek(struct qdisc *q, uint64_t now)
 {
 	if (q->stash)

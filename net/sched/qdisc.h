@@ -30,7 +30,8 @@
 #define QPKT_ECN_CE 3
 
 /* qpkt.flags: the caller's. */
-#define QPKT_TSQ 0x1 /* a TCP frame counted by TCP Small Queues (net/ipv4/tsq.c) */
+#define QPKT_TSQ 0x1    /* a TCP frame counted by TCP Small Queues (net/ipv4/tsq.c) */
+#define QPKT_BUNDLE 0x2 /* owner is a TSO bundle of segments (net/core/netdev_tso.c) */
 
 /* One queued packet.  The caller fills len, truesize, hash, ecn and
  * owner; the qdisc owns next and enqueue_ns while the packet is queued.
@@ -44,6 +45,7 @@ struct qpkt {
 	uint32_t hash;             /* flow hash: the caller's keyed hash of the 5-tuple */
 	uint8_t ecn;               /* QPKT_ECN_* */
 	uint8_t flags;             /* the caller's (QPKT_TSQ); qdiscs leave them alone */
+	uint16_t gso_segs;         /* segments on the wire (a TSO bundle's); 0 means 1 */
 	void *owner;               /* the caller's buffer */
 };
 
@@ -89,6 +91,9 @@ struct qdisc_ops {
 	 * QDISC_DUMP_DETAILS (-d); now makes drop_next relative, as Linux does. */
 	int (*dump)(const struct qdisc *q, const char *where, int how, uint64_t now,
 		    char *buf, size_t size);
+	/* Optional: the longest packet enqueue takes (tbf's max_size);
+	 * NULL: any length. */
+	uint32_t (*max_len)(const struct qdisc *q);
 };
 
 #define QDISC_DUMP_STATS 1
@@ -121,6 +126,9 @@ struct qpkt *qdisc_peek(struct qdisc *q, uint64_t now);
 void qdisc_requeue(struct qdisc *q, struct qpkt *p);
 /* Free the stash and everything queued; returns packets freed. */
 uint32_t qdisc_reset(struct qdisc *q);
+/* The longest packet q takes (UINT32_MAX: any): the transmit path builds
+ * no TSO bundle longer (Linux's tbf segments a longer GSO packet instead). */
+uint32_t qdisc_max_len(const struct qdisc *q);
 
 /* ---- for the algorithms ---- */
 void qdisc_init_common(struct qdisc *q, const struct qdisc_ops *ops, qdisc_drop_fn drop,
@@ -130,6 +138,13 @@ void qdisc_drop_pkt(struct qdisc *q, struct qpkt *p);
 static inline uint32_t qpkt_truesize(const struct qpkt *p)
 {
 	return p->truesize ? p->truesize : p->len;
+}
+/* A dequeue's Sent counters: p's bytes, and its segments as packets (a
+ * TSO bundle counts every segment, as Linux's bstats_update adds gso_segs). */
+static inline void qdisc_bstats_update(struct qdisc_stats *s, const struct qpkt *p)
+{
+	s->bytes += p->len;
+	s->packets += p->gso_segs ? p->gso_segs : 1u;
 }
 
 /* A packet FIFO, the queue under pfifo and codel and each fq_codel flow. */

@@ -83,7 +83,8 @@ static int tbf_enqueue(struct qdisc *q, struct qpkt *p, uint64_t now)
 {
 	struct sch_tbf *t = TBF(q);
 	if (p->len > t->max_size) {
-		/* Linux segments a GSO packet here; we have none. */
+		/* Linux segments a GSO packet here; the transmit path
+		 * builds none longer than tbf_max_len. */
 		qdisc_drop_pkt(q, p);
 		return QDISC_ENQ_DROP;
 	}
@@ -115,8 +116,7 @@ static struct qpkt *tbf_dequeue(struct qdisc *q, uint64_t now)
 	}
 	p = qdisc_dequeue(t->child, now);     /* the peeked packet */
 	sync_child(t);
-	q->stats.bytes += p->len;
-	q->stats.packets++;
+	qdisc_bstats_update(&q->stats, p);
 	return p;
 }
 
@@ -324,6 +324,11 @@ static int tbf_dump(const struct qdisc *q, const char *where, int how, uint64_t 
 	return (int)o.len;
 }
 
+static uint32_t tbf_max_len(const struct qdisc *q)
+{
+	return ((const struct sch_tbf *)q)->max_size;
+}
+
 const struct qdisc_ops tbf_qdisc_ops = {
 	.id = "tbf",
 	.enqueue = tbf_enqueue,
@@ -332,4 +337,5 @@ const struct qdisc_ops tbf_qdisc_ops = {
 	.reset = tbf_reset,
 	.change = tbf_change,
 	.dump = tbf_dump,
+	.max_len = tbf_max_len,
 };

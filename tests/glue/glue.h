@@ -48,7 +48,8 @@ void glue_quiesce(void);
 struct glue_dev_stats {
 	uint64_t rx_frames;          /* handed to the stack */
 	uint64_t rx_dropped_nobuf;   /* arrived with no free RX buffer (ring starved) */
-	uint64_t tx_frames, tx_bytes;
+	uint64_t tx_frames, tx_bytes;  /* requests (a TSO one is one) */
+	uint64_t tx_tso;               /* TSO requests, cut into segments by the device */
 	int rx_bufs_out;             /* RX buffers the stack holds now */
 	int rx_bufs_total;           /* the pool's size */
 };
@@ -71,6 +72,11 @@ unsigned glue_dev_set_features(unsigned set, unsigned clear);
 /* Transmit completions: 1 (default) hands each frame back at the next
  * reclaim; 0 keeps them in the ring, as a device that stopped would. */
 void glue_dev_tx_complete(int on);
+/* Requests the transmit ring takes at once (1..256, default 256). */
+void glue_dev_tx_ring(int n);
+/* For frame i of glue_tx_frame: the segments of the TSO request the device
+ * cut it from, or 1 for a frame sent as it was. */
+int glue_tx_segs(int i);
 /* A counter of `ethtool -S eth0` (the driver's, then the stack's), by
  * name; -1 if there is none.  Clears the console capture. */
 long long glue_ethtool_stat(const char *name);

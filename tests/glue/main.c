@@ -23,6 +23,7 @@ int main(void)
 	srunner_add_suite(sr, neigh_suite());
 	srunner_add_suite(sr, backlog_suite());
 	srunner_add_suite(sr, tx_suite());
+	srunner_add_suite(sr, tso_suite());
 	srunner_add_suite(sr, qdisc_suite());
 	srunner_add_suite(sr, counters_suite());
 	srunner_add_suite(sr, icmp_suite());

@@ -26,6 +26,7 @@ Suite *listen_suite(void);
 Suite *neigh_suite(void);
 Suite *backlog_suite(void);
 Suite *tx_suite(void);
+Suite *tso_suite(void);
 Suite *qdisc_suite(void);
 Suite *counters_suite(void);
 Suite *icmp_suite(void);

@@ -5,7 +5,7 @@
 
 #include "tests/glue/txlog.h"
 
-uint8_t *txlog_add(struct txlog *l, const struct netdev_txreq *req, const char *who)
+uint8_t *txlog_gather(const struct netdev_txreq *req, const char *who)
 {
 	if (req->nfrags < 1 || req->nfrags > NETDEV_TX_MAXFRAGS) {
 		fprintf(stderr, "%s: xmit with %d fragments\n", who, req->nfrags);
@@ -24,15 +24,32 @@ uint8_t *txlog_add(struct txlog *l, const struct netdev_txreq *req, const char *
 	}
 	if (!f || n != req->len)
 		abort();
+	return f;
+}
+
+void txlog_push(struct txlog *l, uint8_t *data, size_t len, int segs)
+{
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 256;
 		l->rec = realloc(l->rec, (size_t)l->cap * sizeof(*l->rec));
 		if (!l->rec)
 			abort();
 	}
-	l->rec[l->n].data = f;
-	l->rec[l->n++].len = n;
+	l->rec[l->n].data = data;
+	l->rec[l->n].len = len;
+	l->rec[l->n++].segs = segs;
+}
+
+uint8_t *txlog_add(struct txlog *l, const struct netdev_txreq *req, const char *who)
+{
+	uint8_t *f = txlog_gather(req, who);
+	txlog_push(l, f, req->len, 1);
 	return f;
+}
+
+int txlog_segs(const struct txlog *l, int i)
+{
+	return i < 0 || i >= l->n ? 0 : l->rec[i].segs;
 }
 
 int txlog_count(const struct txlog *l)

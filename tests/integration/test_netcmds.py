@@ -146,8 +146,9 @@ def test_ethtool_features_info_settings(net):
     assert re.search(r"^tx-checksumming: on$", k, re.M)
     assert re.search(r"^\ttx-checksum-ipv4: on \[fixed\]$", k, re.M)
     assert re.search(r"^scatter-gather: on$", k, re.M)
-    assert re.search(r"^tcp-segmentation-offload: off$", k, re.M)
-    assert re.search(r"^\ttx-tcp-segmentation: off \[fixed\]$", k, re.M)
+    assert re.search(r"^tcp-segmentation-offload: on$", k, re.M)
+    assert re.search(r"^\ttx-tcp-segmentation: on$", k, re.M)  # ethtool -K switches it
+    assert re.search(r"^generic-segmentation-offload: on$", k, re.M)
     assert re.search(r"^large-receive-offload: off \[fixed\]$", k, re.M)
     i = g.cmd("ethtool -i eth0")
     assert re.search(r"^driver: virtio_net$", i, re.M)

@@ -64,7 +64,7 @@ def loaded_rtts(ns, g, kind, secs=14):
     """Ping RTTs with 4 bulk downloads through the shaper and kind under it."""
     tc(g, SHAPER)
     tc(g, "tc qdisc replace dev eth0 parent 1:1 handle 10: " + kind)
-    procs = bulk(ns, 4, 64 << 20, secs)  # HTTP_BYTES_MAX
+    procs = bulk(ns, 4, 64 << 20, secs)
     time.sleep(3)  # the queue fills
     got = rtts(ns, n=30, interval=0.2)
     finish(procs, secs)

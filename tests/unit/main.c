@@ -23,6 +23,7 @@ int main(void)
 	srunner_add_suite(sr, netdev_txreq_suite());
 	srunner_add_suite(sr, gso_suite());
 	srunner_add_suite(sr, gro_suite());
+	srunner_add_suite(sr, tso_suite());
 	srunner_add_suite(sr, virtqueue_suite());
 	srunner_add_suite(sr, siphash_suite());
 	srunner_add_suite(sr, tcp_isn_suite());

@@ -151,7 +151,7 @@ END_TEST
 START_TEST(long_chain_refused)
 {
 	static uint8_t f[4096];
-	uint32_t len = frame(f, 6, 0, 1000);
+	uint32_t len = frame(f, 6, 0, 2000); /* 103 pieces of 20 bytes */
 	netdev_txreq_init(&t.req, f);
 	uint32_t off = 0;
 	int n = 0, refused = 0;

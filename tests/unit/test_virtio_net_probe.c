@@ -162,10 +162,12 @@ START_TEST(probe_qemu_device)
 	ck_assert(dev->link_up);
 	ck_assert(vdev.status & VIRTIO_CONFIG_S_DRIVER_OK);
 	ck_assert(!(vdev.status & VIRTIO_CONFIG_S_FAILED));
-	/* What we asked for and nothing we cannot handle (no TSO out yet, no
-	 * control queue); GUEST_TSO4 with mergeable buffers: merged frames in. */
-	ck_assert_uint_eq(vdev.guest, QEMU_FEATURES & ~((1ULL << VIRTIO_NET_F_HOST_TSO4) |
-						     (1ULL << VIRTIO_NET_F_CTRL_VQ)));
+	/* What we asked for and nothing we cannot handle (no control queue);
+	 * HOST_TSO4 (with CSUM) makes TSO an offload ethtool -K switches;
+	 * GUEST_TSO4 with mergeable buffers: merged frames in. */
+	ck_assert_uint_eq(vdev.guest, QEMU_FEATURES & ~(1ULL << VIRTIO_NET_F_CTRL_VQ));
+	ck_assert_uint_eq(dev->features & (NETDEV_F_TSO | NETDEV_F_GSO), NETDEV_F_TSO | NETDEV_F_GSO);
+	ck_assert_uint_eq(dev->hw_features & (NETDEV_F_TSO | NETDEV_F_GSO), NETDEV_F_TSO | NETDEV_F_GSO);
 	ck_assert(dev->features & NETDEV_F_GRO_HW);
 	ck_assert_int_eq(vn->rxq.size, 256);
 	ck_assert_int_eq(vn->txq.size, 256);
@@ -269,6 +271,21 @@ START_TEST(probe_refused)
 }
 END_TEST
 
+/* virtio 1.1 5.1.3.1: HOST_TSO4 without CSUM is no TSO (the device would
+ * need every checksum whole); bundles are still made and sent one by one. */
+START_TEST(tso_needs_csum)
+{
+	vdev_init(QEMU_FEATURES & ~(1ULL << VIRTIO_NET_F_CSUM));
+	caps(1, 1, 1, 1);
+	ck_assert_int_eq(probe(), 0);
+	struct netdev *dev = fake_netdev_registered;
+	ck_assert_ptr_nonnull(dev);
+	ck_assert_uint_eq(dev->features & (NETDEV_F_TSO | NETDEV_F_TXCSUM), 0);
+	ck_assert_uint_eq(dev->hw_features & NETDEV_F_TSO, 0);
+	ck_assert_uint_eq(dev->features & NETDEV_F_GSO, NETDEV_F_GSO);
+}
+END_TEST
+
 /* virtio 1.1 4.1.4.6: the device configuration has its own capability.
  * Without it there is no MAC, status or MTU to read: refused, with a
  * message, instead of reads near address 0. */
@@ -294,6 +311,7 @@ Suite *virtio_net_probe_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, probe_qemu_device);
 	tcase_add_test(tc, probe_without_device_config);
+	tcase_add_test(tc, tso_needs_csum);
 	tcase_add_test(tc, probe_fails_at_each_allocation);
 	tcase_add_loop_test(tc, probe_refused, 0, sizeof(refusals) / sizeof(refusals[0]));
 	suite_add_tcase(s, tc);

@@ -33,6 +33,7 @@ Suite *csum_suite(void);
 Suite *netdev_txreq_suite(void);
 Suite *gso_suite(void);
 Suite *gro_suite(void);
+Suite *tso_suite(void);
 Suite *virtqueue_suite(void);
 Suite *siphash_suite(void);
 Suite *tcp_isn_suite(void);

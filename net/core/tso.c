@@ -1,0 +1,125 @@
+/*
+ * TSO bundles: which of lwIP's segments may travel as one large frame.  The
+ * rule is that a device (or net/core/gso.c, Linux's tcp_gso_segment) cutting
+ * the bundle at the first segment's payload size gives back exactly the
+ * segments lwIP built: every header field the cut copies from the first
+ * segment must already be the same in each (Ethernet header, TOS, DF, TTL,
+ * addresses, ports, ACK, data offset, window, urgent pointer, option bytes
+ * with the timestamps), the fields it advances must advance as it advances
+ * them (the sequence number by the payload before, the IP ID by one per
+ * segment, RFC 6864's non-atomic datagrams), and the flags it moves (PSH
+ * and FIN, kept on the last segment only) may only be on the last.  CWR and
+ * ECE are not bundled at all: the cut keeps CWR on the first segment only.
+ * Callers: net/core/netdev_tx.c; tests/unit/test_tso.c.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "net/core/tso.h"
+
+#define IP_LEN_OFF 2
+#define IP_ID_OFF 4
+#define TCP_FLAGS_OFF 13
+
+/* Parses the frame's headers from a copy in h (TCP4_MAX_HLEN bytes, zero
+ * past hbytes), so nothing is read past hbytes.  The frame must be whole:
+ * its IPv4 total length is len less the Ethernet header (no padding). */
+static int parse(uint8_t *h, const uint8_t *b, uint32_t hbytes, uint32_t len, struct tcp4_frame *f)
+{
+	uint32_t n = hbytes < TCP4_MAX_HLEN ? hbytes : TCP4_MAX_HLEN;
+	if (hbytes > len || n < TCP4_ETH_HLEN + 4 || len - TCP4_ETH_HLEN > TCP4_IP_MAXLEN)
+		return -EINVAL;
+	memcpy(h, b, n);
+	memset(h + n, 0, TCP4_MAX_HLEN - n);
+	uint16_t claimed = tcp4_get16(h + TCP4_ETH_HLEN + IP_LEN_OFF);
+	if (claimed != len - TCP4_ETH_HLEN)
+		return -EINVAL;
+	/* tcp4_frame_parse checks each header against the total length: show
+	 * it the copy's (which holds the longest headers), then put it back. */
+	uint16_t seen = claimed < TCP4_MAX_HLEN - TCP4_ETH_HLEN ? claimed : TCP4_MAX_HLEN - TCP4_ETH_HLEN;
+	tcp4_put16(h + TCP4_ETH_HLEN + IP_LEN_OFF, seen);
+	int err = tcp4_frame_parse(h, TCP4_ETH_HLEN + seen, f);
+	tcp4_put16(h + TCP4_ETH_HLEN + IP_LEN_OFF, claimed);
+	if (err || f->hlen > n)
+		return -EINVAL; /* not IPv4 TCP, malformed, or headers past hbytes */
+	f->iplen = claimed;
+	f->paylen = (uint16_t)(claimed - f->ihl - f->thl);
+	return 0;
+}
+
+/* Device fragments of a payload: the rest of the first piece, then more. */
+static unsigned pieces(const struct tcp4_frame *f, uint32_t hbytes, unsigned more)
+{
+	return (hbytes > f->hlen) + more;
+}
+
+int tso_start(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more)
+{
+	if (parse(t->hdr, b, hbytes, len, &t->first))
+		return -EINVAL;
+	const struct tcp4_frame *f = &t->first;
+	unsigned payfrags = pieces(f, hbytes, more);
+	/* ECT frames are left alone: a device without HOST_ECN may not be
+	 * handed them (virtio 1.1 5.1.6.2), and a CE mark is per segment. */
+	if (f->ihl != 20 || !f->paylen || f->flags != TCP4_ACK || !payfrags || (t->hdr[TCP4_ETH_HLEN + 1] & 3))
+		return -EINVAL;
+	t->next_seq = f->seq + f->paylen;
+	t->paylen = f->paylen;
+	t->wire = len;
+	t->segs = 1;
+	t->nfrags = (uint16_t)(1 + payfrags);
+	t->last_flags = 0;
+	t->closed = 0;
+	return 0;
+}
+
+/* 1 when every byte the cut copies from the first segment is the same in
+ * h: all header bytes but the total length, IP ID and checksum, the
+ * sequence number, the flags and the TCP checksum. */
+static int same_headers(const uint8_t *a, const uint8_t *h, const struct tcp4_frame *f)
+{
+	const uint8_t *ia = a + TCP4_ETH_HLEN, *ih = h + TCP4_ETH_HLEN;
+	const uint8_t *ta = ia + f->ihl, *th = ih + f->ihl;
+	return !memcmp(a, h, TCP4_ETH_HLEN) && !memcmp(ia, ih, 2) && !memcmp(ia + 6, ih + 6, 4) &&
+	       !memcmp(ia + 12, ih + 12, 8) && !memcmp(ta, th, 4) && !memcmp(ta + 8, th + 8, 5) &&
+	       !memcmp(ta + 14, th + 14, 2) && !memcmp(ta + 18, th + 18, f->thl - 18u);
+}
+
+int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more,
+	     uint32_t max_wire, unsigned max_frags)
+{
+	uint8_t h[TCP4_MAX_HLEN];
+	struct tcp4_frame f;
+	const struct tcp4_frame *f0 = &t->first;
+	if (t->closed || t->segs >= TSO_MAX_SEGS || parse(h, b, hbytes, len, &f))
+		return 0;
+	unsigned payfrags = pieces(&f, hbytes, more);
+	if (f.ihl != f0->ihl || f.thl != f0->thl || !f.paylen || f.paylen > f0->paylen || !payfrags)
+		return 0;
+	if ((f.flags & (uint8_t)~(TCP4_PSH | TCP4_FIN)) != TCP4_ACK || f.seq != t->next_seq)
+		return 0;
+	if (tcp4_get16(h + TCP4_ETH_HLEN + IP_ID_OFF) !=
+	    (uint16_t)(tcp4_get16(t->hdr + TCP4_ETH_HLEN + IP_ID_OFF) + t->segs))
+		return 0;
+	if ((uint32_t)f0->ihl + f0->thl + t->paylen + f.paylen > TCP4_IP_MAXLEN ||
+	    t->wire + len > max_wire || t->nfrags + payfrags > max_frags)
+		return 0;
+	if (!same_headers(t->hdr, h, f0))
+		return 0;
+	t->next_seq += f.paylen;
+	t->paylen += f.paylen;
+	t->wire += len;
+	t->segs++;
+	t->nfrags = (uint16_t)(t->nfrags + payfrags);
+	t->last_flags = f.flags & (TCP4_PSH | TCP4_FIN);
+	/* Only the last segment may be short or carry PSH/FIN. */
+	t->closed = f.paylen < f0->paylen || t->last_flags;
+	return 1;
+}
+
+void tso_finish(struct tso_bundle *t)
+{
+	uint8_t *th = t->hdr + TCP4_ETH_HLEN + t->first.ihl;
+	th[TCP_FLAGS_OFF] |= t->last_flags;
+	tcp4_frame_finish(t->hdr, t->first.ihl, (uint16_t)(t->first.ihl + t->first.thl + t->paylen), 1);
+}
