@@ -53,7 +53,7 @@ struct netdev_state {
 	struct gro_table gro;
 	uint8_t *gro_mem;
 	int gro_nomem;             /* gro_mem could not be had this poll: not retried until the next */
-	uint64_t rx_gro_nomem, rx_gro_hw;
+	uint64_t rx_gro_nomem, rx_gro_hw, rx_gro_hw_cut;
 	int admin_up;
 };
 

@@ -33,6 +33,7 @@
 #include "kernel/time.h"
 #include "lwip/priv/tcp_priv.h"
 #include "net/core/counter.h"
+#include "net/core/gso.h"
 #include "net/core/napi.h"
 #include "net/core/net.h"
 #include "net/core/netdev_priv.h"
@@ -280,6 +281,59 @@ static int gro_take(struct netdev *dev, const struct netdev_rxfrag *frags, int n
 	return 1;
 }
 
+/* Cutting a device-merged frame that is not for us. */
+#define CUT_MTU_MAX 9000 /* the largest MTU it cuts for (virtio-net's VNET_MAX_MTU) */
+RX_COUNTER(260, rx_gro_hw_cut, rx_gro_hw_cut, "Frames merged by the device, not for us: cut back into MTU-sized segments.");
+
+static int cut_emit(void *arg, const uint8_t *seg, uint32_t len)
+{
+	struct netdev *dev = arg;
+	struct netdev_state *st = dev->stack;
+	struct netdev_rxfrag f = { (void *)(uintptr_t)seg, 0, len };
+	struct rxbuf *rb = copy_bytes(&f, 1, len);
+	if (!rb) {
+		st->rx_copy_nomem++;
+		dev->stats.rx_dropped++;
+		return 0; /* the rest may still fit */
+	}
+	enqueue(dev, rb, NETDEV_RX_CSUM_VALID);
+	return 0;
+}
+
+/* A frame longer than the MTU (the device merged it: virtio GUEST_TSO4)
+ * that is not for this interface's address would be forwarded as it is,
+ * longer than any link takes.  It is cut back into segments that fit the
+ * MTU, each with whole checksums, as Linux segments a GRO'd skb it
+ * forwards (skb_gso_segment at output); each segment is a copy of its own
+ * and the driver's buffers go back.  A frame that is not IPv4 TCP with a
+ * right IP header checksum goes to lwIP whole (a copy), to be refused
+ * there.  Returns 1 when it took the frame. */
+static int cut_forwarded(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags, uint32_t len)
+{
+	static uint8_t whole[0xffff], scratch[GSO_SCRATCH_LEN(CUT_MTU_MAX)];
+	struct netdev_state *st = dev->stack;
+	if (len <= (uint32_t)dev->mtu + ETH_HLEN || dev->mtu > CUT_MTU_MAX ||
+	    (frags[0].len >= ETH_HLEN + 20 && for_us(st, (const uint8_t *)frags[0].buf + frags[0].off, frags[0].len)))
+		return 0;
+	uint32_t at = 0;
+	for (int i = 0; i < nfrags; i++) {
+		memcpy(whole + at, (const uint8_t *)frags[i].buf + frags[i].off, frags[i].len);
+		at += frags[i].len; /* len <= 0xffff, checked by the caller */
+	}
+	for (int i = 0; i < nfrags; i++)
+		dev->ops->rx_release(dev, frags[i].buf);
+	struct tcp4_frame f;
+	if (tcp4_frame_parse(whole, len, &f) || !tcp4_frame_csum_ok(whole, &f, 1) ||
+	    f.ihl + f.thl >= dev->mtu) {
+		cut_emit(dev, whole, len);
+		return 1;
+	}
+	st->rx_gro_hw_cut++;
+	uint16_t mss = (uint16_t)(dev->mtu - f.ihl - f.thl);
+	gso_segment(whole, len, mss, 0, scratch, sizeof(scratch), cut_emit, dev);
+	return 1;
+}
+
 void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags, unsigned flags)
 {
 	struct netdev_state *st = dev->stack;
@@ -299,7 +353,7 @@ void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags
 	}
 	if (flags & NETDEV_RX_LOWBUF)
 		st->rx_pressure = 1;
-	if (gro_take(dev, frags, nfrags, len, flags))
+	if (gro_take(dev, frags, nfrags, len, flags) || cut_forwarded(dev, frags, nfrags, len))
 		return;
 	struct rxbuf *first;
 	if (flags & NETDEV_RX_LOWBUF) {

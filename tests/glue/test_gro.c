@@ -4,7 +4,8 @@
  * frame, byte-exact, and the driver's buffers go back at once; PSH, a gap
  * or GRO switched off (dev->features, ethtool -K gro off) keep segments
  * apart; a frame longer than the MTU (a device-merged one) goes through
- * whole.  The echo server (port 7) sends back what it got.
+ * whole, or cut back into segments when it is forwarded.  The echo server
+ * (port 7) sends back what it got.
  */
 #include <string.h>
 
@@ -176,6 +177,56 @@ START_TEST(device_merged_frame)
 }
 END_TEST
 
+/* Forwarding: a device-merged frame (8000 bytes of TCP payload, longer
+ * than the MTU) to an address that is not ours leaves cut back into
+ * segments that fit the MTU, in order, checksums right, the payload the
+ * same; without the cut lwIP would send one 8054-byte frame. */
+START_TEST(forwarded_merged_frame_cut)
+{
+	static uint8_t data[8000], f[WIRE_MAX], got[8000];
+	glue_restore_init();
+	glue_sysctl("net.ipv4.ip_forward", "1");
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = pat((uint32_t)i);
+	const uint32_t far = 0xc6336409u; /* 198.51.100.9: via the default route */
+	struct wire_tcp t = { GLUE_PEER_IP, far, 40000, 5001, 1000, 1, WIRE_ACK | WIRE_PSH, 500,
+			      NULL, 0, data, sizeof(data) };
+	size_t len = wire_tcp_frame(f, &t);
+	f[14 + 8] = 64; /* TTL (wire_ip's may be anything) */
+	f[14 + 10] = f[14 + 11] = 0;
+	uint16_t c = (uint16_t)~wire_sum(f + 14, 20, 0);
+	f[14 + 10] = (uint8_t)(c >> 8), f[14 + 11] = (uint8_t)c;
+	long long cut = stat("rx_gro_hw_cut");
+	glue_tx_clear();
+	const size_t cuts[4] = { 1900, 3800, 5700, 7600 };
+	glue_rx_split(f, len, cuts, 4);
+	glue_poll();
+	ck_assert_int_eq(stat("rx_gro_hw_cut") - cut, 1);
+	size_t at = 0;
+	int segs = 0;
+	for (int i = 0; i < glue_tx_count(); i++) {
+		size_t n;
+		const uint8_t *o = glue_tx_frame(i, &n);
+		struct wire_parsed w;
+		if (wire_parse(o, n, &w) || !w.tcp || w.daddr != far)
+			continue;
+		ck_assert_uint_le(n, 1514);
+		ck_assert(w.csum_ok);
+		ck_assert_uint_eq(w.seq, 1000 + at);
+		ck_assert_uint_le(at + w.len, sizeof(got));
+		memcpy(got + at, w.data, w.len);
+		at += w.len;
+		ck_assert_int_eq(!!(w.flags & WIRE_PSH), at == sizeof(data)); /* PSH on the last only */
+		segs++;
+	}
+	ck_assert_int_eq(segs, 6); /* 8000 bytes of 1460 */
+	ck_assert_uint_eq(at, sizeof(data));
+	ck_assert(!memcmp(got, data, sizeof(data)));
+	glue_restore();
+	glue_quiesce();
+}
+END_TEST
+
 Suite *gro_suite(void)
 {
 	Suite *s = suite_create("gro");
@@ -184,5 +235,6 @@ Suite *gro_suite(void)
 	glue_add_test(s, gap_not_merged);
 	glue_add_test(s, gro_off);
 	glue_add_test(s, device_merged_frame);
+	glue_add_test(s, forwarded_merged_frame_cut);
 	return s;
 }
