@@ -74,6 +74,9 @@ def upload(ns, n):
 def test_no_device_merging_here(net):
     """guest_tso4=off: no frame comes merged by the device."""
     ns, g = net
+    k = g.cmd("ethtool -k eth0")
+    assert re.search(r"^rx-gro-hw: off \[fixed\]$", k, re.M), k
+    assert re.search(r"^generic-receive-offload: on$", k, re.M), k
     upload(ns, 1 << 20)
     s = stats(g)
     assert s["rx_queue_0_gso"] == 0 and s["rx_gro_hw"] == 0
