@@ -27,6 +27,8 @@
  *    (net/ipv4/syncookie_tcp.c) with 1, to a source without and with an ARP
  *    entry;
  *  - the HTTP request parser on two requests;
+ *  - bulk send (bench/rxpath/txbulk.c): Ir per KiB of zero-copy tcp_write,
+ *    tcp_output and the peer's ACKs, without and with TSO bundling;
  *  - transmit, what net/core/netdev_tx.c does to a 1514-byte TCP frame between
  *    lwIP's linkoutput and the driver's xmit, in pieces: classify (the
  *    flow parse and keyed hash), enqueue and dequeue through fq_codel,
@@ -73,6 +75,7 @@
 #include "net/core/siphash.h"
 #include "net/ipv4/tsq.h"
 #include "netif/ethernet.h"
+#include "bench/rxpath/rxpath.h"
 
 #define DRIVER_FRAMES 100000
 #define LWIP_PACKETS 20000
@@ -83,7 +86,7 @@
 #define PORT 5001
 #define WARMUP 256 /* unmeasured packets first: the heap's size classes fill */
 
-static void die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -95,7 +98,7 @@ static void die(const char *fmt, ...)
 }
 
 /* A batch is done: print it, and hand callgrind its label. */
-static void batch_done(unsigned long packets, unsigned long out, const char *path)
+void batch_done(unsigned long packets, unsigned long out, const char *path)
 {
 	char label[128];
 	snprintf(label, sizeof(label), "%lu %lu %s", packets, out, path);
@@ -414,10 +417,12 @@ static struct netdev_state bst;  /* its stack state: nif is its netif */
 #define nif bst.netif
 static struct rxbuf *rxfree[NRXBUF];
 static int nrxfree;
-static unsigned long out_frames, inputs, rx_bytes;
+unsigned long out_frames;
+static unsigned long inputs, rx_bytes;
 static uint8_t last_out[FRAME];
-static struct tcp_pcb *conn;
-static uint32_t peer_seq, our_seq;
+struct tcp_pcb *conn;
+uint32_t peer_seq, our_seq;
+void (*bench_tx_hook)(struct pbuf *p); /* bench/rxpath/txbulk.c: each frame out */
 static uint8_t peer_host = 2;        /* segments come from 10.0.2.<peer_host> */
 static uint16_t peer_port = 40000, our_port = PORT;
 
@@ -426,13 +431,13 @@ static void rxbuf_free(struct pbuf *p)
 	rxfree[nrxfree++] = (struct rxbuf *)p;
 }
 
-static uint8_t *rxbuf_frame(struct rxbuf *rb)
+uint8_t *rxbuf_frame(struct rxbuf *rb)
 {
 	return (uint8_t *)rb + HEADROOM + sizeof(struct virtio_net_hdr_mrg_rxbuf);
 }
 
 /* What netdev_rx and drain_backlog do with a one-buffer frame. */
-static void input(struct rxbuf *rb, u16_t len, unsigned flags)
+void input(struct rxbuf *rb, u16_t len, unsigned flags)
 {
 	rb->pc.custom_free_function = rxbuf_free;
 	rb->flags = flags;
@@ -475,7 +480,7 @@ static void bench_release(struct netdev *dev, void *buf)
 
 static const struct netdev_ops bench_ops = { .rx_release = bench_release };
 
-static struct rxbuf *rxbuf_get(void)
+struct rxbuf *rxbuf_get(void)
 {
 	if (!nrxfree)
 		die("lwIP kept every RX buffer");
@@ -486,6 +491,8 @@ static err_t linkoutput(struct netif *n, struct pbuf *p)
 {
 	(void)n;
 	out_frames++;
+	if (bench_tx_hook)
+		bench_tx_hook(p);
 	if (!conn) /* during setup: keep it for the handshake */
 		pbuf_copy_partial(p, last_out, sizeof(last_out), 0);
 	return ERR_OK;
@@ -566,7 +573,7 @@ static u16_t build_ping(uint8_t *f, uint16_t seq)
 }
 
 /* A segment from the peer's port to ours; data bytes are a pattern. */
-static u16_t build_tcp(uint8_t *f, uint8_t flags, const uint8_t *opt, int optlen, int len)
+u16_t build_tcp(uint8_t *f, uint8_t flags, const uint8_t *opt, int optlen, int len)
 {
 	uint16_t thl = (uint16_t)(20 + optlen);
 	uint8_t *tcp = eth_ip(f, 6, (uint16_t)(thl + len));
@@ -1069,6 +1076,8 @@ int main(void)
 	bench_tcp(1, VIA_NETDEV);
 	bench_exchange(RESPOND_ONE_WRITE, VIA_NETDEV);
 	bench_exchange(RESPOND_ONE_WRITE, VIA_NETDEV_NOCOPY);
+	bench_bulk(0); /* before the SYN flood, which moves the peer's address */
+	bench_bulk(1);
 	bench_synflood();
 	bench_parser();
 	bench_tx(); /* last: the rows above stay as they were */

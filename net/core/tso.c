@@ -19,28 +19,29 @@
 
 #define IP_LEN_OFF 2
 #define IP_ID_OFF 4
+#define TCP_SEQ_OFF 4
 #define TCP_FLAGS_OFF 13
 
-/* Parses the frame's headers from a copy in h (TCP4_MAX_HLEN bytes, zero
- * past hbytes), so nothing is read past hbytes.  The frame must be whole:
- * its IPv4 total length is len less the Ethernet header (no padding). */
+/* Parses the frame's headers from a copy of its first n = min(hbytes,
+ * TCP4_MAX_HLEN) bytes in h, so nothing is read past hbytes and the frame
+ * is not written.  The frame must be whole: its IPv4 total length is len
+ * less the Ethernet header (no padding). */
 static int parse(uint8_t *h, const uint8_t *b, uint32_t hbytes, uint32_t len, struct tcp4_frame *f)
 {
 	uint32_t n = hbytes < TCP4_MAX_HLEN ? hbytes : TCP4_MAX_HLEN;
 	if (hbytes > len || n < TCP4_ETH_HLEN + 4 || len - TCP4_ETH_HLEN > TCP4_IP_MAXLEN)
 		return -EINVAL;
 	memcpy(h, b, n);
-	memset(h + n, 0, TCP4_MAX_HLEN - n);
 	uint16_t claimed = tcp4_get16(h + TCP4_ETH_HLEN + IP_LEN_OFF);
 	if (claimed != len - TCP4_ETH_HLEN)
 		return -EINVAL;
 	/* tcp4_frame_parse checks each header against the total length: show
-	 * it the copy's (which holds the longest headers), then put it back. */
-	uint16_t seen = claimed < TCP4_MAX_HLEN - TCP4_ETH_HLEN ? claimed : TCP4_MAX_HLEN - TCP4_ETH_HLEN;
+	 * it the copy's, so headers past the copy fail to parse. */
+	uint16_t seen = (uint16_t)(claimed < n - TCP4_ETH_HLEN ? claimed : n - TCP4_ETH_HLEN);
 	tcp4_put16(h + TCP4_ETH_HLEN + IP_LEN_OFF, seen);
 	int err = tcp4_frame_parse(h, TCP4_ETH_HLEN + seen, f);
 	tcp4_put16(h + TCP4_ETH_HLEN + IP_LEN_OFF, claimed);
-	if (err || f->hlen > n)
+	if (err)
 		return -EINVAL; /* not IPv4 TCP, malformed, or headers past hbytes */
 	f->iplen = claimed;
 	f->paylen = (uint16_t)(claimed - f->ihl - f->thl);
@@ -73,47 +74,68 @@ int tso_start(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t 
 	return 0;
 }
 
-/* 1 when every byte the cut copies from the first segment is the same in
- * h: all header bytes but the total length, IP ID and checksum, the
- * sequence number, the flags and the TCP checksum. */
+/* 1 when a[0..n) and b[0..n) are the same: 8 bytes at a time, with loads
+ * the compiler inlines (the kernel's memcmp goes byte by byte). */
+static int same(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t x, y, diff = 0;
+	for (; n >= 8; n -= 8, a += 8, b += 8) {
+		__builtin_memcpy(&x, a, 8);
+		__builtin_memcpy(&y, b, 8);
+		diff |= x ^ y;
+	}
+	for (; n; n--)
+		diff |= (uint64_t)(*a++ ^ *b++);
+	return !diff;
+}
+
+/* 1 when the frame at h has every byte the cut copies from the first
+ * segment a (parsed as f): all header bytes but the total length, IP ID
+ * and checksum, the sequence number, the flags and the TCP checksum.  The
+ * bytes compared fix IHL, protocol, fragment fields and data offset too. */
 static int same_headers(const uint8_t *a, const uint8_t *h, const struct tcp4_frame *f)
 {
 	const uint8_t *ia = a + TCP4_ETH_HLEN, *ih = h + TCP4_ETH_HLEN;
 	const uint8_t *ta = ia + f->ihl, *th = ih + f->ihl;
-	return !memcmp(a, h, TCP4_ETH_HLEN) && !memcmp(ia, ih, 2) && !memcmp(ia + 6, ih + 6, 4) &&
-	       !memcmp(ia + 12, ih + 12, 8) && !memcmp(ta, th, 4) && !memcmp(ta + 8, th + 8, 5) &&
-	       !memcmp(ta + 14, th + 14, 2) && !memcmp(ta + 18, th + 18, f->thl - 18u);
+	return same(a, h, TCP4_ETH_HLEN + 2) && same(ia + 6, ih + 6, 4) && same(ia + 12, ih + 12, 8) &&
+	       same(ta, th, 4) && same(ta + 8, th + 8, 5) && same(ta + 14, th + 14, 2) &&
+	       same(ta + 18, th + 18, f->thl - 18u);
 }
 
 int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more,
 	     uint32_t max_wire, unsigned max_frags)
 {
-	uint8_t h[TCP4_MAX_HLEN];
-	struct tcp4_frame f;
 	const struct tcp4_frame *f0 = &t->first;
-	if (t->closed || t->segs >= TSO_MAX_SEGS || parse(h, b, hbytes, len, &f))
+	/* The frame's headers are read in place: they must all be within
+	 * hbytes, and with the first's bytes (same_headers) they have its
+	 * IHL, data offset, protocol and no fragment fields; what is left to
+	 * read is its length, ID, sequence number and flags. */
+	if (t->closed || t->segs >= TSO_MAX_SEGS || hbytes < f0->hlen || hbytes > len ||
+	    len - TCP4_ETH_HLEN > TCP4_IP_MAXLEN || !same_headers(t->hdr, b, f0))
 		return 0;
-	unsigned payfrags = pieces(&f, hbytes, more);
-	if (f.ihl != f0->ihl || f.thl != f0->thl || !f.paylen || f.paylen > f0->paylen || !payfrags)
+	const uint8_t *ip = b + TCP4_ETH_HLEN, *th = ip + f0->ihl;
+	uint32_t iplen = tcp4_get16(ip + IP_LEN_OFF);
+	if (iplen != len - TCP4_ETH_HLEN || iplen <= (uint32_t)f0->ihl + f0->thl)
+		return 0; /* padding, or no payload */
+	uint32_t paylen = iplen - f0->ihl - f0->thl;
+	uint8_t flags = th[TCP_FLAGS_OFF];
+	unsigned payfrags = (hbytes > f0->hlen) + more;
+	if (paylen > f0->paylen || !payfrags || (flags & (uint8_t)~(TCP4_PSH | TCP4_FIN)) != TCP4_ACK ||
+	    tcp4_get32(th + TCP_SEQ_OFF) != t->next_seq)
 		return 0;
-	if ((f.flags & (uint8_t)~(TCP4_PSH | TCP4_FIN)) != TCP4_ACK || f.seq != t->next_seq)
+	if (tcp4_get16(ip + IP_ID_OFF) != (uint16_t)(tcp4_get16(t->hdr + TCP4_ETH_HLEN + IP_ID_OFF) + t->segs))
 		return 0;
-	if (tcp4_get16(h + TCP4_ETH_HLEN + IP_ID_OFF) !=
-	    (uint16_t)(tcp4_get16(t->hdr + TCP4_ETH_HLEN + IP_ID_OFF) + t->segs))
+	if ((uint32_t)f0->ihl + f0->thl + t->paylen + paylen > TCP4_IP_MAXLEN || t->wire + len > max_wire ||
+	    t->nfrags + payfrags > max_frags)
 		return 0;
-	if ((uint32_t)f0->ihl + f0->thl + t->paylen + f.paylen > TCP4_IP_MAXLEN ||
-	    t->wire + len > max_wire || t->nfrags + payfrags > max_frags)
-		return 0;
-	if (!same_headers(t->hdr, h, f0))
-		return 0;
-	t->next_seq += f.paylen;
-	t->paylen += f.paylen;
+	t->next_seq += paylen;
+	t->paylen += paylen;
 	t->wire += len;
 	t->segs++;
 	t->nfrags = (uint16_t)(t->nfrags + payfrags);
-	t->last_flags = f.flags & (TCP4_PSH | TCP4_FIN);
+	t->last_flags = flags & (TCP4_PSH | TCP4_FIN);
 	/* Only the last segment may be short or carry PSH/FIN. */
-	t->closed = f.paylen < f0->paylen || t->last_flags;
+	t->closed = paylen < f0->paylen || t->last_flags;
 	return 1;
 }
 

@@ -1,0 +1,117 @@
+/*
+ * bench/rxpath's bulk-send rows: Ir per KiB a connection sends, as the HTTP
+ * server's /bytes/N sends (net/http/routes.c): zero-copy tcp_write of
+ * read-only memory, tcp_output, and the peer's ACK of everything sent
+ * (lwIP frees the segments), 48 KiB a round within the peer's 64256-byte
+ * window.  Once with each frame going out alone, once with each frame
+ * offered to a TSO bundle as net/core/netdev_tso.c offers it
+ * (net/core/tso.c's parse and compare per segment, tso_finish per bundle;
+ * the qdisc and the device are bench_tx's rows).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "bench/rxpath/rxpath.h"
+#include "drivers/netdev.h"
+#include "lwip/priv/tcp_priv.h"
+#include "net/core/tso.h"
+
+#define ROUND (48 * 1024)
+#define ROUNDS 2000
+#define WARM 64
+
+static char pattern[ROUND];
+static struct tso_bundle tb;
+static int bundling, held;
+static unsigned long bundles;
+
+static unsigned more_pieces(const struct pbuf *p)
+{
+	unsigned n = 0;
+	for (const struct pbuf *q = p->next; q; q = q->next)
+		n += q->len != 0;
+	return n;
+}
+
+static void end_bundle(void)
+{
+	if (held) {
+		tso_finish(&tb);
+		bundles++;
+		held = 0;
+	}
+}
+
+static void offer(struct pbuf *p)
+{
+	if (!bundling)
+		return;
+	if (held && tso_join(&tb, p->payload, p->len, p->tot_len, more_pieces(p), UINT32_MAX, NETDEV_TX_MAXFRAGS)) {
+		if (tb.closed)
+			end_bundle();
+		return;
+	}
+	end_bundle();
+	held = tso_start(&tb, p->payload, p->len, p->tot_len, more_pieces(p)) == 0;
+}
+
+__attribute__((noinline)) void measure_send(size_t n)
+{
+	if (tcp_write(conn, pattern, (u16_t)n, 0) != ERR_OK)
+		die("bulk: tcp_write");
+	tcp_output(conn);
+	end_bundle(); /* the round's transmit step */
+}
+
+__attribute__((noinline)) void measure_ack(struct rxbuf *rb, u16_t len)
+{
+	input(rb, len, NETDEV_RX_CSUM_VALID);
+}
+
+void bench_bulk(int bundled)
+{
+	memset(pattern, 'b', sizeof(pattern));
+	bundling = bundled;
+	bench_tx_hook = offer;
+	unsigned long bytes = 0, frames = 0;
+	bundles = 0;
+	for (int r = -WARM; r < ROUNDS; r++) {
+		if (r == 0) {
+			frames = out_frames;
+			bundles = 0;
+		}
+		uint32_t before = conn->snd_nxt;
+		size_t n = ROUND < tcp_sndbuf(conn) ? ROUND : tcp_sndbuf(conn);
+		if (r < 0) {
+			tcp_write(conn, pattern, (u16_t)n, 0);
+			tcp_output(conn);
+			end_bundle();
+		} else {
+			measure_send(n);
+		}
+		our_seq = conn->snd_nxt;
+		struct rxbuf *rb = rxbuf_get();
+		u16_t len = build_tcp(rxbuf_frame(rb), TCP_ACK, NULL, 0, 0);
+		if (r < 0)
+			input(rb, len, NETDEV_RX_CSUM_VALID);
+		else
+			measure_ack(rb, len);
+		if (r >= 0)
+			bytes += conn->snd_nxt - before;
+	}
+	for (int k = 0; k < 3 && (conn->unacked || conn->unsent); k++) {
+		/* what Nagle held past the last round, acknowledged unmeasured */
+		our_seq = conn->snd_nxt;
+		struct rxbuf *rb = rxbuf_get();
+		input(rb, build_tcp(rxbuf_frame(rb), TCP_ACK, NULL, 0, 0), NETDEV_RX_CSUM_VALID);
+		end_bundle();
+	}
+	bench_tx_hook = NULL;
+	if (conn->unacked || conn->unsent || bytes < (unsigned long)ROUNDS * ROUND / 2)
+		die("bulk: %lu bytes sent, data left unacknowledged", bytes);
+	frames = out_frames - frames;
+	char label[128];
+	snprintf(label, sizeof(label), "lwIP: bulk send per KiB, zero-copy, %s (%lu frames, %lu bundles)",
+		 bundled ? "TSO-bundled" : "frame by frame", frames, bundles);
+	batch_done(bytes / 1024, frames, label);
+}
