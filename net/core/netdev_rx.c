@@ -261,8 +261,8 @@ static int gro_take(struct netdev *dev, const struct netdev_rxfrag *frags, int n
 	struct netdev_state *st = dev->stack;
 	if (len > (uint32_t)dev->mtu + ETH_HLEN)
 		st->rx_gro_hw++;
-	if (!(dev->features & NETDEV_F_GRO) || nfrags != 1 || len > (uint32_t)dev->mtu + ETH_HLEN ||
-	    gro_setup(dev, st)) {
+	if (!(dev->features & NETDEV_F_GRO) || !st->admin_up || nfrags != 1 ||
+	    len > (uint32_t)dev->mtu + ETH_HLEN || gro_setup(dev, st)) {
 		if (st->gro.nheld)
 			gro_flush(&st->gro, 0, 0);
 		return 0;
