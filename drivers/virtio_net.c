@@ -25,12 +25,15 @@
 /* What makes the data path fast, and nothing it cannot handle.  HOST_TSO4:
  * the device cuts our TSO bundles (net/core/netdev_tso.c); it needs CSUM
  * (virtio 1.1 5.1.3.1), and a device offering it without CSUM gets no
- * bundles (init_netdev). */
+ * bundles (init_netdev).  GUEST_TSO4 (needs GUEST_CSUM, 5.1.3.1): the
+ * device may hand us IPv4 TCP frames of up to 64 KiB over mergeable
+ * buffers (virtio_net_rx.c checks their headers); lwIP takes one as one
+ * long segment. */
 #define WANT ((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) |            \
 	      (1ULL << VIRTIO_NET_F_MRG_RXBUF) | (1ULL << VIRTIO_NET_F_CSUM) |          \
 	      (1ULL << VIRTIO_NET_F_GUEST_CSUM) | (1ULL << VIRTIO_RING_F_EVENT_IDX) |   \
 	      (1ULL << VIRTIO_NET_F_MTU) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |      \
-	      (1ULL << VIRTIO_NET_F_HOST_TSO4))
+	      (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO4))
 #define NEED (1ULL << VIRTIO_F_VERSION_1)
 /* Features whose data is in the device configuration (5.1.4). */
 #define NEEDS_CFG ((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_MTU))
@@ -92,6 +95,8 @@ static void stats(struct netdev *dev, void (*emit)(const char *name, uint64_t v)
 	emit("rx_queue_0_csum_valid", s->rx_csum_valid);
 	emit("rx_queue_0_csum_partial", s->rx_csum_partial);
 	emit("rx_queue_0_csum_none", s->rx_csum_none);
+	emit("rx_queue_0_gso", s->rx_gso);
+	emit("rx_queue_0_gso_errors", s->rx_gso_errors);
 	emit("rx_queue_0_kicks", s->refill_notifies);
 	emit("rx_queue_0_refill_failures", s->refill_failures);
 	emit("rx_queue_0_buffers_posted", vn->rx_posted);
@@ -184,6 +189,10 @@ static void init_netdev(struct virtio_net *vn)
 		dev->features |= NETDEV_F_TSO;
 		dev->hw_features |= NETDEV_F_TSO;
 	}
+	/* GUEST_TSO4 is only taken with mergeable buffers (a 64 KiB frame
+	 * over 2 KiB buffers): without them it would need 64 KiB buffers. */
+	if (virtio_has(&vn->vd, VIRTIO_NET_F_GUEST_TSO4) && virtio_has(&vn->vd, VIRTIO_NET_F_MRG_RXBUF))
+		dev->features |= NETDEV_F_GRO_HW;
 	dev->napi.weight = 64;
 }
 

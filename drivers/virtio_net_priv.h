@@ -16,7 +16,13 @@
 #define VNET_QUEUE_MAX 256     /* ring entries we ask for, per queue */
 #define VNET_RXBUF_SIZE 2048   /* bytes per RX buffer (two per page), headroom included */
 #define VNET_RXBUF_PER_RING 4  /* buffers allowed per ring entry (the stack may hold some) */
-#define VNET_MRG_MAX 8         /* most buffers one merged frame may span (9000-byte MTU) */
+/* Most buffers one frame may span: a GUEST_TSO4 frame of 64 KiB of IP,
+ * its Ethernet and virtio headers, over buffers of 1984 data bytes. */
+#define VNET_FRAME_MAX (14 + 65535)   /* bytes of the longest frame (IPv4's total length) */
+#define VNET_RXBUF_DATA (VNET_RXBUF_SIZE - NETDEV_RX_HEADROOM)
+#define VNET_MRG_MAX                                                                    \
+	((int)((sizeof(struct virtio_net_hdr_mrg_rxbuf) + VNET_FRAME_MAX + VNET_RXBUF_DATA - 1) / \
+	       VNET_RXBUF_DATA)) /* 34 */
 #define VNET_HIST 8            /* packets-per-poll histogram buckets: 0, 1, 2-3, ..., 64+ */
 
 struct vnet_stats {
@@ -24,6 +30,8 @@ struct vnet_stats {
 	uint64_t rx_irqs, tx_irqs, cfg_irqs, napi_polls, napi_complete, napi_repoll;
 	uint64_t rx_missed_irqs;   /* frames found waiting by rx_pending(), no interrupt */
 	uint64_t rx_mergeable, rx_csum_valid, rx_csum_partial, rx_csum_none, rx_errors;
+	uint64_t rx_gso;           /* frames the device merged (GUEST_TSO4, gso_type TCPV4) */
+	uint64_t rx_gso_errors;    /* dropped: a gso_type or length we did not agree to */
 	uint64_t refill_failures, refill_notifies;
 	uint64_t tx_kicks, tx_kicks_suppressed, tx_ring_full, tx_reclaimed, tx_tso;
 	uint64_t tx_timeouts;      /* watchdog notifications: two wakeups without TX progress */

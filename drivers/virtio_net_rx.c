@@ -1,7 +1,8 @@
 /*
  * virtio-net receive: buffers, mergeable frames, the NAPI poll.
  * virtio 1.1 5.1.6.3 (buffers), 5.1.6.4 (processing, num_buffers with
- * VIRTIO_NET_F_MRG_RXBUF, DATA_VALID / NEEDS_CSUM with GUEST_CSUM).
+ * VIRTIO_NET_F_MRG_RXBUF, DATA_VALID / NEEDS_CSUM with GUEST_CSUM, gso_type
+ * TCPV4 with GUEST_TSO4: frames of up to 64 KiB over VNET_MRG_MAX buffers).
  * Poll shape (Linux virtnet_poll): reclaim TX, take up to budget frames,
  * refill once more than half the ring is empty with one notify, and if
  * under budget complete, re-enable the interrupt and re-check the ring.
@@ -108,6 +109,19 @@ void vnet_rx_release(struct netdev *dev, void *buf)
 		napi_schedule(&dev->napi);
 }
 
+/* The header's GSO fields (virtio 1.1 5.1.6.4): a frame the device merged
+ * is IPv4 TCP (gso_type TCPV4, gso_size its segments' payload), and only
+ * if we took GUEST_TSO4; ECN (no GUEST_ECN) and every other type we never
+ * agreed to.  hdr_len, csum_start and csum_offset are hints we do not use:
+ * the stack parses the frame itself. */
+static int rx_gso_ok(const struct virtio_net *vn, const struct virtio_net_hdr *h)
+{
+	if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE)
+		return 1;
+	return h->gso_type == VIRTIO_NET_HDR_GSO_TCPV4 && h->gso_size &&
+	       virtio_has(&vn->vd, VIRTIO_NET_F_GUEST_TSO4);
+}
+
 static void drop_partial(struct virtio_net *vn)
 {
 	for (int i = 0; i < vn->mrg_n; i++)
@@ -149,7 +163,10 @@ static int rx_one(struct virtio_net *vn, void *buf, uint32_t len)
 		vn->mrg_n = 1;
 		vn->mrg_want = n;
 		vn->mrg_flags = flags;
-		if (n == 0 || n > VNET_MRG_MAX) {
+		int gso_ok = rx_gso_ok(vn, &h->hdr);
+		if (n == 0 || n > VNET_MRG_MAX || !gso_ok) {
+			if (!gso_ok)
+				vn->st.rx_gso_errors++;
 			vn->mrg_want = 0;
 			drop_partial(vn);
 			vn->mrg_skip = n > 1 ? n - 1 : 0;
@@ -170,6 +187,14 @@ static int rx_one(struct virtio_net *vn, void *buf, uint32_t len)
 	uint32_t bytes = 0;
 	for (int i = 0; i < vn->mrg_n; i++)
 		bytes += vn->mrg[i].len;
+	if (bytes > VNET_FRAME_MAX) {
+		vn->st.rx_gso_errors++; /* more than 64 KiB of IP: no IPv4 frame is */
+		drop_partial(vn);
+		return 0;
+	}
+	const struct virtio_net_hdr *h = (const void *)((char *)vn->mrg[0].buf + NETDEV_RX_HEADROOM);
+	if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		vn->st.rx_gso++;
 	vn->st.rx_packets++;
 	vn->st.rx_bytes += bytes;
 	netdev_rx(&vn->dev, vn->mrg, vn->mrg_n, vn->mrg_flags | vn->rx_low);

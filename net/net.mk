@@ -10,10 +10,12 @@ LWIP_SRCS += $(addprefix $(LWIP)/src/core/, init.c def.c inet_chksum.c ip.c mem.
 KERNEL_SRCS += net/core/siphash.c net/ipv4/tcp_isn.c net/core/csum.c net/core/counter.c net/core/counter_lwip.c
 HOST_TEST_SRCS += net/core/siphash.c net/ipv4/tcp_isn.c net/core/napi.c net/ipv4/inet.c net/core/csum.c net/core/netdev_txreq.c
 # net/core/gso.c, gro.c (over tcp4_frame.c): software GSO and GRO for IPv4 TCP, host-tested;
-# not in KERNEL_SRCS until the transmit and NAPI paths call them (issue 12).
+# gro.c serves the NAPI path (net/core/netdev_rx.c).
 HOST_TEST_SRCS += net/core/tcp4_frame.c net/core/gso.c net/core/gro.c net/core/tso.c
 # net/core/tso.c decides TSO bundles, netdev_tso.c sends them (issue 12).
-KERNEL_SRCS += net/core/tcp4_frame.c net/core/tso.c net/core/netdev_tso.c
+KERNEL_SRCS += net/core/tcp4_frame.c net/core/tso.c net/core/netdev_tso.c net/core/gro.c
+# gso.c also cuts a device-merged frame that is forwarded (net/core/netdev_rx.c).
+KERNEL_SRCS += net/core/gso.c
 KERNEL_SRCS += net/core/cmd_ethtool.c net/core/cmd_netstat.c net/core/cmd_nstat.c net/core/cmd_softnet.c net/ipv4/cmd_ping.c net/sched/cmd_tc.c
 KERNEL_SRCS += net/http/parser.c net/http/server.c net/http/routes.c net/http/sbuf.c net/http/cmd_http.c net/http/metrics.c net/ipv4/listen.c net/ipv4/listen_adopt.c net/ipv4/syncookie_tcp.c net/ipv4/cmd_ss.c
 HOST_TEST_SRCS += net/http/parser.c

@@ -472,6 +472,24 @@ __attribute__((noinline)) void measure_netdev(struct rxbuf *rb, u16_t len, unsig
 	inputs++;
 }
 
+/* With software GRO (dev->features NETDEV_F_GRO): GRO_POLL frames a poll,
+ * the backlog drained (GRO flushed first) after each, as napi_run does. */
+#define GRO_POLL 32
+static void netdev_gro_input(struct rxbuf *rb, u16_t len, unsigned flags)
+{
+	static unsigned n;
+	struct netdev_rxfrag f = { rb, HEADROOM + sizeof(struct virtio_net_hdr_mrg_rxbuf), len };
+	netdev_rx(&bdev, &f, 1, flags);
+	if (++n % GRO_POLL == 0)
+		netdev_rx_drain(&bdev);
+}
+
+__attribute__((noinline)) void measure_netdev_gro(struct rxbuf *rb, u16_t len, unsigned flags)
+{
+	netdev_gro_input(rb, len, flags);
+	inputs++;
+}
+
 static void bench_release(struct netdev *dev, void *buf)
 {
 	(void)dev;
@@ -610,6 +628,7 @@ static void setup_lwip(void)
 	bst.dev = &bdev;
 	bst.admin_up = 1;
 	bst.rx_copybreak = NETDEV_RX_COPYBREAK;
+	bdev.mtu = 1500;
 	if (!netif_add(&nif, &ip, &mask, &gw, NULL, netif_init_cb, ethernet_input))
 		die("netif_add");
 	netif_set_up(&nif);
@@ -624,14 +643,18 @@ static void setup_lwip(void)
  * rows always had it, or net/core/netdev_rx.c with its copy rule (copybreak
  * 256, the default), or with copying off (copybreak 0: every frame lent
  * zero copy, as the stack did before the receive-buffer policy). */
-enum via { VIA_LWIP, VIA_NETDEV, VIA_NETDEV_NOCOPY };
-static const char *const via_name[] = { "lwIP", "netdev_rx", "netdev_rx, copybreak 0" };
+enum via { VIA_LWIP, VIA_NETDEV, VIA_NETDEV_NOCOPY, VIA_NETDEV_GRO };
+static const char *const via_name[] = { "lwIP", "netdev_rx", "netdev_rx, copybreak 0",
+					"netdev_rx, GRO, 32 a poll" };
 
 static void (*via_in(enum via via, int measured))(struct rxbuf *, u16_t, unsigned)
 {
 	bst.rx_copybreak = via == VIA_NETDEV_NOCOPY ? 0 : NETDEV_RX_COPYBREAK;
+	bdev.features = via == VIA_NETDEV_GRO ? NETDEV_F_GRO : 0;
 	if (via == VIA_LWIP)
 		return measured ? measure_input : input;
+	if (via == VIA_NETDEV_GRO)
+		return measured ? measure_netdev_gro : netdev_gro_input;
 	return measured ? measure_netdev : netdev_input;
 }
 
@@ -740,6 +763,7 @@ static void bench_tcp(int offload, enum via via)
 		peer_seq += MSS;
 		via_in(via, k >= 0)(rb, len, offload ? NETDEV_RX_CSUM_VALID : 0);
 	}
+	netdev_rx_drain(&bdev); /* nothing left held (GRO) */
 	if (rx_bytes - bytes != (unsigned long)LWIP_PACKETS * MSS || nrxfree != NRXBUF ||
 	    lwip_stats.tcp.drop || lwip_stats.tcp.chkerr || conn->state != ESTABLISHED)
 		die("tcp: %lu bytes received, %d buffers back, %u dropped, %u bad checksums",
@@ -1074,6 +1098,7 @@ int main(void)
 	bench_icmp(VIA_NETDEV);
 	bench_icmp(VIA_NETDEV_NOCOPY);
 	bench_tcp(1, VIA_NETDEV);
+	bench_tcp(1, VIA_NETDEV_GRO);
 	bench_exchange(RESPOND_ONE_WRITE, VIA_NETDEV);
 	bench_exchange(RESPOND_ONE_WRITE, VIA_NETDEV_NOCOPY);
 	bench_bulk(0); /* before the SYN flood, which moves the peer's address */

@@ -7,7 +7,8 @@
  * (timestamps too), the same flags but CWR/PSH/FIN, the same TOS, TTL and
  * DF, the next IP ID (or the same one under DF, RFC 6864 4.1), no more
  * payload than the first segment's, and the merged datagram stays within
- * 65535 bytes.  Caller: a NAPI poll (issue 12); for now the host tests.
+ * 65535 bytes.  Caller: the NAPI poll path (net/core/netdev_rx.c), per
+ * device, flushed at the end of each poll.
  */
 #include <errno.h>
 #include <string.h>
@@ -106,11 +107,11 @@ static int may_join(const struct gro_table *t, struct gro_flow *p, const uint8_t
 
 /* Hands p to emit and frees its slot; a merged frame first gets its total
  * length and checksums (tcp_gro_complete leaves the TCP sum to
- * CHECKSUM_PARTIAL; our stack checks it, so it is computed whole). */
+ * CHECKSUM_PARTIAL; so do we with csum_partial, else it is made whole). */
 static void flush_one(struct gro_table *t, struct gro_flow *p)
 {
 	if (p->segs > 1)
-		tcp4_frame_finish(p->buf, 20, (uint16_t)(p->len - TCP4_ETH_HLEN), 0);
+		tcp4_frame_finish(p->buf, 20, (uint16_t)(p->len - TCP4_ETH_HLEN), t->csum_partial);
 	struct gro_out out = { p->buf, p->len, p->segs, p->mss };
 	t->emit(t->arg, &out);
 	t->stats.flushed++;

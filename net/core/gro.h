@@ -75,6 +75,11 @@ struct gro_table {
 	uint32_t order;   /* the next hold's order */
 	gro_emit_fn emit;
 	void *arg;
+	/* 0 (gro_init's): a merged frame's TCP checksum is made whole; 1: only
+	 * its pseudo-header sum is written (Linux tcp_gro_complete's
+	 * CHECKSUM_PARTIAL), for a caller that tells its stack the segment was
+	 * checked (every merged segment was, by gro_receive or the device). */
+	int csum_partial;
 	struct gro_stats stats;
 };
 

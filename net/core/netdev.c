@@ -167,6 +167,10 @@ int netdev_register(struct netdev *dev)
 	st->dev = dev;
 	netdev_tx_init(st);
 	st->rx_copybreak = NETDEV_RX_COPYBREAK;
+	/* GRO is the stack's (net/core/netdev_rx.c): on for every device and
+	 * switchable, as Linux's register_netdevice adds NETIF_F_SOFT_FEATURES. */
+	dev->features |= NETDEV_F_GRO;
+	dev->hw_features |= NETDEV_F_GRO;
 	snprintf(dev->name, sizeof(dev->name), "eth%d", ndevs);
 	dev->index = ndevs + 2; /* ifindex 1 is lo, as on Linux */
 	dev->stack = st;

@@ -11,6 +11,7 @@
 #include "drivers/netdev.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "net/core/gro.h"
 #include "net/sched/dql.h"
 #include "net/sched/qdisc.h"
 
@@ -47,6 +48,12 @@ struct netdev_state {
 	int rx_copybreak;          /* bytes: shorter frames are copied */
 	int rx_pressure;           /* a frame came with NETDEV_RX_LOWBUF this poll */
 	uint64_t rx_copybreak_frames, rx_copy_lowbuf, rx_copy_headers, rx_copy_nomem, rx_length_errors;
+	/* software GRO within a poll (net/core/netdev_rx.c, gro.c): slots of
+	 * gro_mem, allocated at the first frame offered (GRO_MAX_FLOWS x 64 KiB) */
+	struct gro_table gro;
+	uint8_t *gro_mem;
+	int gro_nomem;             /* gro_mem could not be had this poll: not retried until the next */
+	uint64_t rx_gro_nomem, rx_gro_hw, rx_gro_hw_cut;
 	int admin_up;
 };
 

@@ -18,11 +18,13 @@
  *    zero padding: lwIP reads some header fields before checking lengths;
  *  - any other frame is lent zero copy: a custom pbuf in the buffer's
  *    headroom, released by rxbuf_free when lwIP is done with it.
- * Frames shorter than their Ethernet or ARP header are dropped here
- * (rx_length_errors): lwIP's etharp_input reads 28 bytes unchecked.
+ * Frames shorter than their Ethernet or ARP header, or longer than a pbuf
+ * chain's 65535 bytes, are dropped here (rx_length_errors): lwIP's
+ * etharp_input reads 28 bytes unchecked.
  * Applications compact what they keep (net/core/rxq.h), so a lent buffer is
  * held only while lwIP or a connection's current work needs it.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +33,7 @@
 #include "kernel/time.h"
 #include "lwip/priv/tcp_priv.h"
 #include "net/core/counter.h"
+#include "net/core/gso.h"
 #include "net/core/napi.h"
 #include "net/core/net.h"
 #include "net/core/netdev_priv.h"
@@ -103,10 +106,8 @@ int netdev_pbuf_lent(const struct pbuf *p)
  * it checks a length (ip4_input's version and length fields), and those
  * stay inside the copy.  A PBUF_RAM-typed custom pbuf, so lwIP may write
  * headers in front of the payload it is given (an echo reply goes back in
- * the request's own buffer).  The driver's buffers go back to it whether
- * or not the copy succeeded. */
-static struct rxbuf *copy_frame(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags,
-				uint32_t len)
+ * the request's own buffer).  NULL with no memory. */
+static struct rxbuf *copy_bytes(const struct netdev_rxfrag *frags, int nfrags, uint32_t len)
 {
 	uint32_t room = len < ETH_ZLEN ? ETH_ZLEN : len;
 	struct rxbuf *rb = NULL;
@@ -142,6 +143,15 @@ static struct rxbuf *copy_frame(struct netdev *dev, const struct netdev_rxfrag *
 		rb->pc.custom_free_function = release;
 		pbuf_alloced_custom(PBUF_RAW, (u16_t)len, PBUF_RAM, &rb->pc, d, (u16_t)len);
 	}
+	return rb;
+}
+
+/* The same, and the driver's buffers go back to it whether or not the copy
+ * succeeded. */
+static struct rxbuf *copy_frame(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags,
+				uint32_t len)
+{
+	struct rxbuf *rb = copy_bytes(frags, nfrags, len);
 	for (int i = 0; i < nfrags; i++)
 		dev->ops->rx_release(dev, frags[i].buf);
 	return rb;
@@ -173,9 +183,156 @@ RX_COUNTER(20, rx_copybreak, rx_copybreak_frames, "Short frames copied, their dr
 RX_COUNTER(30, rx_copy_lowbuf, rx_copy_lowbuf, "Frames copied because the driver's free buffers ran low.");
 RX_COUNTER(40, rx_copy_headers, rx_copy_headers, "Frames copied because their headers were split over buffers.");
 RX_COUNTER(50, rx_copy_nomem, rx_copy_nomem, "Frames dropped: no memory to copy them.");
-RX_COUNTER(60, rx_length_errors, rx_length_errors, "Frames dropped: shorter than their Ethernet or ARP header.");
+RX_COUNTER(60, rx_length_errors, rx_length_errors, "Frames dropped: shorter than their Ethernet or ARP header, or over 65535 bytes.");
 COUNTER(softnet, 10, processed, softnet.processed, ALWAYS, NULL, "Frames handed to the protocol stack.");
 COUNTER(softnet, 20, dropped, softnet.dropped, ALWAYS, NULL, "Frames dropped: input backlog full.");
+
+static void enqueue(struct netdev *dev, struct rxbuf *first, unsigned flags);
+
+/* After the transmit side's (net/core/netdev_tx.c: 70-110). */
+RX_COUNTER(200, rx_gro_held, gro.stats.held, "GRO: segments that started a held frame.");
+RX_COUNTER(210, rx_gro_merged, gro.stats.merged, "GRO: segments merged into a held frame.");
+RX_COUNTER(220, rx_gro_frames, gro.stats.flushed, "GRO: frames handed to the stack (merged or not).");
+RX_COUNTER(230, rx_gro_evicted, gro.stats.evicted, "GRO: held frames flushed early to make room for another flow.");
+RX_COUNTER(240, rx_gro_nomem, rx_gro_nomem, "GRO: frames dropped, or GRO skipped, for want of memory.");
+RX_COUNTER(250, rx_gro_hw, rx_gro_hw, "Frames longer than the MTU: merged by the device (virtio GUEST_TSO4).");
+
+/* gro.c's emit: a held frame, merged or not, leaves its slot as a copy of
+ * its own (the slot is reused at once), flagged checked: gro.c checked
+ * each segment's TCP sum or the device did, and a merged frame carries
+ * only the pseudo-header sum (csum_partial). */
+static void gro_emit(void *arg, const struct gro_out *out)
+{
+	struct netdev *dev = arg;
+	struct netdev_state *st = dev->stack;
+	struct netdev_rxfrag f = { (void *)(uintptr_t)out->frame, 0, out->len };
+	struct rxbuf *rb = copy_bytes(&f, 1, out->len);
+	if (!rb) {
+		st->rx_gro_nomem++;
+		dev->stats.rx_dropped++;
+		return;
+	}
+	enqueue(dev, rb, NETDEV_RX_CSUM_VALID);
+}
+
+/* The slots, at the first frame GRO is offered; 0, or -ENOMEM (tried again
+ * at the next poll). */
+static int gro_setup(struct netdev *dev, struct netdev_state *st)
+{
+	if (st->gro_mem)
+		return 0;
+	if (st->gro_nomem)
+		return -ENOMEM;
+	size_t bytes = (size_t)GRO_MAX_FLOWS * GRO_FRAME_MAX;
+	st->gro_mem = malloc(bytes);
+	if (!st->gro_mem ||
+	    gro_init(&st->gro, st->gro_mem, bytes, GRO_MAX_FLOWS, gro_emit, dev)) {
+		free(st->gro_mem);
+		st->gro_mem = NULL;
+		st->gro_nomem = 1;
+		st->rx_gro_nomem++;
+		return -ENOMEM;
+	}
+	st->gro.csum_partial = 1; /* gro_emit's frames go flagged NETDEV_RX_CSUM_VALID */
+	return 0;
+}
+
+/* Whether an IPv4 frame is for this interface's own address: only those
+ * are merged, since one that is forwarded would leave merged, longer than
+ * the next link's MTU. */
+static int for_us(struct netdev_state *st, const uint8_t *frame, uint32_t len)
+{
+	const ip4_addr_t *a = netif_ip4_addr(&st->netif);
+	return len >= ETH_HLEN + 20 && frame[12] == 0x08 && frame[13] == 0x00 && !ip4_addr_isany(a) &&
+	       !memcmp(frame + ETH_HLEN + 16, &a->addr, 4);
+}
+
+/* Software GRO (Linux napi_gro_receive), on while dev->features has
+ * NETDEV_F_GRO (read at each frame: ethtool -K takes effect at the next
+ * one).  A frame in one buffer and no longer than the MTU allows is
+ * offered to gro_receive; one it merged or held is copied by then, so its
+ * buffer goes back to the driver at once (GRO holds no driver buffer, so
+ * it cannot starve the ring).  Any other frame (a device-merged one, or
+ * one over several buffers) first flushes what is held, so each flow
+ * reaches the stack in order.  1 when the frame was taken. */
+static int gro_take(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags, uint32_t len,
+		    unsigned flags)
+{
+	struct netdev_state *st = dev->stack;
+	if (len > (uint32_t)dev->mtu + ETH_HLEN)
+		st->rx_gro_hw++;
+	if (!(dev->features & NETDEV_F_GRO) || !st->admin_up || nfrags != 1 ||
+	    len > (uint32_t)dev->mtu + ETH_HLEN || gro_setup(dev, st)) {
+		if (st->gro.nheld)
+			gro_flush(&st->gro, 0, 0);
+		return 0;
+	}
+	const uint8_t *frame = (const uint8_t *)frags[0].buf + frags[0].off;
+	if (!for_us(st, frame, len)) {
+		if (st->gro.nheld)
+			gro_flush(&st->gro, 0, 0);
+		return 0;
+	}
+	unsigned gflags = flags & NETDEV_RX_CSUM_VALID ? GRO_CSUM_VALID : 0;
+	enum gro_result r = gro_receive(&st->gro, frame, len, gflags, time_ns());
+	if (r != GRO_MERGED && r != GRO_HELD)
+		return 0; /* the caller delivers it, after anything flushed */
+	dev->ops->rx_release(dev, frags[0].buf);
+	return 1;
+}
+
+/* Cutting a device-merged frame that is not for us. */
+#define CUT_MTU_MAX 9000 /* the largest MTU it cuts for (virtio-net's VNET_MAX_MTU) */
+RX_COUNTER(260, rx_gro_hw_cut, rx_gro_hw_cut, "Frames merged by the device, not for us: cut back into MTU-sized segments.");
+
+static int cut_emit(void *arg, const uint8_t *seg, uint32_t len)
+{
+	struct netdev *dev = arg;
+	struct netdev_state *st = dev->stack;
+	struct netdev_rxfrag f = { (void *)(uintptr_t)seg, 0, len };
+	struct rxbuf *rb = copy_bytes(&f, 1, len);
+	if (!rb) {
+		st->rx_copy_nomem++;
+		dev->stats.rx_dropped++;
+		return 0; /* the rest may still fit */
+	}
+	enqueue(dev, rb, NETDEV_RX_CSUM_VALID);
+	return 0;
+}
+
+/* A frame longer than the MTU (the device merged it: virtio GUEST_TSO4)
+ * that is not for this interface's address would be forwarded as it is,
+ * longer than any link takes.  It is cut back into segments that fit the
+ * MTU, each with whole checksums, as Linux segments a GRO'd skb it
+ * forwards (skb_gso_segment at output); each segment is a copy of its own
+ * and the driver's buffers go back.  A frame that is not IPv4 TCP with a
+ * right IP header checksum goes to lwIP whole (a copy), to be refused
+ * there.  Returns 1 when it took the frame. */
+static int cut_forwarded(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags, uint32_t len)
+{
+	static uint8_t whole[0xffff], scratch[GSO_SCRATCH_LEN(CUT_MTU_MAX)];
+	struct netdev_state *st = dev->stack;
+	if (len <= (uint32_t)dev->mtu + ETH_HLEN || dev->mtu > CUT_MTU_MAX ||
+	    (frags[0].len >= ETH_HLEN + 20 && for_us(st, (const uint8_t *)frags[0].buf + frags[0].off, frags[0].len)))
+		return 0;
+	uint32_t at = 0;
+	for (int i = 0; i < nfrags; i++) {
+		memcpy(whole + at, (const uint8_t *)frags[i].buf + frags[i].off, frags[i].len);
+		at += frags[i].len; /* len <= 0xffff, checked by the caller */
+	}
+	for (int i = 0; i < nfrags; i++)
+		dev->ops->rx_release(dev, frags[i].buf);
+	struct tcp4_frame f;
+	if (tcp4_frame_parse(whole, len, &f) || !tcp4_frame_csum_ok(whole, &f, 1) ||
+	    f.ihl + f.thl >= dev->mtu) {
+		cut_emit(dev, whole, len);
+		return 1;
+	}
+	st->rx_gro_hw_cut++;
+	uint16_t mss = (uint16_t)(dev->mtu - f.ihl - f.thl);
+	gso_segment(whole, len, mss, 0, scratch, sizeof(scratch), cut_emit, dev);
+	return 1;
+}
 
 void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags, unsigned flags)
 {
@@ -184,18 +341,22 @@ void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags
 	for (int i = 0; i < nfrags; i++)
 		len += frags[i].len;
 	const uint8_t *eth = (const uint8_t *)frags[0].buf + frags[0].off;
-	if (len < ETH_HLEN || frags[0].len < ETH_HLEN ||
+	if (len < ETH_HLEN || frags[0].len < ETH_HLEN || len > 0xffff ||
 	    (eth[12] == 0x08 && eth[13] == 0x06 && len < ARP_FRAME)) {
-		/* lwIP's etharp_input reads the 28-byte ARP message unchecked */
+		/* lwIP's etharp_input reads the 28-byte ARP message unchecked;
+		 * a pbuf chain's tot_len is 16 bits (a merged frame's limit) */
 		st->rx_length_errors++;
 		dev->stats.rx_errors++;
 		for (int i = 0; i < nfrags; i++)
 			dev->ops->rx_release(dev, frags[i].buf);
 		return;
 	}
+	if (flags & NETDEV_RX_LOWBUF)
+		st->rx_pressure = 1;
+	if (gro_take(dev, frags, nfrags, len, flags) || cut_forwarded(dev, frags, nfrags, len))
+		return;
 	struct rxbuf *first;
 	if (flags & NETDEV_RX_LOWBUF) {
-		st->rx_pressure = 1;
 		st->rx_copy_lowbuf++;
 		first = copy_frame(dev, frags, nfrags, len);
 	} else if (len <= (uint32_t)st->rx_copybreak || len < ETH_ZLEN) {
@@ -212,6 +373,13 @@ void netdev_rx(struct netdev *dev, const struct netdev_rxfrag *frags, int nfrags
 		dev->stats.rx_dropped++;
 		return;
 	}
+	enqueue(dev, first, flags);
+}
+
+/* The frame at first goes on the input backlog, or is dropped. */
+static void enqueue(struct netdev *dev, struct rxbuf *first, unsigned flags)
+{
+	struct netdev_state *st = dev->stack;
 	struct pbuf *head = &first->pc.pbuf;
 	first->flags = flags;
 	first->qnext = NULL;
@@ -244,6 +412,10 @@ void netdev_rx_drain(struct netdev *dev)
 {
 	struct netdev_state *st = dev->stack;
 	struct netif *netif = &st->netif;
+	/* The end of a poll: what GRO holds goes on (napi_gro_flush). */
+	if (st->gro.nheld)
+		gro_flush(&st->gro, 0, 0);
+	st->gro_nomem = 0;
 	while (st->rx_head) {
 		struct rxbuf *rb = st->rx_head;
 		st->rx_head = rb->qnext;

@@ -39,10 +39,10 @@ $(B)/fuzz/%.o: tests/fuzz/fuzz_%.c | $(LWIP_STAMP) $(SYSINC)
 FUZZ_SRCS_virtio_rx := drivers/virtio_net_rx.c drivers/virtio_net_tx.c drivers/virtqueue.c
 FUZZ_CFLAGS_virtio_rx := -Dnetdev_rx=fuzz_netdev_rx
 
-# offload: software GSO and GRO (net/core/gso.c, gro.c; gso.c and tcp4_frame.c
+# offload: software GSO and GRO (net/core/gso.c, gro.c; both and tcp4_frame.c
 # are in the glue objects already), checked with the unit tests' independent
 # frame builder.  tso: TSO bundles (net/core/tso.c, in the glue objects).
-FUZZ_SRCS_offload := net/core/gro.c tests/unit/tcpseg.c
+FUZZ_SRCS_offload := tests/unit/tcpseg.c
 FUZZ_SRCS_tso := tests/unit/tcpseg.c
 
 # Each target's own objects, and its binary: the target, those, the glue.

@@ -483,7 +483,9 @@ static void driver_up(uint8_t cfg)
 	vn.vd.features = (1ULL << VIRTIO_F_VERSION_1) | (cfg & 1 ? 1ULL << VIRTIO_NET_F_MRG_RXBUF : 0) |
 			 (cfg & 2 ? 1ULL << VIRTIO_RING_F_EVENT_IDX : 0) |
 			 (cfg & 4 ? 1ULL << VIRTIO_RING_F_INDIRECT_DESC : 0) |
-			 (cfg & 8 ? 1ULL << VIRTIO_NET_F_GUEST_CSUM : 0);
+			 (cfg & 8 ? 1ULL << VIRTIO_NET_F_GUEST_CSUM : 0) |
+			 /* GUEST_TSO4 as the driver takes it: with both of those */
+			 ((cfg & 9) == 9 ? 1ULL << VIRTIO_NET_F_GUEST_TSO4 : 0);
 	vn.hdr_len = HDR;
 	rx_mem = aligned_alloc(4096, vq_ring_bytes(size));
 	tx_mem = aligned_alloc(4096, vq_ring_bytes(size));
@@ -585,7 +587,8 @@ static void check_consumed(void)
 }
 
 /* The input: a configuration byte (driver_up: MRG_RXBUF, EVENT_IDX,
- * INDIRECT_DESC, GUEST_CSUM, ring of 4 to 64), then up to MAX_OPS moves,
+ * INDIRECT_DESC, GUEST_CSUM, with the first and last GUEST_TSO4 too: frames
+ * of up to 64 KiB over VNET_MRG_MAX buffers; ring of 4 to 64), then up to MAX_OPS moves,
  * each a byte and its arguments: a frame into the next buffers
  * (dev_rx_frame), a used entry out of nothing, publishing used entries
  * with or without the interrupt, polls, time passing (timers, the TX

@@ -341,6 +341,13 @@ void fakedev_register(void)
 	netdev_link_change(&fd.dev, 1);
 }
 
+unsigned glue_dev_set_features(unsigned set, unsigned clear)
+{
+	unsigned was = fd.dev.features;
+	fd.dev.features = (was | set) & ~clear;
+	return was;
+}
+
 /* Frames queued in the device that no poll has taken yet. */
 int fakedev_pending(void)
 {

@@ -67,6 +67,8 @@ void glue_dev_stats(struct glue_dev_stats *s);
 /* RX buffers the device has (default 1024, as virtio-net's 256-entry
  * ring with 4 buffers per entry); call before glue_boot or when idle. */
 void glue_dev_set_rxbufs(int n);
+/* dev->features |= set, &= ~clear (ethtool -K); returns the old features. */
+unsigned glue_dev_set_features(unsigned set, unsigned clear);
 /* Transmit completions: 1 (default) hands each frame back at the next
  * reclaim; 0 keeps them in the ring, as a device that stopped would. */
 void glue_dev_tx_complete(int on);

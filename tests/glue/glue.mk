@@ -25,7 +25,7 @@ GLUE_KERNEL_SRCS := kernel/sysctl.c kernel/sysctl_table.c kernel/fault.c kernel/
 	kernel/ledit.c kernel/cmds.c
 GLUE_SRCS := $(filter net/%.c,$(KERNEL_SRCS)) $(GLUE_KERNEL_SRCS) tests/unit/compat.c \
 	tests/glue/kernel.c tests/glue/fakedev.c tests/glue/world.c tests/glue/wire.c tests/glue/alloc.c \
-	tests/glue/restore.c tests/glue/eth1.c tests/glue/txlog.c net/core/gso.c
+	tests/glue/restore.c tests/glue/eth1.c tests/glue/txlog.c
 GLUE_OBJS := $(patsubst %.c,$(B)/glue/%.o,$(GLUE_SRCS)) $(B)/glue/rc.o \
 	$(patsubst $(LWIP)/%.c,$(B)/glue/lwip/%.o,$(LWIP_SRCS))
 GLUE_TEST_SRCS := $(sort $(wildcard tests/glue/test_*.c)) tests/glue/main.c

@@ -30,6 +30,7 @@ int main(void)
 	srunner_add_suite(sr, route_suite());
 	srunner_add_suite(sr, forward_suite());
 	srunner_add_suite(sr, arp_suite());
+	srunner_add_suite(sr, gro_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

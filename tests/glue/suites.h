@@ -33,5 +33,6 @@ Suite *icmp_suite(void);
 Suite *route_suite(void);
 Suite *forward_suite(void);
 Suite *arp_suite(void);
+Suite *gro_suite(void);
 
 #endif

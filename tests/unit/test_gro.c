@@ -138,6 +138,36 @@ START_TEST(in_order_merge)
 }
 END_TEST
 
+/* csum_partial (the kernel's setting, netdev_rx.c): a merged frame's TCP
+ * checksum field holds the pseudo-header sum only, the IPv4 header sum is
+ * whole; a frame held alone keeps its own checksum as it came. */
+START_TEST(csum_partial_merge)
+{
+	stream_init();
+	t.csum_partial = 1;
+	struct tcpseg s;
+	seg_at(&s, 41009, 0, 1000);
+	ck_assert_int_eq(offer(&s, 0, 0), GRO_HELD);
+	next(&s);
+	s.payload = stream + 1000;
+	ck_assert_int_eq(offer(&s, 0, 0), GRO_MERGED);
+	seg_at(&s, 41010, 0, 1000);
+	ck_assert_int_eq(offer(&s, 0, 0), GRO_HELD);
+	gro_flush(&t, 0, 0);
+	ck_assert_int_eq(out.n, 2);
+	const uint8_t *g = out.f[0];
+	ck_assert_int_eq(out.segs[0], 2);
+	ck_assert_uint_eq(tcpseg_iplen(g), 20 + 20 + 2000);
+	ck_assert(tcpseg_ip_ok(g));
+	ck_assert(!tcpseg_tcp_ok(g));
+	ck_assert_uint_eq(tcpseg_get16(g + 34 + 16), tcpseg_pseudo(g));
+	for (uint32_t k = 0; k < 2000; k++)
+		ck_assert_uint_eq(g[54 + k], tcpseg_byte(k));
+	ck_assert_int_eq(out.segs[1], 1);
+	ck_assert(tcpseg_ip_ok(out.f[1]) && tcpseg_tcp_ok(out.f[1]));
+}
+END_TEST
+
 START_TEST(out_of_order_not_merged)
 {
 	stream_init();
@@ -541,6 +571,7 @@ Suite *gro_suite(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, in_order_merge);
+	tcase_add_test(t, csum_partial_merge);
 	tcase_add_test(t, out_of_order_not_merged);
 	tcase_add_test(t, differences_flush);
 	tcase_add_test(t, cwr_first_merges);

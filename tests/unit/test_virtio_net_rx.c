@@ -36,7 +36,7 @@
 #define HDR 12                                             /* virtio_net_hdr_mrg_rxbuf */
 #define BUF_DATA (VNET_RXBUF_SIZE - NETDEV_RX_HEADROOM)    /* bytes the device may write */
 #define NSENT 1024                                         /* frames remembered */
-#define MAXBUFS 16                                         /* most buffers the device uses */
+#define MAXBUFS (VNET_MRG_MAX + 6)                         /* most buffers the device uses */
 #define MAXPAGES 4096
 #define VALID VIRTIO_NET_HDR_F_DATA_VALID
 #define PARTIAL VIRTIO_NET_HDR_F_NEEDS_CSUM
@@ -254,6 +254,10 @@ static int dev_send(const uint8_t *bytes, uint32_t total, void **bufs)
 	return n;
 }
 
+/* The GSO fields frame_x writes into its header (0: none). */
+static uint8_t next_gso_type;
+static uint16_t next_gso_size;
+
 /* Header with `flags` and num_buffers (< 0: the true count) then `len`
  * frame bytes; the stack must get it iff `expect`.  Returns its serial. */
 static uint32_t frame_x(uint32_t len, uint8_t flags, int num_buffers, int expect)
@@ -262,7 +266,8 @@ static uint32_t frame_x(uint32_t len, uint8_t flags, int num_buffers, int expect
 	uint32_t s = nsent++, total = HDR + len;
 	EXPECT_OP(total, <=, sizeof(tmp));
 	struct sent *x = &sent[s % NSENT];
-	struct virtio_net_hdr_mrg_rxbuf h = { .hdr.flags = flags };
+	struct virtio_net_hdr_mrg_rxbuf h = { .hdr.flags = flags, .hdr.gso_type = next_gso_type,
+					      .hdr.gso_size = next_gso_size };
 	h.num_buffers = (uint16_t)(num_buffers < 0 ? (total + BUF_DATA - 1) / BUF_DATA : (uint32_t)num_buffers);
 	memcpy(tmp, &h, HDR);
 	for (uint32_t i = 0; i < len; i++)
@@ -440,6 +445,8 @@ START_TEST(mergeable_reassembly)
 		const uint32_t lasts[] = { BUF_DATA, BUF_DATA - 333, n == 1 ? HDR + 14 : 1 };
 		for (int v = 0; v < 3; v++) {
 			uint32_t len = len_for(n, lasts[v]);
+			if (len > VNET_FRAME_MAX)
+				len = VNET_FRAME_MAX; /* the longest frame: 64 KiB of IPv4 */
 			frame(len, 0);
 			EXPECT_OP(sent[(nsent - 1) % NSENT].n, ==, n);
 			EXPECT(dev_publish(-1));
@@ -451,16 +458,21 @@ START_TEST(mergeable_reassembly)
 			stack_release(-1);
 		}
 	}
-	/* A batch of every size, in one poll. */
-	for (int k = 0; k < 24; k++) {
-		uint32_t len = len_for(1 + k % VNET_MRG_MAX, 100 + k);
+	/* A batch of sizes from 1 to VNET_MRG_MAX buffers, in one poll (fewer
+	 * buffers than the half ring the driver keeps posted at least). */
+	const int sizes[] = { 1, 2, 3, 5, 8, 9, 17, VNET_MRG_MAX, 1, 4, 7, 8 };
+	for (int k = 0; k < 12; k++) {
+		int n = sizes[k];
+		uint32_t len = len_for(n, 100 + k);
+		if (len > VNET_FRAME_MAX)
+			len = VNET_FRAME_MAX;
 		frame(len, 0);
-		mergeable += k % VNET_MRG_MAX > 0;
+		mergeable += n > 1;
 		n_frames++;
 		bytes += len;
 	}
 	dev_publish(-1);
-	EXPECT_OP(poll(64), ==, 24);
+	EXPECT_OP(poll(64), ==, 12);
 	expect_all_delivered();
 	stack_release(-1);
 	EXPECT_OP(R.vn.st.rx_packets, ==, n_frames);
@@ -595,6 +607,56 @@ START_TEST(checksum_flags)
 	EXPECT_OP(R.vn.st.rx_csum_none, ==, 2);
 	EXPECT_OP(R.vn.st.rx_csum_valid, ==, 4);
 	EXPECT_OP(R.vn.st.rx_csum_partial, ==, 2);
+}
+END_TEST
+
+/* GUEST_TSO4 (virtio 1.1 5.1.6.4): a merged frame of 64 KiB of IP over
+ * VNET_MRG_MAX buffers arrives whole; a gso_type we did not agree to (TCPV4
+ * without GUEST_TSO4, ECN without GUEST_ECN, UDP, TCPV6), a gso_size of 0,
+ * or a frame longer than 64 KiB of IP is dropped and counted, and its
+ * buffers come back. */
+START_TEST(gso_frames)
+{
+	uint64_t tso = _i ? 1ULL << VIRTIO_NET_F_GUEST_TSO4 : 0;
+	rig(VNET_QUEUE_MAX, MRG | (1ULL << VIRTIO_NET_F_GUEST_CSUM) | tso, 0);
+	const struct {
+		uint8_t type;
+		uint16_t size;
+		uint32_t len;
+		int ok;
+	} c[] = {
+		{ VIRTIO_NET_HDR_GSO_TCPV4, 1448, VNET_FRAME_MAX, !!tso },
+		{ VIRTIO_NET_HDR_GSO_TCPV4, 1448, 3000, !!tso },
+		{ VIRTIO_NET_HDR_GSO_TCPV4, 0, 3000, 0 },
+		{ VIRTIO_NET_HDR_GSO_TCPV4 | VIRTIO_NET_HDR_GSO_ECN, 1448, 3000, 0 },
+		{ VIRTIO_NET_HDR_GSO_UDP, 1448, 3000, 0 },
+		{ VIRTIO_NET_HDR_GSO_TCPV6, 1448, 3000, 0 },
+		{ VIRTIO_NET_HDR_GSO_TCPV4, 1448, VNET_FRAME_MAX + 1, 0 },
+		{ VIRTIO_NET_HDR_GSO_NONE, 0, VNET_FRAME_MAX + 1, 0 },
+	};
+	uint64_t bad = 0, good = 0;
+	for (unsigned k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		int nfree = R.vn.rx_nfree;
+		next_gso_type = c[k].type;
+		next_gso_size = c[k].size;
+		uint32_t s = frame_x(c[k].len, PARTIAL, -1, c[k].ok);
+		next_gso_type = 0;
+		next_gso_size = 0;
+		frame(200, 0); /* and the next frame is whole */
+		dev_publish(-1);
+		EXPECT_OP(poll(64), ==, 1 + c[k].ok);
+		bad += !c[k].ok;
+		good += c[k].ok && c[k].type;
+		EXPECT_OP(R.vn.st.rx_gso_errors, ==, bad);
+		EXPECT_OP(R.vn.st.rx_gso, ==, good);
+		if (c[k].ok)
+			EXPECT_OP(last_nfrags, ==, 1); /* the 200-byte one came last */
+		else
+			EXPECT_OP(R.vn.rx_nfree, >=, nfree + sent[s % NSENT].n);
+		stack_release(-1);
+	}
+	expect_all_delivered();
+	census();
 }
 END_TEST
 
@@ -950,9 +1012,12 @@ static void soak_frame(void)
 		frame_x(rnd(14), 0, -1, 0);
 	else if (n > VNET_MRG_MAX) /* jumbo past VNET_MRG_MAX */
 		frame_x(len_for(n, 1 + rnd(BUF_DATA)), 0, -1, 0);
-	else
-		frame_x(len_for(n, (n == 1 ? HDR + 14 : 1) + rnd(n == 1 ? BUF_DATA - HDR - 13 : BUF_DATA)),
-			fl[rnd(4)], mrg ? -1 : (int)rnd(65536), 1);
+	else {
+		uint32_t len = len_for(n, (n == 1 ? HDR + 14 : 1) + rnd(n == 1 ? BUF_DATA - HDR - 13 : BUF_DATA));
+		/* past VNET_FRAME_MAX (64 KiB of IPv4) it is dropped */
+		frame_x(len, fl[rnd(4)], mrg ? -1 : (int)rnd(65536), len <= VNET_FRAME_MAX);
+		bad_sent += len > VNET_FRAME_MAX;
+	}
 	bad_sent += kind == 0 || n > VNET_MRG_MAX;
 }
 
@@ -966,7 +1031,11 @@ static void soak_race(void)
  * only for as long as the driver lets them: no frame may wait forever. */
 START_TEST(soak)
 {
-	rig(32, _i & 2 ? MRG : 0, _i & 1);
+	/* A ring holds more than the longest frame's buffers (VNET_MRG_MAX, a
+	 * 64 KiB GUEST_TSO4 frame, and the two past it): a device waits for
+	 * enough buffers to write a whole frame (QEMU), so a shorter ring could
+	 * never take that frame. */
+	rig(_i & 2 ? 128 : 32, _i & 2 ? MRG : 0, _i & 1);
 	rng = 0x9e3779b97f4a7c15ull + (uint64_t)_i;
 	dev_sleeping = bad_sent = 0;
 	unsigned long steps = 0, progress_at = 0;
@@ -1028,6 +1097,7 @@ Suite *virtio_net_rx_suite(void)
 	tcase_add_loop_test(tc, bad_frames_dropped, 0, 2);
 	tcase_add_loop_test(tc, oversize_used_len_clamped, 0, 2);
 	tcase_add_loop_test(tc, checksum_flags, 0, 2);
+	tcase_add_loop_test(tc, gso_frames, 0, 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("napi");
 	tcase_add_checked_fixture(tc, setup, teardown);
