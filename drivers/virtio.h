@@ -35,6 +35,9 @@ struct virtio_dev {
  * without a device configuration leaves devcfg 0: drivers that need one
  * check it. */
 int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d);
+/* The features the device offers (3.1.1 step 4), kept in vd->offered: a
+ * driver whose wishes depend on them reads them before virtio_negotiate. */
+uint64_t virtio_device_features(struct virtio_dev *vd);
 /* Offers want & offered; fails (-ENODEV, device marked FAILED) if the
  * device lacks a `need` feature or refuses FEATURES_OK (3.1.1 step 6). */
 int virtio_negotiate(struct virtio_dev *vd, uint64_t want, uint64_t need);

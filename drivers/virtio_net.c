@@ -35,6 +35,20 @@
 	      (1ULL << VIRTIO_NET_F_MTU) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |      \
 	      (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO4))
 #define NEED (1ULL << VIRTIO_F_VERSION_1)
+
+/* WANT less what the device's offer cannot back (virtio 1.1 5.1.3.1):
+ * HOST_TSO4 requires CSUM, GUEST_TSO4 GUEST_CSUM; and GUEST_TSO4 without
+ * MRG_RXBUF would need 65562-byte receive buffers (5.1.6.3.1) where ours
+ * are 2 KiB. */
+static uint64_t want_of(uint64_t offered)
+{
+	uint64_t want = WANT;
+	if (!(offered & (1ULL << VIRTIO_NET_F_CSUM)))
+		want &= ~(1ULL << VIRTIO_NET_F_HOST_TSO4);
+	if (!(offered & (1ULL << VIRTIO_NET_F_GUEST_CSUM)) || !(offered & (1ULL << VIRTIO_NET_F_MRG_RXBUF)))
+		want &= ~(1ULL << VIRTIO_NET_F_GUEST_TSO4);
+	return want;
+}
 /* Features whose data is in the device configuration (5.1.4). */
 #define NEEDS_CFG ((1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_MTU))
 
@@ -284,7 +298,8 @@ static int probe(struct pci_dev *d)
 	int err = virtio_pci_init(&vn->vd, d);
 	if (err)
 		goto err_free;
-	if ((err = virtio_negotiate(&vn->vd, WANT, NEED)) || (err = read_config(vn)))
+	if ((err = virtio_negotiate(&vn->vd, want_of(virtio_device_features(&vn->vd)), NEED)) ||
+	    (err = read_config(vn)))
 		goto err_reset;
 	init_netdev(vn);
 	if ((err = setup_irqs(vn)))

@@ -283,6 +283,25 @@ START_TEST(tso_needs_csum)
 	ck_assert_uint_eq(dev->features & (NETDEV_F_TSO | NETDEV_F_TXCSUM), 0);
 	ck_assert_uint_eq(dev->hw_features & NETDEV_F_TSO, 0);
 	ck_assert_uint_eq(dev->features & NETDEV_F_GSO, NETDEV_F_GSO);
+	ck_assert_uint_eq(vdev.guest & (1ULL << VIRTIO_NET_F_HOST_TSO4), 0); /* not even negotiated */
+}
+END_TEST
+
+/* GUEST_TSO4 needs GUEST_CSUM (5.1.3.1) and, with our 2 KiB buffers,
+ * MRG_RXBUF (5.1.6.3.1): offered without either, it is not negotiated. */
+START_TEST(guest_tso4_needs_csum_and_mergeable)
+{
+	static const uint64_t lack[] = { 1ULL << VIRTIO_NET_F_GUEST_CSUM, 1ULL << VIRTIO_NET_F_MRG_RXBUF };
+	for (int i = 0; i < 2; i++) {
+		teardown();
+		setup();
+		vdev_init(QEMU_FEATURES & ~lack[i]);
+		caps(1, 1, 1, 1);
+		ck_assert_int_eq(probe(), 0);
+		ck_assert_uint_eq(vdev.guest & (1ULL << VIRTIO_NET_F_GUEST_TSO4), 0);
+		ck_assert_uint_eq(fake_netdev_registered->features & NETDEV_F_GRO_HW, 0);
+		ck_assert_uint_ne(vdev.guest & (1ULL << VIRTIO_NET_F_HOST_TSO4), 0);
+	}
 }
 END_TEST
 
@@ -312,6 +331,7 @@ Suite *virtio_net_probe_suite(void)
 	tcase_add_test(tc, probe_qemu_device);
 	tcase_add_test(tc, probe_without_device_config);
 	tcase_add_test(tc, tso_needs_csum);
+	tcase_add_test(tc, guest_tso4_needs_csum_and_mergeable);
 	tcase_add_test(tc, probe_fails_at_each_allocation);
 	tcase_add_loop_test(tc, probe_refused, 0, sizeof(refusals) / sizeof(refusals[0]));
 	suite_add_tcase(s, tc);
