@@ -18,6 +18,7 @@ extern const struct console_cmd __start_console_cmds[], __stop_console_cmds[];
 extern const struct proc_file __start_proc_files[], __stop_proc_files[];
 
 static struct ledit editor;
+static int editing; /* the prompt is out and the line editor has the input */
 
 void console_init(void)
 {
@@ -27,6 +28,30 @@ void console_init(void)
 void console_prompt(void)
 {
 	con_puts(CONSOLE_PROMPT);
+	editing = 1;
+}
+
+/* A kernel message while a line is being typed (background work: the
+ * clock's 1 s check, a late probe) goes on a line of its own, and the
+ * prompt and what was typed so far are written again after it, as
+ * readline does; otherwise the message would split the line's echo. */
+void console_async_begin(void)
+{
+	if (editing)
+		con_write_raw("\r\n", 2);
+}
+
+void console_async_end(void)
+{
+	if (!editing)
+		return;
+	con_puts(CONSOLE_PROMPT);
+	con_write_raw(editor.buf, (size_t)editor.len);
+	if (editor.cur < editor.len) {
+		char back[16];
+		int n = snprintf(back, sizeof(back), "\033[%dD", editor.len - editor.cur);
+		con_write_raw(back, (size_t)n);
+	}
 }
 
 static const struct console_cmd *find(const char *name)
@@ -73,9 +98,11 @@ int console_poll(void)
 			char line[CONSOLE_LINE_MAX];
 			strlcpy(line, editor.buf, sizeof(line));
 			ledit_accept(&editor);
+			editing = 0;
 			console_run(line);
 			console_prompt();
 		} else if (r == LEDIT_CANCEL) {
+			editing = 0;
 			console_prompt();
 		}
 	}

@@ -51,6 +51,10 @@ void console_run_script(const char *text, size_t len);
 void console_script_hook(void (*fn)(const char *line));
 /* Prints the prompt (after boot, and after asynchronous output). */
 void console_prompt(void);
+/* Around a kernel message's console echo (kernel/printk.c): off the line
+ * being typed, then the prompt and the typed text again. */
+void console_async_begin(void);
+void console_async_end(void);
 /* For long-running commands: nonzero once Ctrl-C has been typed (bytes
  * typed before it are discarded, as a terminal's interrupt would). */
 int console_interrupted(void);

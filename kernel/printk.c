@@ -17,6 +17,7 @@
 
 #include "drivers/uart16550.h"
 #include "kernel/param.h"
+#include "kernel/console.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
@@ -139,6 +140,9 @@ void vprintk(const char *fmt, va_list ap)
 
 	uint64_t f = irq_save();
 	const char *p = buf, *end = buf + n;
+	int whole = at_line_start && n && buf[n - 1] == '\n'; /* a line of its own */
+	if (whole)
+		console_async_begin();
 	while (p < end) {
 		if (at_line_start) {
 			char stamp[24];
@@ -157,6 +161,8 @@ void vprintk(const char *fmt, va_list ap)
 			at_line_start = 1;
 		p = stop;
 	}
+	if (whole)
+		console_async_end();
 	irq_restore(f);
 }
 

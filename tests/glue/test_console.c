@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kernel/console.h"
+#include "kernel/printk.h"
 #include "lwip/etharp.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/suites.h"
@@ -126,6 +128,35 @@ START_TEST(ping_ends_at_the_operators_ctrl_c)
 }
 END_TEST
 
+/* A kernel message while a line is half typed (the clock's 1 s check, a
+ * late probe) goes on a line of its own, and the prompt and the typed text
+ * come back after it: the line's echo is never split (kernel/console.c). */
+START_TEST(message_while_typing_redraws_the_line)
+{
+	static const char typed[] = "ip -s li\033[D"; /* the cursor one back */
+	console_init(); /* the glue world boots without the shell */
+	console_prompt();
+	glue_uart_type(typed, sizeof(typed) - 1);
+	console_poll();
+	glue_console_clear();
+	console_async_begin();
+	con_printf("[    1.000000] time: checked\n");
+	console_async_end();
+	const char *out = glue_console();
+	ck_assert_str_eq(out, "\r\n[    1.000000] time: checked\n" CONSOLE_PROMPT "ip -s li\033[1D");
+	/* Nothing typed, a command running: no redraw, no extra line. */
+	static const char cancel[] = "\003"; /* Ctrl-C: the line is dropped */
+	glue_uart_type(cancel, 1);
+	console_poll();
+	glue_console_clear();
+	console_async_begin();
+	con_printf("x\n");
+	console_async_end();
+	ck_assert_str_eq(glue_console(), "\r\nx\n" CONSOLE_PROMPT);
+	glue_uart_type(NULL, 0);
+}
+END_TEST
+
 Suite *console_suite(void)
 {
 	Suite *s = suite_create("console");
@@ -137,6 +168,7 @@ Suite *console_suite(void)
 	tcase_add_test(tc, http_start_on_a_taken_port_says_why);
 	tcase_add_test(tc, restore_puts_back_what_lines_change);
 	tcase_add_test(tc, ping_ends_at_the_operators_ctrl_c);
+	tcase_add_test(tc, message_while_typing_redraws_the_line);
 	suite_add_tcase(s, tc);
 	return s;
 }
