@@ -168,8 +168,8 @@ static const struct {
  * a feature the device cannot switch is refused as ethtool refuses it. */
 static int set_features(struct netdev *dev, int argc, char **argv)
 {
-	unsigned on = 0, off = 0, fixed = 0;
-	const char *fixed_name = NULL;
+	unsigned on = 0, off = 0;
+	const char *fixed_name = NULL; /* the first feature asked for that cannot change */
 	if (argc < 2 || argc % 2)
 		return bad_args();
 	for (int i = 0; i < argc; i += 2) {
@@ -185,7 +185,6 @@ static int set_features(struct netdev *dev, int argc, char **argv)
 		if (!bit || !(dev->hw_features & bit)) {
 			if (bit && !!(dev->features & bit) == want)
 				continue; /* already so */
-			fixed |= 1;
 			if (!fixed_name)
 				fixed_name = knames[k].shown;
 			continue;
@@ -195,7 +194,7 @@ static int set_features(struct netdev *dev, int argc, char **argv)
 		else
 			off |= bit;
 	}
-	if (fixed) {
+	if (fixed_name) {
 		con_printf("Cannot change %s\nCould not change any device features\n", fixed_name);
 		return 1;
 	}
