@@ -89,7 +89,15 @@ err_t netdev_linkoutput(struct netif *netif, struct pbuf *p);
  * qpkt_new: a handle for p, classified, nothing charged.  enqueue: qp to
  * the root qdisc (ERR_MEM if refused: already freed), then drain. */
 struct pbuf *netdev_tx_build(struct netdev_state *st, struct pbuf *p, struct netdev_txreq *req);
-struct qpkt *netdev_qpkt_new(struct netdev_state *st, struct pbuf *p);
+struct qpkt *netdev_qpkt_new(struct pbuf *p);
+/* A free list of equal elements of size bytes, malloc'd chunk at a time,
+ * at most max in all (net/core/netdev_tx.c): NULL past max or out of memory. */
+struct netdev_pool {
+	void *free;
+	uint32_t size, chunk, max, total;
+};
+void *netdev_pool_get(struct netdev_pool *pl);
+void netdev_pool_put(struct netdev_pool *pl, void *e);
 err_t netdev_tx_enqueue(struct netdev_state *st, struct qpkt *qp);
 /* TSO bundles (net/core/netdev_tso.c).  offer: 1 when p joined or started
  * the pending bundle (p referenced), else 0 and the caller queues p (after

@@ -261,14 +261,9 @@ static int gro_take(struct netdev *dev, const struct netdev_rxfrag *frags, int n
 	struct netdev_state *st = dev->stack;
 	if (len > (uint32_t)dev->mtu + ETH_HLEN)
 		st->rx_gro_hw++;
-	if (!(dev->features & NETDEV_F_GRO) || !st->admin_up || nfrags != 1 ||
-	    len > (uint32_t)dev->mtu + ETH_HLEN || gro_setup(dev, st)) {
-		if (st->gro.nheld)
-			gro_flush(&st->gro, 0, 0);
-		return 0;
-	}
 	const uint8_t *frame = (const uint8_t *)frags[0].buf + frags[0].off;
-	if (!for_us(st, frame, len)) {
+	if (!(dev->features & NETDEV_F_GRO) || !st->admin_up || nfrags != 1 ||
+	    len > (uint32_t)dev->mtu + ETH_HLEN || gro_setup(dev, st) || !for_us(st, frame, len)) {
 		if (st->gro.nheld)
 			gro_flush(&st->gro, 0, 0);
 		return 0;

@@ -42,39 +42,23 @@ struct txbundle {
 	uint8_t sent;                 /* segments handed to the device (t.segs: all of them) */
 	uint8_t inflight;             /* device requests not yet completed */
 	uint8_t dropped;              /* given up while requests were in flight: freed at the last */
-	struct txbundle *next;        /* free list */
 };
 
-#define TXB_CHUNK 64
-#define TXB_MAX 1024 /* bundles at once, all devices (1.3 KiB each); past it frames go alone */
-
-static struct txbundle *txb_free;
-static uint32_t txb_total;
+/* At most 1024 bundles at once, all devices (1.3 KiB each); past that
+ * frames go alone. */
+static struct netdev_pool txbs = { .size = sizeof(struct txbundle), .chunk = 64, .max = 1024 };
 
 static struct txbundle *txb_get(void)
 {
-	if (!txb_free) {
-		if (txb_total >= TXB_MAX)
-			return NULL;
-		struct txbundle *c = malloc(TXB_CHUNK * sizeof(*c));
-		if (!c)
-			return NULL;
-		for (int i = 0; i < TXB_CHUNK; i++) {
-			c[i].next = txb_free;
-			txb_free = &c[i];
-		}
-		txb_total += TXB_CHUNK;
-	}
-	struct txbundle *b = txb_free;
-	txb_free = b->next;
-	b->sent = b->inflight = b->dropped = 0;
+	struct txbundle *b = netdev_pool_get(&txbs);
+	if (b)
+		b->sent = b->inflight = b->dropped = 0;
 	return b;
 }
 
 static void txb_put(struct txbundle *b)
 {
-	b->next = txb_free;
-	txb_free = b;
+	netdev_pool_put(&txbs, b);
 }
 
 COUNTER_FIELD(netdev, 120, tx_tso_packets, struct netdev_state, tso_packets, 0, ALWAYS,
@@ -155,7 +139,7 @@ int netdev_tso_offer(struct netdev_state *st, struct pbuf *p)
 		txb_put(b);
 		return 0;
 	}
-	struct qpkt *qp = netdev_qpkt_new(st, p);
+	struct qpkt *qp = netdev_qpkt_new(p);
 	if (!qp) {
 		txb_put(b);
 		return 0;

@@ -37,37 +37,39 @@
 
 /* ---- queued-frame handles ------------------------------------------------ */
 
-#define QPKT_CHUNK 256      /* handles allocated at a time */
-#define QPKT_MAX (64 * 1024) /* all devices together: 3 MiB of handles at most */
+/* A free list of equal elements, malloc'd chunk elements at a time up to
+ * max in all: the handles here and the TSO bundles (net/core/netdev_tso.c).
+ * A free element's first bytes are the list link. */
+struct pool_link {
+	struct pool_link *next;
+};
 
-static struct qpkt *qpkt_free;
-static uint32_t qpkt_total;
-
-static struct qpkt *qpkt_get(void)
+void *netdev_pool_get(struct netdev_pool *pl)
 {
-	if (!qpkt_free) {
-		if (qpkt_total >= QPKT_MAX)
+	if (!pl->free) {
+		if (pl->total >= pl->max)
 			return NULL;
-		struct qpkt *c = malloc(QPKT_CHUNK * sizeof(*c));
+		uint8_t *c = malloc(pl->chunk * pl->size);
 		if (!c)
 			return NULL;
-		for (int i = 0; i < QPKT_CHUNK; i++) {
-			c[i].next = qpkt_free;
-			qpkt_free = &c[i];
-		}
-		qpkt_total += QPKT_CHUNK;
+		for (uint32_t i = 0; i < pl->chunk; i++)
+			netdev_pool_put(pl, c + i * pl->size);
+		pl->total += pl->chunk;
 	}
-	struct qpkt *p = qpkt_free;
-	qpkt_free = p->next;
-	p->next = NULL;
-	return p;
+	struct pool_link *e = pl->free;
+	pl->free = e->next;
+	return e;
 }
 
-static void qpkt_put(struct qpkt *p)
+void netdev_pool_put(struct netdev_pool *pl, void *e)
 {
-	p->next = qpkt_free;
-	qpkt_free = p;
+	struct pool_link *l = e;
+	l->next = pl->free;
+	pl->free = l;
 }
+
+/* 256 at a time, 64 Ki handles for all devices together: 3 MiB at most. */
+static struct netdev_pool qpkts = { .size = sizeof(struct qpkt), .chunk = 256, .max = 64 * 1024 };
 
 static void release(struct qpkt *qp);
 
@@ -163,7 +165,7 @@ static void release(struct qpkt *qp)
 		tsq_uncharge(qp->hash, qp->len);
 	if (!(qp->flags & QPKT_BUNDLE))
 		pbuf_free(qp->owner);
-	qpkt_put(qp);
+	netdev_pool_put(&qpkts, qp);
 }
 
 /* The request for the pbuf chain p: one fragment per non-empty pbuf,
@@ -337,7 +339,7 @@ err_t netdev_linkoutput(struct netif *netif, struct pbuf *p)
 		return ERR_MEM;
 	if (netdev_tso_offer(st, p))
 		return ERR_OK; /* held in the pending bundle: it goes by this round's end */
-	struct qpkt *qp = netdev_qpkt_new(st, p);
+	struct qpkt *qp = netdev_qpkt_new(p);
 	if (!qp) {
 		st->tx_queue_drops++;
 		st->restart_tcp = 1;
@@ -349,12 +351,12 @@ err_t netdev_linkoutput(struct netif *netif, struct pbuf *p)
 	return netdev_tx_enqueue(st, qp);
 }
 
-struct qpkt *netdev_qpkt_new(struct netdev_state *st, struct pbuf *p)
+struct qpkt *netdev_qpkt_new(struct pbuf *p)
 {
-	(void)st;
-	struct qpkt *qp = qpkt_get();
+	struct qpkt *qp = netdev_pool_get(&qpkts);
 	if (!qp)
 		return NULL;
+	qp->next = NULL;
 	qp->len = p->tot_len;
 	qp->truesize = 0;
 	qp->gso_segs = 0;

@@ -119,7 +119,7 @@ int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t l
 		return 0; /* padding, or no payload */
 	uint32_t paylen = iplen - f0->ihl - f0->thl;
 	uint8_t flags = th[TCP_FLAGS_OFF];
-	unsigned payfrags = (hbytes > f0->hlen) + more;
+	unsigned payfrags = pieces(f0, hbytes, more); /* its headers are the first's length */
 	if (paylen > f0->paylen || !payfrags || (flags & (uint8_t)~(TCP4_PSH | TCP4_FIN)) != TCP4_ACK ||
 	    tcp4_get32(th + TCP_SEQ_OFF) != t->next_seq)
 		return 0;
