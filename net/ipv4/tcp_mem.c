@@ -126,9 +126,15 @@ long tcp_mem_pages(void)
 size_t tcp_mem_send_room(const struct tcp_pcb *pcb)
 {
 	size_t room = tcp_sndbuf(pcb);
+	size_t queued = TCP_SND_BUF - pcb->snd_buf;
+	size_t wnd = pcb->cwnd < pcb->snd_wnd ? pcb->cwnd : pcb->snd_wnd;
+	size_t grown = 2 * wnd; /* lwIP grows cwnd even where the peer's window is what limits */
+	size_t buf = grown > TCP_SNDBUF_START ? grown : TCP_SNDBUF_START;
+	size_t tuned = buf > queued ? buf - queued : 0;
+	if (tuned < room)
+		room = tuned;
 	if (!tcp_mem_pressure())
 		return room;
-	size_t queued = TCP_SND_BUF - pcb->snd_buf;
 	size_t left = queued < TCP_MEM_MIN && !over ? TCP_MEM_MIN - queued : 0;
 	return room < left ? room : left;
 }

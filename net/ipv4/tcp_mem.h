@@ -31,8 +31,15 @@ int tcp_mem_pressure(void);
 void tcp_mem_relieve(void);
 /* Pages TCP held at the last count. */
 long tcp_mem_pages(void);
-/* Bytes the application may queue on pcb now: tcp_sndbuf, or under
- * pressure what is left of TCP_MEM_MIN. */
+/* A connection's send buffer starts at TCP_SNDBUF_START and grows with
+ * its window (the congestion window, or the peer's if smaller) to twice
+ * it, up to lwIP's TCP_SND_BUF (Linux's tcp_sndbuf_expand, which counts
+ * two congestion windows of segments, grown only while cwnd limits): a peer that
+ * stops reading keeps a connection small, a fast one gets room for the
+ * window in flight and the next. */
+#define TCP_SNDBUF_START (64 * 1024)
+/* Bytes the application may queue on pcb now: what is left of its send
+ * buffer, or under pressure what is left of TCP_MEM_MIN. */
 size_t tcp_mem_send_room(const struct tcp_pcb *pcb);
 /* May a receive queue already holding `held` bytes take more now?  If
  * not, the refusal is counted (TCPRcvQDrop). */

@@ -101,7 +101,7 @@ extern int sysctl_ip_default_ttl;
 #define LWIP_WND_SCALE 1
 #define TCP_RCV_SCALE 2               /* windows up to 256 KiB */
 #define TCP_WND (128 * 1024)          /* advertised receive window, bytes */
-#define TCP_SND_BUF (64 * 1024)       /* per-connection send buffer, bytes */
+#define TCP_SND_BUF (512 * 1024)      /* send buffer ceiling, bytes: lwiperf's, and what net/ipv4/tcp_mem.h grows to */
 #define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF) / TCP_MSS)
 #define TCP_SNDLOWAT (16 * TCP_MSS)         /* sent callback once this much room (u16 in lwIP) */
 #define TCP_QUEUE_OOSEQ 1

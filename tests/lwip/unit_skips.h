@@ -10,6 +10,11 @@
   "fills the peer's window from the send buffer: needs TCP_SND_BUF > TCP_WND" },
 { "test_tcp_tx_full_window_lost_from_unacked",
   "fills the peer's window from the send buffer: needs TCP_SND_BUF > TCP_WND" },
+#elif TCP_WND > 0xffff
+{ "test_tcp_tx_full_window_lost_from_unsent",
+  "counts the bytes of a window in a u16_t: needs TCP_WND below 64 KiB" },
+{ "test_tcp_tx_full_window_lost_from_unacked",
+  "counts the bytes of a window in a u16_t: needs TCP_WND below 64 KiB" },
 #endif
 #if MEMP_MEM_MALLOC
 { "test_pbuf_copy_zero_pbuf",
