@@ -1103,6 +1103,7 @@ int main(void)
 	bench_exchange(RESPOND_ONE_WRITE, VIA_NETDEV_NOCOPY);
 	bench_bulk(0); /* before the SYN flood, which moves the peer's address */
 	bench_bulk(1);
+	bench_bulk_queued();
 	bench_synflood();
 	bench_parser();
 	bench_tx(); /* last: the rows above stay as they were */

@@ -31,5 +31,7 @@ void input(struct rxbuf *rb, u16_t len, unsigned flags);
 
 /* bench/rxpath/txbulk.c: bulk send, without (0) and with (1) TSO bundling. */
 void bench_bulk(int bundled);
+/* ... and one MSS a tcp_write with 256 KiB queued, as lwiperf sends. */
+void bench_bulk_queued(void);
 
 #endif

@@ -6,7 +6,9 @@
  * window.  Once with each frame going out alone, once with each frame
  * offered to a TSO bundle as net/core/netdev_tso.c offers it
  * (net/core/tso.c's parse and compare per segment, tso_finish per bundle;
- * the qdisc and the device are bench_tx's rows).
+ * the qdisc and the device are bench_tx's rows).  And as lwiperf sends
+ * (bench_bulk_queued): one MSS a tcp_write with a deep send buffer, the
+ * peer ACKing every second segment, lwIP's tcp_output at every ACK.
  */
 #include <stdio.h>
 #include <string.h>
@@ -114,4 +116,58 @@ void bench_bulk(int bundled)
 	snprintf(label, sizeof(label), "lwIP: bulk send per KiB, zero-copy, %s (%lu frames, %lu bundles)",
 		 bundled ? "TSO-bundled" : "frame by frame", frames, bundles);
 	batch_done(bytes / 1024, frames, label);
+}
+
+#define QUEUED (256 * 1024) /* bytes kept written and not yet acknowledged */
+#define BURST 32            /* segments written, then acknowledged, a round */
+
+__attribute__((noinline)) void measure_queued_write(void)
+{
+	for (int i = 0; i < BURST; i++)
+		if (tcp_write(conn, pattern, TCP_MSS, TCP_WRITE_FLAG_MORE) != ERR_OK)
+			die("queued: tcp_write");
+	tcp_output(conn);
+}
+
+__attribute__((noinline)) void measure_queued_ack(struct rxbuf *rb, u16_t len)
+{
+	input(rb, len, NETDEV_RX_CSUM_VALID);
+}
+
+static void ack_two(int measured)
+{
+	our_seq = conn->lastack + 2 * TCP_MSS;
+	struct rxbuf *rb = rxbuf_get();
+	u16_t len = build_tcp(rxbuf_frame(rb), TCP_ACK, NULL, 0, 0);
+	if (measured)
+		measure_queued_ack(rb, len);
+	else
+		input(rb, len, NETDEV_RX_CSUM_VALID);
+}
+
+void bench_bulk_queued(void)
+{
+	if (TCP_SND_BUF < QUEUED + BURST * TCP_MSS)
+		die("queued: TCP_SND_BUF %d is below %d", TCP_SND_BUF, QUEUED + BURST * TCP_MSS);
+	memset(pattern, 'q', sizeof(pattern));
+	while (conn->snd_lbb - conn->lastack < QUEUED) /* fill, unmeasured */
+		if (tcp_write(conn, pattern, TCP_MSS, TCP_WRITE_FLAG_MORE) != ERR_OK)
+			die("queued: fill");
+	tcp_output(conn);
+	unsigned long frames = out_frames, bytes = 0;
+	for (int r = 0; r < ROUNDS; r++) {
+		measure_queued_write();
+		for (int i = 0; i < BURST / 2; i++)
+			ack_two(1);
+		bytes += BURST * TCP_MSS;
+	}
+	while (conn->unacked || conn->unsent) { /* drain, unmeasured */
+		our_seq = conn->snd_nxt;
+		struct rxbuf *rb = rxbuf_get();
+		input(rb, build_tcp(rxbuf_frame(rb), TCP_ACK, NULL, 0, 0), NETDEV_RX_CSUM_VALID);
+	}
+	char label[128];
+	snprintf(label, sizeof(label), "lwIP: bulk send per KiB, one MSS a tcp_write, %d KiB queued, ACK every 2",
+		 QUEUED / 1024);
+	batch_done(bytes / 1024, out_frames - frames, label);
 }

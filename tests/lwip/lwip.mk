@@ -47,7 +47,7 @@ LWIP_UNIT_SRCS := $(subst /src/../,/,$(COREFILES) $(CORE4FILES) $(CORE6FILES) $(
 	$(filter-out %/lwip_unittests.c,$(TESTFILES))) $(LWIP_UNIT_OURS)
 LWIP_UNIT_CFLAGS = -std=gnu11 -O1 -g $(LWIP_UNIT_WARN) -MMD -MP \
 	-Itests/lwip -I$(LWIP)/src/include -I$(LWIP_UNIT_T) $(CHECK_CFLAGS) \
-	'-DLWIP_UNIT_SUITES=$(call lwip_unit_suites,$(LWIP_UNIT_SRCS))'
+	-DTCP_QUEUE_TAILS_CHECK_ON=1 '-DLWIP_UNIT_SUITES=$(call lwip_unit_suites,$(LWIP_UNIT_SRCS))'
 
 # Run 2: our options, the kernel's lwIP files (net/net.mk's LWIP_SRCS) and
 # net/core/csum.c (LWIP_CHKSUM).  Test files left out:
@@ -74,7 +74,7 @@ LWIP_NUNIT_SRCS := $(LWIP_SRCS) net/core/csum.c tests/lwip/nagare/hooks.c \
 	tcp/test_tcp.c tcp/test_tcp_oos.c udp/test_udp.c) $(LWIP_UNIT_OURS) tests/lwip/test_tcp_recovery.c
 LWIP_NUNIT_CFLAGS = -std=gnu11 -O1 -g $(LWIP_UNIT_WARN) -MMD -MP \
 	-Itests/lwip/nagare -Itests/lwip -Inet/lwip -I. -I$(LWIP)/src/include -I$(LWIP_UNIT_T) \
-	-DLWIP_TESTMODE=1 $(CHECK_CFLAGS) '-DLWIP_UNIT_SUITES=$(call lwip_unit_suites,$(LWIP_NUNIT_SRCS))'
+	-DLWIP_TESTMODE=1 -DTCP_QUEUE_TAILS_CHECK_ON=1 $(CHECK_CFLAGS) '-DLWIP_UNIT_SUITES=$(call lwip_unit_suites,$(LWIP_NUNIT_SRCS))'
 
 LWIP_UNIT_OBJS := $(patsubst %.c,$(LWIP_UNIT_B)/%.o,$(LWIP_UNIT_SRCS))
 LWIP_NUNIT_OBJS := $(patsubst %.c,$(LWIP_NUNIT_B)/%.o,$(LWIP_NUNIT_SRCS))
