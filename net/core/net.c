@@ -19,6 +19,7 @@
 #include "lwip/def.h"
 #include "lwip/etharp.h"
 #include "lwip/ip_addr.h"
+#include "lwip/memp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/pbuf.h"
 #include "kernel/sysctl.h"
@@ -68,6 +69,25 @@ void *net_lwip_malloc(size_t n)
 void *net_lwip_calloc(size_t n, size_t size)
 {
 	return fault_fail(&fault_lwip_alloc) ? NULL : calloc(n, size);
+}
+
+int net_lwip_alloc_fail(void)
+{
+	return fault_fail(&fault_lwip_alloc);
+}
+
+/* lwIP's pools' free caches (patch 0030) go back to the heap once a
+ * second, so a guest that has gone idle holds none of them. */
+void net_trim_caches(void)
+{
+#if MEMP_FREE_CACHE
+	static uint64_t next_ns;
+	uint64_t now = time_ns();
+	if (now < next_ns)
+		return;
+	next_ns = now + 1000000000ULL;
+	memp_free_cache_trim();
+#endif
 }
 
 /* ---- lwIP's assertions ------------------------------------------------------ */

@@ -10,6 +10,8 @@
 void net_init(void);
 /* After drivers probe: secrets from the entropy sources. */
 void net_start(void);
+/* From the event loop: lwIP's pools' free caches back to the heap once a second. */
+void net_trim_caches(void);
 /* A layer that runs inside lwIP input times itself into *tsc (TSC cycles);
  * /proc/net/cycles shows it as stack_input.NAME.  Up to 4; again: no-op. */
 void net_cycles_part(const char *name, const uint64_t *tsc);

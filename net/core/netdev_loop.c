@@ -56,6 +56,7 @@ static int net_poll(void)
 			net_lwip_assert_settle();
 	}
 	tcp_mem_relieve();
+	net_trim_caches();
 	uint64_t t2 = rdtsc();
 	cyc.timers += t2 - t1;
 	int restart = 0;

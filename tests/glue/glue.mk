@@ -19,7 +19,7 @@ GLUE_CC := clang
 GLUE_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 GLUE_CFLAGS := -std=gnu11 -O1 -g $(GLUE_SAN) -fsanitize=fuzzer-no-link -Itests/glue -Itests/glue/shim \
 	-I. -Inet/lwip -I$(LWIP)/src/include -isystem $(B)/sysinc -include tests/unit/compat.h -MMD -MP \
-	-DNETDEV_COPY_POOL_MAX=0 -DTCP_QUEUE_TAILS_CHECK_ON=1
+	-DNETDEV_COPY_POOL_MAX=0 -DTCP_QUEUE_TAILS_CHECK_ON=1 -DMEMP_FREE_CACHE=0
 GLUE_OWN_WARN := $(OWN_WARN) -Wno-unknown-warning-option
 GLUE_KERNEL_SRCS := kernel/sysctl.c kernel/sysctl_table.c kernel/fault.c kernel/cmdline.c kernel/console.c \
 	kernel/ledit.c kernel/cmds.c

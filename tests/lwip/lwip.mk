@@ -71,7 +71,8 @@ LWIP_NUNIT_B := $(B)/lwip-unit-nagare
 LWIP_NUNIT_SRCS := $(LWIP_SRCS) net/core/csum.c tests/lwip/nagare/hooks.c \
 	$(addprefix $(LWIP_UNIT_T)/,arch/sys_arch.c core/test_def.c core/test_pbuf.c \
 	core/test_timers.c etharp/test_etharp.c ip4/test_ip4.c tcp/tcp_helper.c \
-	tcp/test_tcp.c tcp/test_tcp_oos.c udp/test_udp.c) $(LWIP_UNIT_OURS) tests/lwip/test_tcp_recovery.c
+	tcp/test_tcp.c tcp/test_tcp_oos.c udp/test_udp.c) $(LWIP_UNIT_OURS) tests/lwip/test_tcp_recovery.c \
+	tests/lwip/test_memp_cache.c
 LWIP_NUNIT_CFLAGS = -std=gnu11 -O1 -g $(LWIP_UNIT_WARN) -MMD -MP \
 	-Itests/lwip/nagare -Itests/lwip -Inet/lwip -I. -I$(LWIP)/src/include -I$(LWIP_UNIT_T) \
 	-DLWIP_TESTMODE=1 -DTCP_QUEUE_TAILS_CHECK_ON=1 $(CHECK_CFLAGS) '-DLWIP_UNIT_SUITES=$(call lwip_unit_suites,$(LWIP_NUNIT_SRCS))'

@@ -38,6 +38,9 @@ void *net_lwip_malloc(size_t n);
 void *net_lwip_calloc(size_t n, size_t size);
 #define mem_clib_malloc net_lwip_malloc
 #define mem_clib_calloc net_lwip_calloc
+/* ... and so are the allocations lwIP's pools serve from their free caches. */
+int net_lwip_alloc_fail(void);
+#define MEMP_FREE_CACHE_FAIL() net_lwip_alloc_fail()
 
 #define LWIP_PLATFORM_DIAG(x) do { printk x; } while (0)
 #define LWIP_PLATFORM_ASSERT(x) net_lwip_assert(x, __FILE__, __LINE__)
