@@ -218,9 +218,14 @@ def test_small_budget_squeezes_rounds(net):
         sn = softnet(g)
         # Many frames a poll: UDP datagrams (a TCP upload comes merged by
         # the device, GUEST_TSO4, a few 64 KiB frames a poll).  Nothing
-        # listens on 5001/udp; the frames are received all the same.
-        r = ns.run(["iperf", "-u", "-c", GUEST, "-b", "400M", "-t", "2"], timeout=60)
-        assert r.returncode == 0, r.stdout + r.stderr
+        # listens on 5001/udp; the frames are received all the same.  A
+        # guest that keeps up takes one frame a poll and is never squeezed:
+        # small datagrams, and up to three bursts (CI once saw none in one).
+        for _ in range(3):
+            r = ns.run(["iperf", "-u", "-c", GUEST, "-l", "200", "-b", "400M", "-t", "2"], timeout=60)
+            assert r.returncode == 0, r.stdout + r.stderr
+            if softnet(g)["time_squeeze"] > sn["time_squeeze"]:
+                break
         assert softnet(g)["time_squeeze"] > sn["time_squeeze"]
     finally:
         g.cmd("sysctl -w net.core.netdev_budget=300")
