@@ -74,6 +74,7 @@ extern int sysctl_tcp_abort_on_overflow;
 extern int sysctl_tcp_synack_retries;
 extern int sysctl_tcp_synq_sizing;
 extern int sysctl_tcp_fin_timeout;
+extern int sysctl_tcp_min_snd_mss;
 extern int sysctl_tcp_max_tw_buckets;
 extern int sysctl_icmp_echo_ignore_all;
 extern int sysctl_neigh_unres_qlen_bytes;

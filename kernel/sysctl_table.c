@@ -26,6 +26,7 @@ int sysctl_tcp_synack_retries;
 int sysctl_tcp_synq_sizing;
 int sysctl_tcp_fin_timeout;
 int sysctl_tcp_max_tw_buckets;
+int sysctl_tcp_min_snd_mss;
 int sysctl_icmp_echo_ignore_all;
 int sysctl_neigh_unres_qlen_bytes;
 int sysctl_icmp_echo_ignore_broadcasts;
@@ -163,6 +164,8 @@ const struct sysctl sysctl_table[] = {
 	INTVEC("net.ipv4.tcp_mem", sysctl_tcp_mem, 1, INT_MAX, sysctl_tcp_mem_default,
 	       "from memory at boot, as Linux",
 	       "Pages TCP may hold in all connections' send, receive and out-of-order queues: low, pressure, high. Past pressure a connection holding more than 4 KiB each way takes no more (incoming data is dropped, TCPRcvQDrop) and out-of-order queues are dropped (OfoPruned), until TCP holds less than low; past high no connection takes more; the rest of memory stays for everything else. Linux's defaults: 3/4, 1 and 3/2 of a sixteenth of free memory at boot (at least 128 pages)."),
+	INT("net.ipv4.tcp_min_snd_mss", sysctl_tcp_min_snd_mss, 48, 65535, 48,
+	    "The smallest segment size a peer's MSS option may set (a smaller one counts as this); only a SYN's MSS option counts. Linux's default and floor (TCP_MIN_SND_MSS, after CVE-2019-11479: a tiny MSS makes every response thousands of segments)."),
 	INT("net.ipv4.tcp_synack_retries", sysctl_tcp_synack_retries, 0, 255, 5,
 	    "SYN-ACK retransmissions for a half-open connection before it is dropped: the first after 1 s, then doubling (5: resent at 1, 3, 7, 15 and 31 s, dropped at 63 s); fewer, down to 2, for old requests while more than half of the listener's limit is half-open."),
 	INT("net.ipv4.tcp_syncookies", sysctl_tcp_syncookies, 0, 2, 1,

@@ -203,7 +203,7 @@ u32_t net_tcp_isn(const ip_addr_t *local_ip, u16_t local_port, const ip_addr_t *
 }
 
 /* The sysctls lwIP, net/ipv4/listen.c and net/core/netdev_rx.c read, at Linux's defaults. */
-int sysctl_tcp_fin_timeout = 60, sysctl_tcp_max_tw_buckets = 4096;
+int sysctl_tcp_fin_timeout = 60, sysctl_tcp_max_tw_buckets = 4096, sysctl_tcp_min_snd_mss = 48;
 int sysctl_somaxconn = 4096, sysctl_max_syn_backlog = 128, sysctl_tcp_syncookies = 1;
 int sysctl_tcp_abort_on_overflow, sysctl_netdev_max_backlog = 1000;
 int sysctl_tcp_synack_retries = 5, sysctl_tcp_synq_sizing;

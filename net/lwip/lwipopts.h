@@ -105,6 +105,10 @@ extern int sysctl_ip_default_ttl;
 #define TCP_RTO_MIN_MS 200
 #define TCP_LIMITED_TRANSMIT 1
 #define TCP_MSS 1460
+/* patch 0031: a peer's MSS option counts only in its SYN, and never below
+ * net.ipv4.tcp_min_snd_mss (Linux's 48) */
+extern int sysctl_tcp_min_snd_mss;
+#define TCP_MIN_SND_MSS ((u16_t)sysctl_tcp_min_snd_mss)
 #define LWIP_WND_SCALE 1
 #define TCP_RCV_SCALE 2               /* windows up to 256 KiB */
 #define TCP_WND (128 * 1024)          /* advertised receive window, bytes */

@@ -349,6 +349,52 @@ START_TEST(test_tcp_option_kind_last_byte_syn)
 }
 END_TEST
 
+#ifdef TCP_MIN_SND_MSS
+/* ---- 0031: a peer's MSS option: from a SYN only, never below the floor --- */
+
+/* A SYN whose MSS option says 1: the connection's segments are
+ * net.ipv4.tcp_min_snd_mss (48) long, not 1 byte (CVE-2019-11479). */
+START_TEST(test_tcp_syn_mss_floor)
+{
+	static const u8_t opts[] = { LWIP_TCP_OPT_MSS, 4, 0, 1 };
+	struct guard g;
+	struct pbuf *p;
+	LWIP_UNUSED_ARG(_i);
+
+	if (listen_on_test_port() == NULL)
+		return;
+	p = guarded_segment(&g, PEER_ISN, 0, TCP_SYN, opts, sizeof(opts), 0);
+	EXPECT_RET(p != NULL);
+	test_tcp_input(p, &netif);
+	guard_free(&g);
+	EXPECT_RET(tcp_active_pcbs != NULL);
+	EXPECT(tcp_active_pcbs->state == SYN_RCVD);
+	EXPECT(tcp_active_pcbs->mss == TCP_MIN_SND_MSS);
+}
+END_TEST
+
+/* An ACK carrying an MSS option on an established connection: lwIP took
+ * it as the connection's new segment size. */
+START_TEST(test_tcp_ack_mss_ignored)
+{
+	static const u8_t opts[] = { LWIP_TCP_OPT_MSS, 4, 0, 64 };
+	struct tcp_pcb *pcb = established();
+	struct guard g;
+	struct pbuf *p;
+	LWIP_UNUSED_ARG(_i);
+
+	EXPECT_RET(pcb != NULL);
+	pcb->mss = TCP_MSS;
+	p = guarded_segment(&g, PEER_ISN, pcb->snd_nxt, TCP_ACK, opts, sizeof(opts), 0);
+	EXPECT_RET(p != NULL);
+	test_tcp_input(p, &netif);
+	guard_free(&g);
+	EXPECT(pcb->mss == TCP_MSS);
+	tcp_abort(pcb);
+}
+END_TEST
+#endif /* TCP_MIN_SND_MSS */
+
 /* An ACK on a connection, options split over two pbufs, ending in an
  * unknown option's kind. */
 START_TEST(test_tcp_option_kind_last_byte_split)
@@ -459,6 +505,10 @@ Suite *tcp_hardening_suite(void)
 		TESTFUNC(test_tcp_ooseq_between_covers_rest),
 		TESTFUNC(test_tcp_option_kind_last_byte_syn),
 		TESTFUNC(test_tcp_option_kind_last_byte_split),
+#ifdef TCP_MIN_SND_MSS
+		TESTFUNC(test_tcp_syn_mss_floor),
+		TESTFUNC(test_tcp_ack_mss_ignored),
+#endif
 		TESTFUNC(test_tcp_inseq_covers_queued_fin),
 		TESTFUNC(test_tcp_ooseq_longer_copy_of_fin),
 		TESTFUNC(test_tcp_write_after_window_grows_from_zero),

@@ -83,6 +83,7 @@ START_TEST(defaults_are_linux)
 		{ "net.ipv4.tcp_syncookies", &sysctl_tcp_syncookies, 1 },
 		{ "net.ipv4.tcp_abort_on_overflow", &sysctl_tcp_abort_on_overflow, 0 },
 		{ "net.ipv4.tcp_fin_timeout", &sysctl_tcp_fin_timeout, 60 },
+		{ "net.ipv4.tcp_min_snd_mss", &sysctl_tcp_min_snd_mss, 48 },
 		{ "net.ipv4.icmp_echo_ignore_all", &sysctl_icmp_echo_ignore_all, 0 },
 		{ "net.ipv4.icmp_echo_ignore_broadcasts", &sysctl_icmp_echo_ignore_broadcasts, 1 },
 		{ "net.ipv4.icmp_ignore_bogus_error_responses", &sysctl_icmp_ignore_bogus_error_responses, 1 },

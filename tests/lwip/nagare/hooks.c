@@ -10,6 +10,7 @@
 #include "net/lwip/lwip_hooks.h"
 
 int sysctl_tcp_fin_timeout = 60;        /* s: net.ipv4.tcp_fin_timeout */
+int sysctl_tcp_min_snd_mss = 48;        /* net.ipv4.tcp_min_snd_mss */
 int sysctl_tcp_max_tw_buckets = 4096;   /* net.ipv4.tcp_max_tw_buckets */
 int sysctl_neigh_unres_qlen_bytes = 212992; /* net.ipv4.neigh.default.unres_qlen_bytes */
 int sysctl_icmp_echo_ignore_all;       /* net.ipv4.icmp_echo_ignore_all */
