@@ -133,6 +133,11 @@ size_t tcp_mem_send_room(const struct tcp_pcb *pcb)
 	size_t tuned = buf > queued ? buf - queued : 0;
 	if (tuned < room)
 		room = tuned;
+	/* pbufs too, as TCP_SND_QUEUELEN is to TCP_SND_BUF: a peer whose tiny
+	 * MSS or window makes tiny segments holds no more of them than a
+	 * 64 KiB buffer of full ones would */
+	if (tcp_sndqueuelen(pcb) + 4 >= 4 * buf / TCP_MSS)
+		room = 0;
 	if (!tcp_mem_pressure())
 		return room;
 	size_t left = queued < TCP_MEM_MIN && !over ? TCP_MEM_MIN - queued : 0;

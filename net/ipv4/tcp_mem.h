@@ -36,7 +36,9 @@ long tcp_mem_pages(void);
  * it, up to lwIP's TCP_SND_BUF (Linux's tcp_sndbuf_expand, which counts
  * two congestion windows of segments, grown only while cwnd limits): a peer that
  * stops reading keeps a connection small, a fast one gets room for the
- * window in flight and the next. */
+ * window in flight and the next.  The pbufs it may queue grow with it (4
+ * per MSS of buffer, as TCP_SND_QUEUELEN to TCP_SND_BUF), so tiny segments
+ * (a tiny MSS or window) cannot hold more memory than full ones. */
 #define TCP_SNDBUF_START (64 * 1024)
 /* Bytes the application may queue on pcb now: what is left of its send
  * buffer, or under pressure what is left of TCP_MEM_MIN. */

@@ -121,11 +121,54 @@ START_TEST(tcp_memory_costs_the_peers_that_fill_it)
 }
 END_TEST
 
+/* The room tcp_mem_send_room gives the echo and HTTP (net/ipv4/tcp_mem.h):
+ * a buffer of 64 KiB to start, twice the window once the congestion window
+ * is past 32 KiB, the peer's window counted where it is smaller, lwIP's
+ * TCP_SND_BUF the ceiling, less what is queued (and at most 65535 a call,
+ * lwIP's tcp_sndbuf); none once the queue holds the pbufs a buffer that
+ * size of full segments would. */
+START_TEST(send_room_grows_with_the_window)
+{
+	struct tcp_pcb *pcb = tcp_new();
+	ck_assert_ptr_nonnull(pcb);
+	size_t room[6];
+	pcb->snd_wnd = 1u << 20;
+	pcb->cwnd = 10 * TCP_MSS;
+	pcb->snd_buf = TCP_SND_BUF - 10000; /* 10000 bytes queued */
+	pcb->snd_queuelen = 20;
+	room[0] = tcp_mem_send_room(pcb);
+	pcb->snd_buf = TCP_SND_BUF - 150000;
+	room[1] = tcp_mem_send_room(pcb); /* past the 64 KiB a small window gets */
+	pcb->cwnd = 100 * 1024;
+	room[2] = tcp_mem_send_room(pcb); /* 200 KiB for a 100 KiB window */
+	pcb->snd_wnd = 0; /* a peer that stopped reading */
+	room[3] = tcp_mem_send_room(pcb);
+	pcb->snd_wnd = 1u << 20;
+	pcb->cwnd = 1u << 20;
+	pcb->snd_buf = TCP_SND_BUF - (TCP_SND_BUF - 1000);
+	room[4] = tcp_mem_send_room(pcb); /* the ceiling */
+	pcb->cwnd = 10 * TCP_MSS;
+	pcb->snd_buf = TCP_SND_BUF - 4800; /* 100 segments of 48 bytes */
+	pcb->snd_queuelen = (u16_t)(4 * TCP_SNDBUF_START / TCP_MSS - 4);
+	room[5] = tcp_mem_send_room(pcb);
+	pcb->snd_buf = TCP_SND_BUF;
+	pcb->snd_queuelen = 0;
+	tcp_abort(pcb);
+	ck_assert_uint_eq(room[0], TCP_SNDBUF_START - 10000);
+	ck_assert_uint_eq(room[1], 0);
+	ck_assert_uint_eq(room[2], 200 * 1024 - 150000);
+	ck_assert_uint_eq(room[3], 0);
+	ck_assert_uint_eq(room[4], 1000);
+	ck_assert_uint_eq(room[5], 0);
+}
+END_TEST
+
 Suite *memory_suite(void)
 {
 	Suite *s = suite_create("memory");
 	glue_add_test(s, http_accept_without_memory);
 	glue_add_test(s, lwip_assert_drops_the_connection);
 	glue_add_test(s, tcp_memory_costs_the_peers_that_fill_it);
+	glue_add_test(s, send_room_grows_with_the_window);
 	return s;
 }
