@@ -5,6 +5,8 @@
  * receive queues (net/core/rxq.c keeps that total), rounded up to pages.
  * Linux's defaults (net/ipv4/tcp.c tcp_init_mem): limit = free pages / 16,
  * at least 128; low = 3/4 limit, pressure = limit, high = 3/2 limit.
+ * Under pressure lwIP's pools' free caches (patch 0030) go back to the heap
+ * at every count, not only every second.
  * Past high even the TCP_MEM_MIN a connection may otherwise always hold is
  * refused (Linux's __sk_mem_raise_allocated: over the hard limit first),
  * and stalled connections are reset to bring TCP back under it.
@@ -12,6 +14,7 @@
 #include "kernel/pmm.h"
 #include "kernel/sysctl.h"
 #include "kernel/time.h"
+#include "lwip/memp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "net/core/counter.h"
 #include "net/core/netstat.h"
@@ -92,6 +95,9 @@ void tcp_mem_relieve(void)
 	if (!relief)
 		return;
 	relief = 0;
+#if MEMP_FREE_CACHE
+	memp_free_cache_trim(); /* lwIP's pools' free elements (patch 0030) back to the heap */
+#endif
 	long excess = (pages - sysctl_tcp_mem[2]) * 4096;
 	for (struct tcp_pcb *pcb = tcp_active_pcbs, *next; pcb; pcb = next) {
 		next = pcb->next;
@@ -136,7 +142,7 @@ size_t tcp_mem_send_room(const struct tcp_pcb *pcb)
 	/* pbufs too, as TCP_SND_QUEUELEN is to TCP_SND_BUF: a peer whose tiny
 	 * MSS or window makes tiny segments holds no more of them than a
 	 * 64 KiB buffer of full ones would */
-	if (tcp_sndqueuelen(pcb) + 4 >= 4 * buf / TCP_MSS)
+	if ((size_t)tcp_sndqueuelen(pcb) + 4 >= 4 * buf / TCP_MSS)
 		room = 0;
 	if (!tcp_mem_pressure())
 		return room;
