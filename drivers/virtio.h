@@ -25,20 +25,19 @@ struct virtio_dev {
 	uintptr_t isr;       /* ISR status byte */
 	uintptr_t devcfg;    /* device-specific configuration; 0: the device has none */
 	uint32_t devcfg_len; /* bytes */
-	uint64_t offered;    /* features the device offered */
+	uint64_t offered;    /* features the device offered (read by virtio_pci_init) */
 	uint64_t features;   /* features both sides agreed on */
 };
 
 /* Finds the virtio capabilities (each inside its BAR, or ignored), maps
- * them, resets the device and sets ACKNOWLEDGE | DRIVER.  0, -ENODEV (no
+ * them, resets the device, sets ACKNOWLEDGE | DRIVER and reads the
+ * features it offers into vd->offered (3.1.1 step 4), which a driver
+ * whose wishes depend on them reads before virtio_negotiate.  0, -ENODEV (no
  * common, notify or ISR structure) or -EIO (it does not reset).  A device
  * without a device configuration leaves devcfg 0: drivers that need one
  * check it. */
 int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d);
-/* The features the device offers (3.1.1 step 4), kept in vd->offered: a
- * driver whose wishes depend on them reads them before virtio_negotiate. */
-uint64_t virtio_device_features(struct virtio_dev *vd);
-/* Offers want & offered; fails (-ENODEV, device marked FAILED) if the
+/* Offers want & vd->offered; fails (-ENODEV, device marked FAILED) if the
  * device lacks a `need` feature or refuses FEATURES_OK (3.1.1 step 6). */
 int virtio_negotiate(struct virtio_dev *vd, uint64_t want, uint64_t need);
 static inline int virtio_has(const struct virtio_dev *vd, int bit)

@@ -298,7 +298,7 @@ static int probe(struct pci_dev *d)
 	int err = virtio_pci_init(&vn->vd, d);
 	if (err)
 		goto err_free;
-	if ((err = virtio_negotiate(&vn->vd, want_of(virtio_device_features(&vn->vd)), NEED)) ||
+	if ((err = virtio_negotiate(&vn->vd, want_of(vn->vd.offered), NEED)) ||
 	    (err = read_config(vn)))
 		goto err_reset;
 	init_netdev(vn);

@@ -104,22 +104,16 @@ int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d)
 		return err;
 	cc_write8(vd, CC(device_status), VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	cc_write8(vd, CC(device_status), VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	return 0;
-}
-
-uint64_t virtio_device_features(struct virtio_dev *vd)
-{
 	cc_write32(vd, CC(device_feature_select), 0);
-	uint64_t offered = cc_read32(vd, CC(device_feature));
+	vd->offered = cc_read32(vd, CC(device_feature));
 	cc_write32(vd, CC(device_feature_select), 1);
-	offered |= (uint64_t)cc_read32(vd, CC(device_feature)) << 32;
-	vd->offered = offered;
-	return offered;
+	vd->offered |= (uint64_t)cc_read32(vd, CC(device_feature)) << 32;
+	return 0;
 }
 
 int virtio_negotiate(struct virtio_dev *vd, uint64_t want, uint64_t need)
 {
-	uint64_t offered = virtio_device_features(vd);
+	uint64_t offered = vd->offered;
 	if ((offered & need) != need) {
 		printk("virtio %02x:%02x.%x: device lacks required features 0x%lx (offers 0x%lx)\n",
 		       vd->pci->bus, vd->pci->dev, vd->pci->fn, need & ~offered, offered);

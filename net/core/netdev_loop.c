@@ -52,11 +52,11 @@ static int net_poll(void)
 			dev->ops->tx_reclaim(dev);
 		}
 		sys_check_timeouts();
+		net_trim_caches(); /* its own 1 s clock; here only when a timer is due */
 		if (net_lwip_assert_pending)
 			net_lwip_assert_settle();
 	}
 	tcp_mem_relieve();
-	net_trim_caches();
 	uint64_t t2 = rdtsc();
 	cyc.timers += t2 - t1;
 	int restart = 0;
