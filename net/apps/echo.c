@@ -89,7 +89,7 @@ static err_t echo_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err
 		c->fin = 1;
 	else if (err != ERR_OK)
 		pbuf_free(p);
-	else if (!tcp_mem_may_receive(c->rx.len))
+	else if (!tcp_mem_may_receive(c->rx.len, p->tot_len))
 		return ERR_MEM; /* lwIP keeps it and drops what follows until we take it */
 	else
 		rxq_add(&c->rx, p);

@@ -353,7 +353,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		c->peer_closed = 1;
 		return conn_run(c);
 	}
-	if (!tcp_mem_may_receive(c->rx.len))
+	if (!tcp_mem_may_receive(c->rx.len, p->tot_len))
 		return ERR_MEM; /* lwIP keeps it and drops what follows until we take it */
 	c->last_ms = time_ms();
 	rxq_add(&c->rx, p);

@@ -317,7 +317,7 @@ static err_t queued_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 		pbuf_free(p);
 		return ERR_OK;
 	}
-	if (!tcp_mem_may_receive(q->data.len))
+	if (!tcp_mem_may_receive(q->data.len, p->tot_len))
 		return ERR_MEM; /* lwIP keeps it and drops what follows until accepted */
 	rxq_add(&q->data, p);
 	rxq_compact(&q->data); /* held until accepted: off the driver's buffers */

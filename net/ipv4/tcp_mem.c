@@ -5,11 +5,19 @@
  * receive queues (net/core/rxq.c keeps that total), rounded up to pages.
  * Linux's defaults (net/ipv4/tcp.c tcp_init_mem): limit = free pages / 16,
  * at least 128; low = 3/4 limit, pressure = limit, high = 3/2 limit.
+ * Between counts, the bytes delivered are added to the last count, and
+ * crossing a limit that way counts again at once: a receive burst (GRO and
+ * the device hand over up to 64 KiB at a time, and 20 ms under TCG is
+ * megabytes) cannot overshoot the limits by more than one delivery.
  * Under pressure lwIP's pools' free caches (patch 0030) go back to the heap
  * at every count, not only every second.
  * Past high even the TCP_MEM_MIN a connection may otherwise always hold is
  * refused (Linux's __sk_mem_raise_allocated: over the hard limit first),
- * and stalled connections are reset to bring TCP back under it.
+ * and stalled connections are reset to bring TCP back under it.  Only a
+ * connection with nothing queued one way still gets one delivery or
+ * TCP_MEM_MIN to send, as Linux forces one skb for an empty receive queue
+ * (tcp_data_queue) or write queue (tcp_stream_alloc_skb): so a new client
+ * is still served while the connections that filled memory hold it.
  */
 #include "kernel/pmm.h"
 #include "kernel/sysctl.h"
@@ -25,6 +33,7 @@
 
 static uint64_t counted_ns;
 static long pages;
+static size_t charged;          /* bytes delivered since the last count */
 static int pressure, over;
 static int relief;              /* tcp_mem_relieve has work: prune, or reclaim past high */
 
@@ -68,6 +77,7 @@ static void recount(void)
 	for (const struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
 		bytes += held(pcb);
 	pages = (long)((bytes + 4095) / 4096);
+	charged = 0;
 	if (!pressure && pages > sysctl_tcp_mem[1]) {
 		pressure = 1;
 		netstat_ext.tcp_memory_pressures++;
@@ -117,7 +127,9 @@ void tcp_mem_relieve(void)
 int tcp_mem_pressure(void)
 {
 	uint64_t now = time_ns();
-	if (!counted_ns || now - counted_ns >= RECOUNT_NS) {
+	long guess = pages + (long)((charged + 4095) / 4096);
+	if (!counted_ns || now - counted_ns >= RECOUNT_NS || (!pressure && guess > sysctl_tcp_mem[1]) ||
+	    (!over && guess > sysctl_tcp_mem[2])) {
 		counted_ns = now;
 		recount();
 	}
@@ -146,16 +158,17 @@ size_t tcp_mem_send_room(const struct tcp_pcb *pcb)
 		room = 0;
 	if (!tcp_mem_pressure())
 		return room;
-	size_t left = queued < TCP_MEM_MIN && !over ? TCP_MEM_MIN - queued : 0;
+	size_t left = queued < TCP_MEM_MIN && (!over || !queued) ? TCP_MEM_MIN - queued : 0;
 	return room < left ? room : left;
 }
 
 COUNTER(TcpExt, 140, TCPRcvQDrop, netstat_ext.tcp_rcvq_drop, NAMED, NULL,
 	"Received data dropped: no memory to queue it."); /* also net/core/rxq.c */
 
-int tcp_mem_may_receive(size_t held)
+int tcp_mem_may_receive(size_t held, size_t len)
 {
-	if (!tcp_mem_pressure() || (held < TCP_MEM_MIN && !over))
+	charged += len; /* held by lwIP if refused, by the application if not */
+	if (!tcp_mem_pressure() || !held || (held < TCP_MEM_MIN && !over))
 		return 1;
 	netstat_ext.tcp_rcvq_drop++;
 	return 0;

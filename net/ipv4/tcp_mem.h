@@ -5,11 +5,13 @@
  * Past `pressure` a connection that already holds TCP_MEM_MIN bytes one way
  * gets no more that way (applications leave data unsent; received data is
  * refused, so lwIP drops what follows until it is taken: TCPRcvQDrop) and
- * out-of-order queues are dropped (OfoPruned); past `high` no connection
- * gets more, and connections whose peer closed its window while they hold
- * data are reset (TCPAbortOnMemory); below `low` pressure ends.  So a
- * peer that fills memory, for example by never reading, stalls its own
- * connections while the rest of memory stays for everyone else.
+ * out-of-order queues are dropped (OfoPruned); past `high` only a
+ * connection with nothing queued one way gets more that way (one delivery,
+ * or TCP_MEM_MIN to send: Linux forces one skb), and connections whose
+ * peer closed its window while they hold data are reset (TCPAbortOnMemory);
+ * below `low` pressure ends.  So a peer that fills memory, for example by
+ * never reading, stalls its own connections while the rest of memory stays
+ * for everyone else.
  * Callers: net/core/rxq.h users (receive), net/apps/echo.c and net/http (send).
  */
 #ifndef NET_TCP_MEM_H
@@ -43,8 +45,9 @@ long tcp_mem_pages(void);
 /* Bytes the application may queue on pcb now: what is left of its send
  * buffer, or under pressure what is left of TCP_MEM_MIN. */
 size_t tcp_mem_send_room(const struct tcp_pcb *pcb);
-/* May a receive queue already holding `held` bytes take more now?  If
+/* May a receive queue already holding `held` bytes take `len` more now?
+ * Either way the len bytes are added to the count until it is redone.  If
  * not, the refusal is counted (TCPRcvQDrop). */
-int tcp_mem_may_receive(size_t held);
+int tcp_mem_may_receive(size_t held, size_t len);
 
 #endif

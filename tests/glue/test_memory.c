@@ -121,6 +121,43 @@ START_TEST(tcp_memory_costs_the_peers_that_fill_it)
 }
 END_TEST
 
+/* A burst that arrives within one 20 ms count (GRO and the device hand
+ * over up to 64 KiB at a time; under TCG 20 ms is megabytes): what is
+ * delivered is added to the last count, so pressure starts within the
+ * burst and TCP stays near its limits, not past them by the burst. */
+START_TEST(tcp_memory_burst_within_one_count)
+{
+	char saved[64];
+	sysctl_format(sysctl_find("net.ipv4.tcp_mem"), saved, sizeof(saved));
+	ck_assert_int_eq(sysctl_set(sysctl_find("net.ipv4.tcp_mem"), "16 24 32"), 0); /* pages */
+	uint64_t pressures = netstat_ext.tcp_memory_pressures, drops = netstat_ext.tcp_rcvq_drop;
+	static uint8_t data[1400];
+	enum { N = 24 };
+	static struct wire_peer p[N];
+	for (int c = 0; c < N; c++) {
+		memset(&p[c], 0, sizeof(p[c]));
+		ck_assert_int_eq(wire_peer_connect(&p[c], (uint16_t)(42400 + c), 7), 0);
+		p[c].wnd = 0; /* never reads what the echo sends */
+	}
+	glue_advance(25); /* one count, then none until the burst is over */
+	ck_assert_int_eq(netstat_ext.tcp_memory_pressures, pressures);
+	for (int k = 0; k < 12; k++) {
+		for (int c = 0; c < N; c++)
+			wire_peer_send(&p[c], WIRE_PSH, data, sizeof(data));
+		glue_poll(); /* a NAPI poll of 24 frames; the clock stands still */
+	}
+	ck_assert_uint_gt(netstat_ext.tcp_memory_pressures, pressures);
+	ck_assert_uint_gt(netstat_ext.tcp_rcvq_drop, drops);
+	tcp_mem_relieve();
+	glue_advance(25);
+	ck_assert_int_le(tcp_mem_pages(), 32 + 8);
+	for (int c = 0; c < N; c++)
+		wire_peer_free(&p[c]);
+	ck_assert_int_eq(sysctl_set(sysctl_find("net.ipv4.tcp_mem"), saved), 0);
+	glue_quiesce();
+}
+END_TEST
+
 /* The room tcp_mem_send_room gives the echo and HTTP (net/ipv4/tcp_mem.h):
  * a buffer of 64 KiB to start, twice the window once the congestion window
  * is past 32 KiB, the peer's window counted where it is smaller, lwIP's
@@ -169,6 +206,7 @@ Suite *memory_suite(void)
 	glue_add_test(s, http_accept_without_memory);
 	glue_add_test(s, lwip_assert_drops_the_connection);
 	glue_add_test(s, tcp_memory_costs_the_peers_that_fill_it);
+	glue_add_test(s, tcp_memory_burst_within_one_count);
 	glue_add_test(s, send_room_grows_with_the_window);
 	return s;
 }
