@@ -74,32 +74,40 @@ int tso_start(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t 
 	return 0;
 }
 
-/* 1 when a[0..n) and b[0..n) are the same: 8 bytes at a time, with loads
- * the compiler inlines (the kernel's memcmp goes byte by byte). */
-static int same(const uint8_t *a, const uint8_t *b, size_t n)
+/* The header bytes the cut does not copy from the first segment, for the
+ * IHL of 20 tso_start requires: the IP total length, ID and header
+ * checksum, and the TCP sequence number, flags and checksum.  Every other
+ * byte up to the end of the TCP options must be the first's: that fixes
+ * IHL, protocol, fragment fields and data offset too. */
+#define IP0 TCP4_ETH_HLEN
+#define TCP0 (TCP4_ETH_HLEN + 20)
+static const uint8_t cut_sets[TCP4_MAX_HLEN] = {
+	[IP0 + 2] = 0xff, [IP0 + 3] = 0xff, [IP0 + 4] = 0xff, [IP0 + 5] = 0xff, [IP0 + 10] = 0xff,
+	[IP0 + 11] = 0xff, [TCP0 + 4] = 0xff, [TCP0 + 5] = 0xff, [TCP0 + 6] = 0xff, [TCP0 + 7] = 0xff,
+	[TCP0 + 13] = 0xff, [TCP0 + 16] = 0xff, [TCP0 + 17] = 0xff,
+};
+
+static uint64_t load64(const uint8_t *p)
 {
-	uint64_t x, y, diff = 0;
-	for (; n >= 8; n -= 8, a += 8, b += 8) {
-		__builtin_memcpy(&x, a, 8);
-		__builtin_memcpy(&y, b, 8);
-		diff |= x ^ y;
-	}
-	for (; n; n--)
-		diff |= (uint64_t)(*a++ ^ *b++);
-	return !diff;
+	uint64_t x;
+	__builtin_memcpy(&x, p, 8); /* inlined: the kernel's memcmp goes byte by byte */
+	return x;
 }
 
 /* 1 when the frame at h has every byte the cut copies from the first
- * segment a (parsed as f): all header bytes but the total length, IP ID
- * and checksum, the sequence number, the flags and the TCP checksum.  The
- * bytes compared fix IHL, protocol, fragment fields and data offset too. */
-static int same_headers(const uint8_t *a, const uint8_t *h, const struct tcp4_frame *f)
+ * segment's headers a, hlen bytes long (at least 54): 8 bytes at a time,
+ * masked, the last 8 overlapping the word before; nothing past hlen. */
+static int same_headers(const uint8_t *a, const uint8_t *h, uint32_t hlen)
 {
-	const uint8_t *ia = a + TCP4_ETH_HLEN, *ih = h + TCP4_ETH_HLEN;
-	const uint8_t *ta = ia + f->ihl, *th = ih + f->ihl;
-	return same(a, h, TCP4_ETH_HLEN + 2) && same(ia + 6, ih + 6, 4) && same(ia + 12, ih + 12, 8) &&
-	       same(ta, th, 4) && same(ta + 8, th + 8, 5) && same(ta + 14, th + 14, 2) &&
-	       same(ta + 18, th + 18, f->thl - 18u);
+	uint64_t diff = 0;
+	uint32_t i = 0;
+	for (; i + 8 <= hlen; i += 8)
+		diff |= (load64(a + i) ^ load64(h + i)) & ~load64(cut_sets + i);
+	if (i < hlen) {
+		i = hlen - 8;
+		diff |= (load64(a + i) ^ load64(h + i)) & ~load64(cut_sets + i);
+	}
+	return !diff;
 }
 
 int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more,
@@ -111,7 +119,7 @@ int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t l
 	 * IHL, data offset, protocol and no fragment fields; what is left to
 	 * read is its length, ID, sequence number and flags. */
 	if (t->closed || t->segs >= TSO_MAX_SEGS || hbytes < f0->hlen || hbytes > len ||
-	    len - TCP4_ETH_HLEN > TCP4_IP_MAXLEN || !same_headers(t->hdr, b, f0))
+	    len - TCP4_ETH_HLEN > TCP4_IP_MAXLEN || !same_headers(t->hdr, b, f0->hlen))
 		return 0;
 	const uint8_t *ip = b + TCP4_ETH_HLEN, *th = ip + f0->ihl;
 	uint32_t iplen = tcp4_get16(ip + IP_LEN_OFF);

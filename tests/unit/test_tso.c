@@ -208,6 +208,35 @@ START_TEST(single_differences_refused)
 }
 END_TEST
 
+/* Every header byte of segment 1 changed alone (bit 7, so CWR in the
+ * flags): refused, but for the two checksums, which the cut computes
+ * again; with options of each length the data offset allows (the header
+ * compare goes 8 bytes at a time, its last word overlapping). */
+START_TEST(every_header_byte)
+{
+	for (int opt = 0; opt <= 40; opt += 4) {
+		build(2, MSS, 0);
+		struct tcpseg s;
+		for (int i = 0; i < 2; i++) {
+			describe(&s, i, MSS);
+			s.tcpoptlen = (uint8_t)opt;
+			for (int k = 0; k < opt; k++)
+				s.tcpopt[k] = 1; /* NOP */
+			put(i, &s);
+		}
+		uint32_t hlen = 14 + 20 + 20 + (uint32_t)opt;
+		for (uint32_t b = 0; b < hlen; b++) {
+			int csum = b == 14 + 10 || b == 14 + 11 || b == 34 + 16 || b == 34 + 17;
+			struct tso_bundle t;
+			seg[1][b] ^= 0x80;
+			ck_assert_int_eq(start(&t, 0), 0);
+			ck_assert_msg(join(&t, 1) == csum, "options %d, byte %u", opt, b);
+			seg[1][b] ^= 0x80;
+		}
+	}
+}
+END_TEST
+
 static void first_psh(struct tcpseg *s) { s->flags |= 0x08; }
 static void first_fin(struct tcpseg *s) { s->flags |= 0x01; }
 
@@ -331,6 +360,7 @@ Suite *tso_suite(void)
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, cut_gives_back_the_segments);
 	tcase_add_test(tc, single_differences_refused);
+	tcase_add_test(tc, every_header_byte);
 	tcase_add_test(tc, frames_that_go_alone);
 	tcase_add_test(tc, the_last_segment_closes);
 	tcase_add_test(tc, limits);
