@@ -22,6 +22,8 @@ extern uint32_t peer_seq, our_seq;
 /* Frames lwIP handed the bench's linkoutput; and a hook it calls for each. */
 extern unsigned long out_frames;
 extern void (*bench_tx_hook)(struct pbuf *p);
+/* A frame that goes to the device alone gets its IPv4 header sum there. */
+void bench_ip_sum(struct pbuf *p);
 struct rxbuf *rxbuf_get(void);
 uint8_t *rxbuf_frame(struct rxbuf *rb);
 /* A segment from the peer: flags, options, len pattern bytes. */

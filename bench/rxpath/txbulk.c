@@ -46,8 +46,10 @@ static void end_bundle(void)
 
 static void offer(struct pbuf *p)
 {
-	if (!bundling)
+	if (!bundling) {
+		bench_ip_sum(p);
 		return;
+	}
 	if (held && tso_join(&tb, p->payload, p->len, p->tot_len, more_pieces(p), UINT32_MAX, NETDEV_TX_MAXFRAGS)) {
 		if (tb.closed)
 			end_bundle();
@@ -55,6 +57,8 @@ static void offer(struct pbuf *p)
 	}
 	end_bundle();
 	held = tso_start(&tb, p->payload, p->len, p->tot_len, more_pieces(p)) == 0;
+	if (!held)
+		bench_ip_sum(p); /* it goes alone */
 }
 
 __attribute__((noinline)) void measure_send(size_t n)

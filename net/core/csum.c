@@ -74,3 +74,22 @@ uint16_t csum_ipv4_pseudo(const uint8_t *ip, uint8_t proto, uint16_t l4len)
 		s = (s & 0xffff) + (s >> 16);
 	return (uint16_t)s;
 }
+
+void csum_ipv4_header_set(uint8_t *ip, unsigned ihl)
+{
+	ip[10] = ip[11] = 0;
+	uint16_t sum;
+	if (ihl == 20) { /* the usual header: five 4-byte words, no carry lost in 64 bits */
+		uint32_t w[5];
+		__builtin_memcpy(w, ip, 20);
+		uint64_t acc = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+		acc = (acc & 0xffffffffu) + (acc >> 32);
+		acc = (acc & 0xffff) + (acc >> 16);
+		acc = (acc & 0xffff) + (acc >> 16);
+		acc = (acc & 0xffff) + (acc >> 16);
+		sum = (uint16_t)~acc;
+	} else {
+		sum = (uint16_t)~csum_sum(ip, (int)ihl);
+	}
+	__builtin_memcpy(ip + 10, &sum, 2); /* memory order, as csum_sum's */
+}

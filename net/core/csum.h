@@ -21,4 +21,8 @@ uint16_t csum_sum(const void *data, int len);
  * CHECKSUM_PARTIAL expects in the checksum field. */
 uint16_t csum_ipv4_pseudo(const uint8_t *ip, uint8_t proto, uint16_t l4len);
 
+/* Sets the header checksum (RFC 791 3.1, bytes 10-11) of the IPv4 header
+ * at ip, ihl bytes long. */
+void csum_ipv4_header_set(uint8_t *ip, unsigned ihl);
+
 #endif

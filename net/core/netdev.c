@@ -180,9 +180,13 @@ int netdev_register(struct netdev *dev)
 		return -ENOMEM;
 	}
 	/* The device completes TCP checksums; UDP stays in software because
-	 * lwIP may fragment a datagram and the device sees one frame. */
+	 * lwIP may fragment a datagram and the device sees one frame.  IPv4
+	 * header checksums are set on the way to the device
+	 * (netdev_txreq_finish), so a TSO bundle's segments are not summed. */
+	u16_t sums = NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_IP;
 	if (dev->features & NETDEV_F_TXCSUM)
-		NETIF_SET_CHECKSUM_CTRL(&st->netif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
+		sums &= (u16_t)~NETIF_CHECKSUM_GEN_TCP;
+	NETIF_SET_CHECKSUM_CTRL(&st->netif, sums);
 	devconf_register(ndevs); /* net.ipv4.conf.ethN.* from conf.default */
 	devs[ndevs++] = dev;
 	return 0;

@@ -5,7 +5,8 @@
  * -EMSGSIZE the same way), and an IPv4 TCP frame's checksum goes to the
  * device (virtio 1.1 5.1.6.2, VIRTIO_NET_HDR_F_NEEDS_CSUM: the checksum
  * field holds the RFC 793 3.1 pseudo-header sum, the device adds the
- * rest from csum_start).  Headers that do not parse are left alone.
+ * rest from csum_start); an IPv4 frame's header checksum is set here, not
+ * by lwIP.  Headers that do not parse are left alone.
  * Pure (no lwIP, no hardware).  Callers: net/core/netdev_tx.c,
  * tests/unit/test_netdev_txreq.c.
  */
@@ -76,10 +77,38 @@ static int tcp_csum_offload(struct netdev_txreq *req)
 	return 0;
 }
 
+/* Sets an IPv4 frame's header checksum: lwIP leaves it to us
+ * (net/core/netdev.c clears NETIF_CHECKSUM_GEN_IP), so the segments a TSO
+ * bundle carries are never summed one by one, only the bundle's header
+ * (tso_finish) or the device's cut.  Forwarded frames and frames built
+ * whole (ICMP errors, cookie SYN-ACKs) are summed again, to the same. */
+static int ip_csum_set(struct netdev_txreq *req)
+{
+	uint8_t *b = (uint8_t *)req->frag[0].data;
+	uint32_t first = req->frag[0].len;
+	if (req->len < ETH_HLEN + IPV4_HLEN)
+		return 0;
+	if (first < ETH_HLEN + IPV4_HLEN)
+		return -EAGAIN; /* cannot tell yet: its headers are split */
+	if ((b[12] << 8 | b[13]) != ETHTYPE_IPV4)
+		return 0;
+	uint8_t *ip = b + ETH_HLEN;
+	unsigned ihl = (ip[0] & 0x0f) * 4u;
+	if ((ip[0] >> 4) != 4 || ihl < IPV4_HLEN || ETH_HLEN + ihl > req->len)
+		return 0; /* not a header lwIP could have built: leave it */
+	if (first < ETH_HLEN + ihl)
+		return -EAGAIN;
+	csum_ipv4_header_set(ip, ihl);
+	return 0;
+}
+
 int netdev_txreq_finish(struct netdev_txreq *req, int offload)
 {
 	if (!req->nfrags)
 		return -EINVAL;
+	int err = ip_csum_set(req);
+	if (err)
+		return err;
 	return offload ? tcp_csum_offload(req) : 0;
 }
 

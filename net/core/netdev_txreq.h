@@ -17,12 +17,13 @@ void netdev_txreq_init(struct netdev_txreq *req, void *cookie);
  * skipped.  0, or -EMSGSIZE when the table already holds
  * NETDEV_TX_MAXFRAGS fragments (nothing is written past it). */
 int netdev_txreq_add(struct netdev_txreq *req, void *data, uint32_t len);
-/* After the last piece: -EINVAL for an empty frame; else, with offload,
- * an IPv4 TCP frame's checksum is left to the device (needs_csum,
- * csum_start, csum_offset, the pseudo-header sum in the field): 0, or
- * -EAGAIN when its headers are not all in the first fragment (copy the
- * frame into one piece and build again).  A frame that is not IPv4 TCP,
- * or whose headers do not parse, is left as it is: 0, no offload. */
+/* After the last piece: -EINVAL for an empty frame; else an IPv4 frame's
+ * header checksum is set, and with offload an IPv4 TCP frame's checksum
+ * is left to the device (needs_csum, csum_start, csum_offset, the
+ * pseudo-header sum in the field): 0, or -EAGAIN when its headers are not
+ * all in the first fragment (copy the frame into one piece and build
+ * again).  A frame that is not IPv4 (TCP), or whose headers do not parse,
+ * is left as it is: 0, no offload. */
 int netdev_txreq_finish(struct netdev_txreq *req, int offload);
 
 /* What a qdisc needs of a frame: its flow (for the flow hash) and the

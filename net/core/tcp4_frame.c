@@ -12,7 +12,6 @@
 
 #define ETHTYPE_IPV4 0x0800
 #define PROTO_TCP 6
-#define IP_CSUM_OFF 10
 #define TCP_CSUM_OFF 16
 
 int tcp4_frame_parse(const uint8_t *b, uint32_t len, struct tcp4_frame *f)
@@ -70,9 +69,7 @@ void tcp4_frame_finish(uint8_t *b, uint16_t ihl, uint16_t iplen, int partial)
 	uint8_t *ip = b + TCP4_ETH_HLEN, *th = ip + ihl;
 	uint16_t l4len = (uint16_t)(iplen - ihl), sum;
 	tcp4_put16(ip + 2, iplen);
-	tcp4_put16(ip + IP_CSUM_OFF, 0);
-	sum = (uint16_t)~csum_sum(ip, ihl);
-	__builtin_memcpy(ip + IP_CSUM_OFF, &sum, 2);
+	csum_ipv4_header_set(ip, ihl);
 	if (partial) {
 		tcp4_put16(th + TCP_CSUM_OFF, csum_ipv4_pseudo(ip, PROTO_TCP, l4len));
 		return;

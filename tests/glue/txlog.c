@@ -27,8 +27,29 @@ uint8_t *txlog_gather(const struct netdev_txreq *req, const char *who)
 	return f;
 }
 
+/* Every IPv4 frame a device is given has its header checksum (lwIP leaves
+ * it to net/core/netdev_txreq.c and tso_finish): a wrong one ends the run. */
+static void ip_header_sum_ok(const uint8_t *f, size_t len)
+{
+	if (len < 14 + 20 || (f[12] << 8 | f[13]) != 0x0800)
+		return;
+	size_t ihl = (f[14] & 0x0f) * 4u;
+	if ((f[14] >> 4) != 4 || ihl < 20 || 14 + ihl > len)
+		return;
+	uint32_t s = 0;
+	for (size_t i = 0; i < ihl; i += 2)
+		s += (uint32_t)f[14 + i] << 8 | f[14 + i + 1];
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	if (s != 0xffff) {
+		fprintf(stderr, "txlog: an IPv4 header with a wrong checksum (%02x%02x)\n", f[24], f[25]);
+		abort();
+	}
+}
+
 void txlog_push(struct txlog *l, uint8_t *data, size_t len, int segs)
 {
+	ip_header_sum_ok(data, len);
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 256;
 		l->rec = realloc(l->rec, (size_t)l->cap * sizeof(*l->rec));

@@ -5,8 +5,10 @@
  * the checksum it leaves to the
  * device is right: a device's NEEDS_CSUM step (sum from csum_start,
  * stored at csum_start + csum_offset) gives the checksum RFC 793 3.1
- * defines, with and without IP options.  Frames that are not IPv4 TCP or
- * whose headers do not parse go out as they came, without offload.
+ * defines, with and without IP options; and every IPv4 header's own
+ * checksum is set (lwIP leaves it).  Frames that are not IPv4 TCP or
+ * whose headers do not parse go out without offload, as they came but
+ * for that.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -68,7 +70,16 @@ static uint32_t frame(uint8_t *f, uint8_t proto, int optlen, int datalen)
 	}
 	for (int i = 0; i < datalen; i++)
 		l4[l4h + i] = (uint8_t)(i * 7 + 3);
+	uint16_t c = (uint16_t)~tcpseg_sum(0, ip, (uint32_t)ihl);
+	ip[10] = (uint8_t)(c >> 8);
+	ip[11] = (uint8_t)c;
 	return 14 + iplen;
+}
+
+/* 1 when the IPv4 header in f sums to all ones (RFC 791 3.1). */
+static int ip_sum_ok(const uint8_t *f)
+{
+	return tcpseg_sum(0, f + 14, (uint32_t)(f[14] & 15) * 4) == 0xffff;
 }
 
 /* RFC 793 3.1 over the segment with its checksum field taken as zero. */
@@ -178,7 +189,7 @@ START_TEST(long_chain_refused)
 		ck_assert_int_eq(netdev_txreq_add(&t.req, f + i, 1), 0);
 	ck_assert_int_eq(netdev_txreq_add(&t.req, f, 1), -EMSGSIZE);
 	ck_assert_int_eq(netdev_txreq_add(&t.req, f, 0), 0); /* empty still fits */
-	ck_assert_int_eq(netdev_txreq_finish(&t.req, 0), 0);
+	ck_assert_int_eq(netdev_txreq_finish(&t.req, 0), -EAGAIN); /* its IPv4 header is split */
 	ck_assert_int_eq(t.req.nfrags, NETDEV_TX_MAXFRAGS);
 	guard_intact();
 }
@@ -260,16 +271,51 @@ START_TEST(split_headers_again)
 END_TEST
 
 /* Malformed or foreign headers: sent as they are, no offload, no byte
- * changed, whatever the split. */
+ * changed but an IPv4 header's checksum (made right whenever the header
+ * itself is within the frame: fragments, ICMP, a wrong total length). */
 static void left_alone(uint8_t *f, uint32_t len)
 {
 	static uint8_t copy[1600];
 	memcpy(copy, f, len);
 	ck_assert_int_eq(build1(f, len, 1), 0);
 	ck_assert_int_eq(t.req.needs_csum, 0);
+	unsigned ihl = len > 14 ? (f[14] & 15) * 4u : 0;
+	int header = len >= 34 && f[12] == 0x08 && f[13] == 0 && f[14] >> 4 == 4 && ihl >= 20 && 14 + ihl <= len;
+	if (header) {
+		ck_assert(ip_sum_ok(f));
+		copy[24] = f[24], copy[25] = f[25];
+	}
 	ck_assert_int_eq(memcmp(f, copy, len), 0);
 	guard_intact();
 }
+
+/* lwIP leaves IPv4 header checksums to the device path (net/core/netdev.c
+ * clears NETIF_CHECKSUM_GEN_IP): TCP, UDP and ICMP, with options, with
+ * and without TCP offload, whatever was in the field; and a header split
+ * across pieces is -EAGAIN with nothing written. */
+START_TEST(ip_header_summed)
+{
+	static const uint8_t protos[] = { 6, 17, 1 };
+	for (unsigned k = 0; k < sizeof(protos); k++)
+		for (int opt = 0; opt <= 40; opt += 4)
+			for (int offload = 0; offload <= 1; offload++) {
+				static uint8_t f[1600], copy[1600];
+				uint32_t len = frame(f, protos[k], opt, 50);
+				f[24] ^= 0x5a, f[25] = 0;
+				ck_assert_int_eq(build1(f, len, offload), 0);
+				ck_assert_msg(ip_sum_ok(f), "proto %u, options %d", protos[k], opt);
+				if (!opt)
+					continue;
+				f[24] ^= 0x5a;
+				memcpy(copy, f, len);
+				netdev_txreq_init(&t.req, f);
+				ck_assert_int_eq(netdev_txreq_add(&t.req, f, 14 + 20 + (uint32_t)opt - 1), 0);
+				ck_assert_int_eq(netdev_txreq_add(&t.req, f + 33 + opt, len - 33 - (uint32_t)opt), 0);
+				ck_assert_int_eq(netdev_txreq_finish(&t.req, offload), -EAGAIN);
+				ck_assert_int_eq(memcmp(f, copy, len), 0);
+			}
+}
+END_TEST
 
 START_TEST(malformed_left_alone)
 {
@@ -446,6 +492,7 @@ Suite *netdev_txreq_suite(void)
 	tcase_add_test(tc, udp_not_offloaded);
 	tcase_add_test(tc, split_headers_again);
 	tcase_add_test(tc, malformed_left_alone);
+	tcase_add_test(tc, ip_header_summed);
 	tcase_add_test(tc, padding_allowed);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("flow");
