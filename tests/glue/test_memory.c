@@ -85,6 +85,21 @@ START_TEST(lwip_assert_drops_the_connection)
 }
 END_TEST
 
+/* net.ipv4.tcp_mem at 16 24 32 pages; its value before in saved. */
+static void small_tcp_mem(char saved[64])
+{
+	sysctl_format(sysctl_find("net.ipv4.tcp_mem"), saved, 64);
+	ck_assert_int_eq(sysctl_set(sysctl_find("net.ipv4.tcp_mem"), "16 24 32"), 0);
+}
+
+/* An echo client that never reads what the echo sends (zero window). */
+static void non_reader(struct wire_peer *p, uint16_t sport)
+{
+	memset(p, 0, sizeof(*p));
+	ck_assert_int_eq(wire_peer_connect(p, sport, 7), 0);
+	p->wnd = 0;
+}
+
 /* Peers that never read (zero window) and keep sending to the echo fill
  * TCP memory: past net.ipv4.tcp_mem's pressure they get no more than 4 KiB
  * each way (TCPRcvQDrop), past high the stalled ones are reset
@@ -93,17 +108,14 @@ END_TEST
 START_TEST(tcp_memory_costs_the_peers_that_fill_it)
 {
 	char saved[64];
-	sysctl_format(sysctl_find("net.ipv4.tcp_mem"), saved, sizeof(saved));
-	ck_assert_int_eq(sysctl_set(sysctl_find("net.ipv4.tcp_mem"), "16 24 32"), 0); /* pages */
+	small_tcp_mem(saved);
 	uint64_t pressures = netstat_ext.tcp_memory_pressures, drops = netstat_ext.tcp_rcvq_drop;
 	uint64_t aborts = netstat_ext.tcp_abort_on_memory;
 	static uint8_t data[1400];
 	enum { N = 24 };
 	static struct wire_peer p[N];
 	for (int c = 0; c < N; c++) {
-		memset(&p[c], 0, sizeof(p[c]));
-		ck_assert_int_eq(wire_peer_connect(&p[c], (uint16_t)(42200 + c), 7), 0);
-		p[c].wnd = 0; /* never reads what the echo sends */
+		non_reader(&p[c], (uint16_t)(42200 + c));
 		for (int k = 0; k < 24; k++) {
 			wire_peer_send(&p[c], WIRE_PSH, data, sizeof(data));
 			glue_advance(25); /* the count is redone every 20 ms */
@@ -128,17 +140,13 @@ END_TEST
 START_TEST(tcp_memory_burst_within_one_count)
 {
 	char saved[64];
-	sysctl_format(sysctl_find("net.ipv4.tcp_mem"), saved, sizeof(saved));
-	ck_assert_int_eq(sysctl_set(sysctl_find("net.ipv4.tcp_mem"), "16 24 32"), 0); /* pages */
+	small_tcp_mem(saved);
 	uint64_t pressures = netstat_ext.tcp_memory_pressures, drops = netstat_ext.tcp_rcvq_drop;
 	static uint8_t data[1400];
 	enum { N = 24 };
 	static struct wire_peer p[N];
-	for (int c = 0; c < N; c++) {
-		memset(&p[c], 0, sizeof(p[c]));
-		ck_assert_int_eq(wire_peer_connect(&p[c], (uint16_t)(42400 + c), 7), 0);
-		p[c].wnd = 0; /* never reads what the echo sends */
-	}
+	for (int c = 0; c < N; c++)
+		non_reader(&p[c], (uint16_t)(42400 + c));
 	glue_advance(25); /* one count, then none until the burst is over */
 	ck_assert_int_eq(netstat_ext.tcp_memory_pressures, pressures);
 	for (int k = 0; k < 12; k++) {
