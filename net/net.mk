@@ -13,7 +13,7 @@ HOST_TEST_SRCS += net/core/siphash.c net/ipv4/tcp_isn.c net/core/napi.c net/ipv4
 # gro.c serves the NAPI path (net/core/netdev_rx.c).
 HOST_TEST_SRCS += net/core/tcp4_frame.c net/core/gso.c net/core/gro.c net/core/tso.c
 # net/core/tso.c decides TSO bundles, netdev_tso.c sends them (issue 12).
-KERNEL_SRCS += net/core/tcp4_frame.c net/core/tso.c net/core/netdev_tso.c net/core/gro.c
+KERNEL_SRCS += net/core/tcp4_frame.c net/core/tso.c net/core/tso_tcp.c net/core/netdev_tso.c net/core/gro.c
 # gso.c also cuts a device-merged frame that is forwarded (net/core/netdev_rx.c).
 KERNEL_SRCS += net/core/gso.c
 KERNEL_SRCS += net/core/cmd_ethtool.c net/core/cmd_netstat.c net/core/cmd_nstat.c net/core/cmd_softnet.c net/ipv4/cmd_ping.c net/sched/cmd_tc.c

@@ -15,7 +15,7 @@ RXPATH_B := $(B)/bench/rxpath
 RXPATH_GEN := -std=gnu11 -O2 -g -ffreestanding -mgeneral-regs-only -mno-red-zone \
 	-fno-stack-protector -fno-strict-aliasing -fno-omit-frame-pointer -fcf-protection=none -MMD -MP
 RXPATH_CFLAGS := $(RXPATH_GEN) -Ibench/rxpath/shim -Ibench/rxpath -I. -Inet/lwip -I$(LWIP)/src/include
-RXPATH_OWN := bench/rxpath/rxpath.c bench/rxpath/txbulk.c net/core/tso.c net/core/tcp4_frame.c net/core/gro.c net/core/gso.c drivers/virtio_net_rx.c drivers/virtio_net_tx.c drivers/virtqueue.c \
+RXPATH_OWN := bench/rxpath/rxpath.c bench/rxpath/txbulk.c net/core/tso.c net/core/tso_tcp.c net/core/tcp4_frame.c net/core/gro.c net/core/gso.c drivers/virtio_net_rx.c drivers/virtio_net_tx.c drivers/virtqueue.c \
 	net/core/csum.c net/http/parser.c net/ipv4/listen.c net/ipv4/listen_size.c net/ipv4/syncookie.c net/ipv4/syncookie_tcp.c net/core/siphash.c \
 	net/core/netdev_rx.c net/core/rxq.c net/ipv4/tcp_mem.c net/ipv4/tsq.c net/core/netdev_txreq.c kernel/fault.c \
 	net/sched/qdisc.c net/sched/pfifo.c net/sched/codel.c net/sched/fq_codel.c net/sched/dql.c \

@@ -4,8 +4,9 @@
  * read-only memory, tcp_output, and the peer's ACK of everything sent
  * (lwIP frees the segments), 48 KiB a round within the peer's 64256-byte
  * window.  Once with each frame going out alone, once with each frame
- * offered to a TSO bundle as net/core/netdev_tso.c offers it
- * (net/core/tso.c's parse and compare per segment, tso_finish per bundle;
+ * offered to a TSO bundle as net/core/netdev_tso.c offers it, the segments
+ * after a call's first straight from tcp_output (net/core/tso_tcp.c), and
+ * net/core/tso.c's parse and compare per segment, tso_finish per bundle;
  * the qdisc and the device are bench_tx's rows).  And as lwiperf sends
  * (bench_bulk_queued): one MSS a tcp_write with a deep send buffer, the
  * peer ACKing every second segment, lwIP's tcp_output at every ACK.
@@ -17,6 +18,7 @@
 #include "drivers/netdev.h"
 #include "lwip/priv/tcp_priv.h"
 #include "net/core/tso.h"
+#include "net/core/tso_tcp.h"
 
 #define ROUND (48 * 1024)
 #define ROUNDS 2000
@@ -59,6 +61,25 @@ static void offer(struct pbuf *p)
 	held = tso_start(&tb, p->payload, p->len, p->tot_len, more_pieces(p)) == 0;
 	if (!held)
 		bench_ip_sum(p); /* it goes alone */
+}
+
+/* What net/core/netdev_tso.c's net_tcp_output_join does (patch 0032): a
+ * segment after one this tcp_output call sent joins the held bundle with
+ * its headers, without IP and Ethernet output. */
+int net_tcp_output_join(struct tcp_pcb *pcb, struct pbuf *p, struct netif *netif)
+{
+	(void)netif;
+	if (!bundling || !held || !tso_tcp_headers(&tb, pcb, p))
+		return 0;
+	if (!tso_join(&tb, p->payload, p->len, p->tot_len, more_pieces(p), UINT32_MAX, NETDEV_TX_MAXFRAGS)) {
+		pbuf_remove_header(p, TSO_L3_HLEN);
+		return 0;
+	}
+	tso_tcp_joined();
+	out_frames++;
+	if (tb.closed)
+		end_bundle();
+	return 1;
 }
 
 __attribute__((noinline)) void measure_send(size_t n)

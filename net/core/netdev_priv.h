@@ -43,7 +43,7 @@ struct netdev_state {
 	uint64_t tx_queue_drops, tx_linearized, rx_backlog_drops;
 	uint64_t tx_replace_drops, tx_ce_marked, bql_stops;
 	struct qpkt *tso_pend;     /* the TSO bundle being built (net/core/netdev_tso.c) */
-	uint64_t tso_packets, tso_segs, gso_segs;
+	uint64_t tso_packets, tso_segs, gso_segs, tso_direct;
 	/* who holds the driver's receive buffers (net/core/netdev_rx.c) */
 	int rx_copybreak;          /* bytes: shorter frames are copied */
 	int rx_pressure;           /* a frame came with NETDEV_RX_LOWBUF this poll */

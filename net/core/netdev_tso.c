@@ -26,6 +26,7 @@
 #include "net/core/netdev_priv.h"
 #include "net/core/netdev_txreq.h"
 #include "net/core/tso.h"
+#include "net/core/tso_tcp.h"
 #include "net/ipv4/tsq.h"
 
 /* A segment sent on its own: its completion cookie (netdev_tx_done tells
@@ -65,6 +66,8 @@ COUNTER_FIELD(netdev, 120, tx_tso_packets, struct netdev_state, tso_packets, 0, 
 	      "TSO bundles the device segmented (one request each).");
 COUNTER_FIELD(netdev, 121, tx_tso_segs, struct netdev_state, tso_segs, 0, ALWAYS,
 	      "Segments in those bundles.");
+COUNTER_FIELD(netdev, 123, tx_tso_direct_joins, struct netdev_state, tso_direct, 0, ALWAYS,
+	      "Segments tcp_output joined to a bundle without IP and Ethernet output.");
 COUNTER_FIELD(netdev, 122, tx_gso_segs, struct netdev_state, gso_segs, 0, ALWAYS,
 	      "Segments of bundles sent one by one (TSO off: Linux's software GSO).");
 
@@ -118,6 +121,27 @@ static int join(struct netdev_state *st, struct qpkt *qp, struct pbuf *p)
 		tsq_charge(qp->hash, p->tot_len);
 	if (b->t.closed || b->t.segs == TSO_MAX_SEGS)
 		netdev_tso_flush(st);
+	return 1;
+}
+
+/* lwIP's tcp_output asks this for each segment after one it has just sent
+ * in the same call (patch 0032, net/core/tso_tcp.h): a segment of the
+ * pending bundle's connection joins it with the headers ip4_output would
+ * have given it, decided by join() as any frame is. */
+int net_tcp_output_join(struct tcp_pcb *pcb, struct pbuf *p, struct netif *netif)
+{
+	if (netif->linkoutput != netdev_linkoutput)
+		return 0;
+	struct netdev_state *st = netif->state;
+	struct qpkt *qp = st->tso_pend;
+	if (!qp || !tso_tcp_headers(&((struct txbundle *)qp->owner)->t, pcb, p))
+		return 0;
+	if (!join(st, qp, p)) {
+		pbuf_remove_header(p, TSO_L3_HLEN);
+		return 0;
+	}
+	tso_tcp_joined();
+	st->tso_direct++;
 	return 1;
 }
 

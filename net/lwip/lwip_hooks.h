@@ -28,6 +28,12 @@ int net_tcp_synrcvd_timer(struct tcp_pcb *pcb);
  * segment back. */
 int net_tcp_output_throttled(struct tcp_pcb *pcb);
 
+/* TSO bundles (net/core/netdev_tso.c; patch 0032): nonzero when p, a
+ * segment right after one the same tcp_output call sent on netif, joined
+ * the device's pending bundle without ip4_output. */
+struct netif;
+int net_tcp_output_join(struct tcp_pcb *pcb, struct pbuf *p, struct netif *netif);
+
 /* ICMP errors lwIP sends (net/ipv4/icmp.c; patch 0020): p the datagram in
  * error (payload at its IP header); 0 suppresses (rate limited). */
 int net_icmp_err_allow(struct pbuf *p, u8_t type, u8_t code);

@@ -166,6 +166,7 @@ extern int sysctl_tcp_fin_timeout, sysctl_tcp_max_tw_buckets;
 #define LWIP_HOOK_TCP_SYNRCVD_DUPSYN(pcb) net_tcp_synrcvd_dupsyn(pcb)
 #define LWIP_HOOK_TCP_SYNRCVD_TIMER(pcb) net_tcp_synrcvd_timer(pcb)
 #define TCP_OUTPUT_THROTTLED(pcb) net_tcp_output_throttled(pcb) /* patch 0018: TCP Small Queues */
+#define LWIP_HOOK_TCP_OUTPUT_JOIN(pcb, p, netif) net_tcp_output_join(pcb, p, netif) /* patch 0032 */
 #define LWIP_HOOK_IP4_INPUT(p, inp) net_ip4_input(p, inp)
 #define LWIP_NETIF_EXT_STATUS_CALLBACK 1 /* net/ipv4/fib.c: routes follow addresses and state */
 #define LWIP_HOOK_IP4_ROUTE_FIB(dest) net_fib_route(dest)          /* patch 0021 */

@@ -12,6 +12,9 @@
  * lwIP builds them with tcp_write of read-only memory: a header pbuf, then
  * the payload by reference.
  */
+#define _GNU_SOURCE /* memmem */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lwip/netif.h"
@@ -271,6 +274,72 @@ START_TEST(tbf_bounds_a_bundle)
 }
 END_TEST
 
+/* A counter from nstat -az NAME. */
+static long long nstat_value(const char *name)
+{
+	char line[96];
+	snprintf(line, sizeof(line), "nstat -az %s", name);
+	glue_console_clear();
+	ck_assert_int_eq(glue_cmd(line), 0);
+	const char *at = strstr(glue_console(), name);
+	ck_assert_ptr_nonnull(at);
+	return atoll(at + strlen(name));
+}
+
+/* Through lwIP's tcp_output (patch 0032, net/core/tso_tcp.c): the segments
+ * after a call's first join the bundle without IP and Ethernet output, and
+ * the wire cannot tell: every frame the device cuts carries the IP ID
+ * ip4_output would have given it (one apart from the frame before, none
+ * repeated), its own length, TTL 64, checksums that verify (the transmit
+ * log checks), and the body arrives whole; IpOutRequests counts every
+ * datagram the device sent, joined or not. */
+START_TEST(tcp_output_joins_with_the_headers_ip_would_give)
+{
+	enum { BODY = 60000 };
+	long long direct = glue_ethtool_stat("tx_tso_direct_joins"), tsegs = glue_ethtool_stat("tx_tso_segs");
+	long long out = nstat_value("IpOutRequests");
+	struct wire_peer p = { 0 };
+	int first = glue_tx_count(); /* from the SYN-ACK on */
+	ck_assert_int_eq(wire_peer_connect(&p, 40011, 80), 0);
+	char req[64];
+	snprintf(req, sizeof(req), "GET /bytes/%d HTTP/1.1\r\nHost: x\r\n\r\n", BODY);
+	wire_peer_send(&p, WIRE_PSH, req, strlen(req));
+	long body = -1;
+	for (int i = 0; i < 400 && body < BODY; i++) {
+		glue_advance(1);
+		wire_peer_read(&p);
+		wire_peer_send(&p, WIRE_ACK, NULL, 0);
+		const uint8_t *end = p.rx_len ? memmem(p.rx, p.rx_len, "\r\n\r\n", 4) : NULL;
+		body = end ? (long)(p.rx_len - (size_t)(end + 4 - p.rx)) : -1;
+	}
+	ck_assert_int_eq(body, BODY);
+	const uint8_t *b = p.rx + p.rx_len - BODY;
+	for (int k = 0; k < BODY; k++) /* net/http/routes.c: byte k is 'a' + k % 26 */
+		ck_assert_msg(b[k] == 'a' + k % 26, "body byte %d is %u", k, b[k]);
+	int n = glue_tx_count() - first, cut = 0;
+	uint16_t id = 0;
+	for (int i = 0; i < n; i++) {
+		size_t len;
+		const uint8_t *f = glue_tx_frame(first + i, &len);
+		struct wire_parsed w;
+		ck_assert_int_eq(wire_parse(f, len, &w), 0);
+		ck_assert(w.tcp && w.csum_ok);
+		ck_assert_uint_eq(w.ip_len, len - 14);
+		ck_assert_uint_eq(w.ttl, 64);
+		if (i)
+			ck_assert_msg(w.ip_id == (uint16_t)(id + 1), "frame %d: IP ID %u after %u", i, w.ip_id, id);
+		id = w.ip_id;
+		cut += glue_tx_segs(first + i) > 1;
+	}
+	ck_assert_int_gt(cut, 0);
+	ck_assert_int_gt(glue_ethtool_stat("tx_tso_direct_joins") - direct, 0);
+	ck_assert_int_gt(glue_ethtool_stat("tx_tso_segs") - tsegs, glue_ethtool_stat("tx_tso_direct_joins") - direct);
+	ck_assert_int_eq(nstat_value("IpOutRequests") - out, n);
+	wire_peer_send(&p, WIRE_RST, NULL, 0);
+	wire_peer_free(&p);
+}
+END_TEST
+
 Suite *tso_suite(void)
 {
 	Suite *s = suite_create("tso");
@@ -283,6 +352,7 @@ Suite *tso_suite(void)
 	tcase_add_test(tc, ring_full_mid_bundle);
 	tcase_add_test(tc, dropped_while_in_flight);
 	tcase_add_test(tc, tbf_bounds_a_bundle);
+	tcase_add_test(tc, tcp_output_joins_with_the_headers_ip_would_give);
 	suite_add_tcase(s, tc);
 	return s;
 }
