@@ -32,6 +32,12 @@
 #define MEMP_NUM_TCP_PCB_LISTEN 32    /* listening sockets */
 #define MEMP_NUM_TCP_SEG 32768        /* segments queued for send/retransmit, all connections */
 #define MEMP_NUM_PBUF 32768           /* PBUF_REF/ROM headers (zero-copy TX data) */
+/* patch 0033: PBUF_RAM pbufs of up to 128 bytes, struct included (a zero-copy
+ * segment's headers, an ACK with timestamps and SACK blocks) come from their
+ * own pool and its free cache instead of the heap; past the pool's limit,
+ * from the heap. */
+#define PBUF_SMALL_SIZE 128
+#define MEMP_NUM_PBUF_SMALL 32768
 #define PBUF_POOL_SIZE 2048           /* PBUF_POOL buffers (reassembly, copies); RX uses driver buffers */
 #define MEMP_NUM_UDP_PCB 16
 #define MEMP_NUM_RAW_PCB 8            /* ping sockets */
