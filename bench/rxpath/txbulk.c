@@ -29,14 +29,6 @@ static struct tso_bundle tb;
 static int bundling, held;
 static unsigned long bundles;
 
-static unsigned more_pieces(const struct pbuf *p)
-{
-	unsigned n = 0;
-	for (const struct pbuf *q = p->next; q; q = q->next)
-		n += q->len != 0;
-	return n;
-}
-
 static void end_bundle(void)
 {
 	if (held) {
@@ -52,13 +44,13 @@ static void offer(struct pbuf *p)
 		bench_ip_sum(p);
 		return;
 	}
-	if (held && tso_join(&tb, p->payload, p->len, p->tot_len, more_pieces(p), UINT32_MAX, NETDEV_TX_MAXFRAGS)) {
+	if (held && tso_join(&tb, p->payload, p->len, p->tot_len, tso_more_pieces(p), UINT32_MAX, NETDEV_TX_MAXFRAGS)) {
 		if (tb.closed)
 			end_bundle();
 		return;
 	}
 	end_bundle();
-	held = tso_start(&tb, p->payload, p->len, p->tot_len, more_pieces(p)) == 0;
+	held = tso_start(&tb, p->payload, p->len, p->tot_len, tso_more_pieces(p)) == 0;
 	if (!held)
 		bench_ip_sum(p); /* it goes alone */
 }
@@ -69,13 +61,8 @@ static void offer(struct pbuf *p)
 int net_tcp_output_join(struct tcp_pcb *pcb, struct pbuf *p, struct netif *netif)
 {
 	(void)netif;
-	if (!bundling || !held || !tso_tcp_headers(&tb, pcb, p))
+	if (!bundling || !held || !tso_tcp_join(&tb, pcb, p, UINT32_MAX, NETDEV_TX_MAXFRAGS))
 		return 0;
-	if (!tso_join(&tb, p->payload, p->len, p->tot_len, more_pieces(p), UINT32_MAX, NETDEV_TX_MAXFRAGS)) {
-		pbuf_remove_header(p, TSO_L3_HLEN);
-		return 0;
-	}
-	tso_tcp_joined();
 	out_frames++;
 	if (tb.closed)
 		end_bundle();

@@ -71,15 +71,6 @@ COUNTER_FIELD(netdev, 123, tx_tso_direct_joins, struct netdev_state, tso_direct,
 COUNTER_FIELD(netdev, 122, tx_gso_segs, struct netdev_state, gso_segs, 0, ALWAYS,
 	      "Segments of bundles sent one by one (TSO off: Linux's software GSO).");
 
-/* Pieces of p after its first pbuf (the first holds the headers). */
-static unsigned more_pieces(const struct pbuf *p)
-{
-	unsigned n = 0;
-	for (const struct pbuf *q = p->next; q; q = q->next)
-		n += q->len != 0;
-	return n;
-}
-
 /* The pending bundle goes to the root qdisc (one segment: as a plain frame). */
 void netdev_tso_flush(struct netdev_state *st)
 {
@@ -106,14 +97,11 @@ int netdev_tso_held(const struct netdev *dev)
 	return st->tso_pend != NULL;
 }
 
-/* Whether a bundle's next segment may join: the device's fragment table
- * and the root qdisc's longest packet bound it. */
-static int join(struct netdev_state *st, struct qpkt *qp, struct pbuf *p)
+/* p joined the pending bundle qp: a reference kept, its bytes counted; a
+ * bundle that cannot take more goes. */
+static void attach(struct netdev_state *st, struct qpkt *qp, struct pbuf *p)
 {
 	struct txbundle *b = qp->owner;
-	uint32_t max = qdisc_max_len(st->qdisc);
-	if (!tso_join(&b->t, p->payload, p->len, p->tot_len, more_pieces(p), max, NETDEV_TX_MAXFRAGS))
-		return 0;
 	pbuf_ref(p);
 	b->m[b->t.segs - 1] = p;
 	qp->len += p->tot_len;
@@ -121,26 +109,34 @@ static int join(struct netdev_state *st, struct qpkt *qp, struct pbuf *p)
 		tsq_charge(qp->hash, p->tot_len);
 	if (b->t.closed || b->t.segs == TSO_MAX_SEGS)
 		netdev_tso_flush(st);
+}
+
+/* Whether a bundle's next segment may join: the device's fragment table
+ * and the root qdisc's longest packet bound it. */
+static int join(struct netdev_state *st, struct qpkt *qp, struct pbuf *p)
+{
+	struct txbundle *b = qp->owner;
+	if (!tso_join(&b->t, p->payload, p->len, p->tot_len, tso_more_pieces(p), qdisc_max_len(st->qdisc),
+		      NETDEV_TX_MAXFRAGS))
+		return 0;
+	attach(st, qp, p);
 	return 1;
 }
 
 /* lwIP's tcp_output asks this for each segment after one it has just sent
  * in the same call (patch 0032, net/core/tso_tcp.h): a segment of the
  * pending bundle's connection joins it with the headers ip4_output would
- * have given it, decided by join() as any frame is. */
+ * have given it, within the same bounds as join(). */
 int net_tcp_output_join(struct tcp_pcb *pcb, struct pbuf *p, struct netif *netif)
 {
 	if (netif->linkoutput != netdev_linkoutput)
 		return 0;
 	struct netdev_state *st = netif->state;
 	struct qpkt *qp = st->tso_pend;
-	if (!qp || !tso_tcp_headers(&((struct txbundle *)qp->owner)->t, pcb, p))
+	if (!qp || !tso_tcp_join(&((struct txbundle *)qp->owner)->t, pcb, p, qdisc_max_len(st->qdisc),
+				 NETDEV_TX_MAXFRAGS))
 		return 0;
-	if (!join(st, qp, p)) {
-		pbuf_remove_header(p, TSO_L3_HLEN);
-		return 0;
-	}
-	tso_tcp_joined();
+	attach(st, qp, p);
 	st->tso_direct++;
 	return 1;
 }
@@ -158,7 +154,7 @@ int netdev_tso_offer(struct netdev_state *st, struct pbuf *p)
 	struct txbundle *b = txb_get();
 	if (!b)
 		return 0;
-	if (tso_start(&b->t, p->payload, p->len, p->tot_len, more_pieces(p)) ||
+	if (tso_start(&b->t, p->payload, p->len, p->tot_len, tso_more_pieces(p)) ||
 	    p->tot_len >= qdisc_max_len(st->qdisc)) {
 		txb_put(b);
 		return 0;

@@ -2,14 +2,21 @@
  * The headers of a TSO bundle's next segment from tcp_output (patch 0032);
  * net/core/tso_tcp.h says when and why.
  */
-#include <string.h>
-
 #include "lwip/ip4.h"
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
 #include "net/core/tso_tcp.h"
 
-int tso_tcp_headers(const struct tso_bundle *t, const struct tcp_pcb *pcb, struct pbuf *p)
+unsigned tso_more_pieces(const struct pbuf *p)
+{
+	unsigned n = 0;
+	for (const struct pbuf *q = p->next; q; q = q->next)
+		n += q->len != 0;
+	return n;
+}
+
+/* The headers of t's next segment in front of p: 1; else 0, p as it was. */
+static int headers(const struct tso_bundle *t, const struct tcp_pcb *pcb, struct pbuf *p)
 {
 	const uint8_t *ip = t->hdr + TCP4_ETH_HLEN;
 	if (!IP_IS_V4(&pcb->remote_ip) || t->first.ihl != 20)
@@ -20,7 +27,7 @@ int tso_tcp_headers(const struct tso_bundle *t, const struct tcp_pcb *pcb, struc
 	if (ip[1] != pcb->tos || ip[8] != pcb->ttl || addrs[0] != ip4_addr_get_u32(ip_2_ip4(&pcb->local_ip)) ||
 	    addrs[1] != ip4_addr_get_u32(ip_2_ip4(&pcb->remote_ip)) || ip4_id_next() != id)
 		return 0;
-	if (p->tot_len > 0xffff - TSO_L3_HLEN || pbuf_add_header(p, TSO_L3_HLEN))
+	if (pbuf_add_header(p, TSO_L3_HLEN)) /* no room, or tot_len would wrap */
 		return 0;
 	uint8_t *f = p->payload;
 	uint16_t iplen = (uint16_t)(p->tot_len - TCP4_ETH_HLEN);
@@ -35,9 +42,17 @@ int tso_tcp_headers(const struct tso_bundle *t, const struct tcp_pcb *pcb, struc
 	return 1;
 }
 
-void tso_tcp_joined(void)
+int tso_tcp_join(struct tso_bundle *t, const struct tcp_pcb *pcb, struct pbuf *p, uint32_t max_wire,
+		 unsigned max_frags)
 {
+	if (!headers(t, pcb, p))
+		return 0;
+	if (!tso_join(t, p->payload, p->len, p->tot_len, tso_more_pieces(p), max_wire, max_frags)) {
+		pbuf_remove_header(p, TSO_L3_HLEN);
+		return 0;
+	}
 	ip4_id_take();
 	MIB2_STATS_INC(mib2.ipoutrequests);
 	IP_STATS_INC(ip.xmit);
+	return 1;
 }

@@ -17,9 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lwip/ip4.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/tcp.h"
 #include "net/core/netdev_priv.h"
+#include "net/core/netdev_txreq.h"
+#include "net/core/tso_tcp.h"
 #include "tests/glue/glue.h"
 #include "tests/glue/suites.h"
 #include "tests/glue/wire.h"
@@ -340,6 +344,80 @@ START_TEST(tcp_output_joins_with_the_headers_ip_would_give)
 }
 END_TEST
 
+/* A segment as tcp_output hands it to the hook: a header pbuf with the
+ * TCP header of segment `like` (PBUF_TRANSPORT: room for IP and Ethernet,
+ * or none with PBUF_RAW), an empty piece if asked, then paylen bytes by
+ * reference. */
+static struct pbuf *tcp_seg_pbuf(int like, pbuf_layer room, int empty, size_t paylen)
+{
+	struct pbuf *h = pbuf_alloc(room, 20, PBUF_RAM);
+	ck_assert_ptr_nonnull(h);
+	memcpy(h->payload, segs[like].want + 34, 20);
+	if (empty) {
+		struct pbuf *e = pbuf_alloc(PBUF_RAW, 0, PBUF_ROM);
+		ck_assert_ptr_nonnull(e);
+		pbuf_cat(h, e);
+	}
+	struct pbuf *d = pbuf_alloc(PBUF_RAW, (u16_t)paylen, PBUF_ROM);
+	ck_assert_ptr_nonnull(d);
+	d->payload = stream;
+	pbuf_cat(h, d);
+	return h;
+}
+
+/* tso_tcp_join refuses, leaving the pbuf and lwIP's next IP ID as they were. */
+static void refused(struct tso_bundle *t, const struct tcp_pcb *pcb, struct pbuf *p, unsigned max_frags)
+{
+	void *payload = p->payload;
+	u16_t len = p->len, tot = p->tot_len, id = ip4_id_next(), segs = t->segs;
+	ck_assert_int_eq(tso_tcp_join(t, pcb, p, UINT32_MAX, max_frags), 0);
+	ck_assert_ptr_eq(p->payload, payload);
+	ck_assert_uint_eq(p->len, len);
+	ck_assert_uint_eq(p->tot_len, tot);
+	ck_assert_uint_eq(ip4_id_next(), id);
+	ck_assert_uint_eq(t->segs, segs);
+	pbuf_free(p);
+}
+
+/* net/core/tso_tcp.c alone, with what tcp_output could hand it: no room
+ * for the headers, another TTL, a chain too long for 16-bit IP lengths, a
+ * longer payload than the first, no fragment left: each refused with
+ * nothing changed; and a chain with an empty piece joins, the empty piece
+ * not counted, with the next ID and its own IP length. */
+START_TEST(tcp_join_bounds)
+{
+	make(0, 40001, MSS, 0);
+	make(1, 40001, MSS, 0);
+	u16_t next = ip4_id_next();
+	uint8_t *f0 = segs[0].p->payload;
+	f0[18] = (uint8_t)((next - 1) >> 8), f0[19] = (uint8_t)(next - 1);
+	struct tso_bundle t;
+	ck_assert_int_eq(tso_start(&t, f0, segs[0].p->len, segs[0].p->tot_len, tso_more_pieces(segs[0].p)), 0);
+	static struct tcp_pcb pcb;
+	ip_addr_set_ip4_u32(&pcb.local_ip, lwip_htonl(GLUE_IP));
+	ip_addr_set_ip4_u32(&pcb.remote_ip, lwip_htonl(GLUE_PEER_IP));
+	pcb.ttl = 64;
+	refused(&t, &pcb, tcp_seg_pbuf(1, PBUF_RAW, 0, MSS), NETDEV_TX_MAXFRAGS);
+	pcb.ttl = 63;
+	refused(&t, &pcb, tcp_seg_pbuf(1, PBUF_TRANSPORT, 0, MSS), NETDEV_TX_MAXFRAGS);
+	pcb.ttl = 64;
+	refused(&t, &pcb, tcp_seg_pbuf(1, PBUF_TRANSPORT, 0, 0xffff - 20), NETDEV_TX_MAXFRAGS);
+	refused(&t, &pcb, tcp_seg_pbuf(1, PBUF_TRANSPORT, 0, MSS + 1), NETDEV_TX_MAXFRAGS);
+	refused(&t, &pcb, tcp_seg_pbuf(1, PBUF_TRANSPORT, 0, MSS), t.nfrags);
+	struct pbuf *p = tcp_seg_pbuf(1, PBUF_TRANSPORT, 1, MSS);
+	ck_assert_int_eq(tso_tcp_join(&t, &pcb, p, UINT32_MAX, NETDEV_TX_MAXFRAGS), 1);
+	ck_assert_uint_eq(t.segs, 2);
+	ck_assert_uint_eq(t.nfrags, 3); /* headers, two payloads: the empty piece is none */
+	ck_assert_uint_eq(ip4_id_next(), (u16_t)(next + 1));
+	const uint8_t *f = p->payload;
+	ck_assert_uint_eq(p->len, 54);
+	ck_assert_int_eq(memcmp(f, f0, 14), 0);
+	ck_assert_uint_eq((f[16] << 8) | f[17], 40 + MSS);
+	ck_assert_uint_eq((f[18] << 8) | f[19], next);
+	pbuf_free(p);
+}
+END_TEST
+
 Suite *tso_suite(void)
 {
 	Suite *s = suite_create("tso");
@@ -353,6 +431,7 @@ Suite *tso_suite(void)
 	tcase_add_test(tc, dropped_while_in_flight);
 	tcase_add_test(tc, tbf_bounds_a_bundle);
 	tcase_add_test(tc, tcp_output_joins_with_the_headers_ip_would_give);
+	tcase_add_test(tc, tcp_join_bounds);
 	suite_add_tcase(s, tc);
 	return s;
 }
