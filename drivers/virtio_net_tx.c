@@ -65,12 +65,16 @@ void vnet_tx_reclaim(struct virtio_net *vn)
  * so the EVENT_IDX handshake (we publish avail->idx, then read
  * avail_event) can lose a kick, and frames wait in the ring until the
  * next transmit.  Frames in flight at this timer wakeup and at the
- * previous one, with the used index where it was: notify again. */
+ * previous one, with the used index where it was: notify again, first
+ * publishing any the stack gave without a kick (else they are never
+ * seen, never completed, and hold the ring for good). */
 static void tx_watchdog(struct virtio_net *vn)
 {
-	const struct virtqueue *q = &vn->txq;
+	struct virtqueue *q = &vn->txq;
 	int in_flight = vq_num_free(q) < q->size;
 	if (in_flight && vn->tx_wd_armed && q->last_used == vn->tx_wd_used) {
+		vn->tx_dirty = 0;
+		vq_kick_prepare(q);
 		virtio_notify(vn->tx_notify, 1);
 		vn->st.tx_timeouts++;
 	}

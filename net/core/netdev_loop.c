@@ -125,8 +125,8 @@ static uint64_t net_next_ms(void)
 			napi_schedule(&dev->napi);
 			return 0;
 		}
-		if (netdev_tso_held(dev))
-			return 0; /* segments another hook sent wait in a bundle: the transmit step sends it */
+		if (netdev_tso_held(dev) || netdev_tx_unkicked(dev))
+			return 0; /* frames another hook sent wait in a bundle or for the notify: the transmit step */
 	}
 	u32_t ms = sys_timeouts_sleeptime();
 	if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE)

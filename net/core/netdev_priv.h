@@ -121,6 +121,10 @@ void netdev_tx_init(struct netdev_state *st);
 /* Frames wait in the device's qdisc (the loop then sleeps at most 1 ms:
  * Linux's qdisc watchdog for a shaper, a backstop for a lost TX interrupt). */
 int netdev_tx_pending(const struct netdev *dev);
+/* Requests given to the device since its last notify (a hook after the
+ * transmit step sent them): the loop must not sleep before the next
+ * transmit step notifies the device, which sees nothing before that. */
+int netdev_tx_unkicked(const struct netdev *dev);
 /* The root qdisc.  graft puts q (NULL: none) at the root with handle
  * (tc's major << 16) and destroys the old one, returning the frames that
  * were dropped with it.  default: a new root of net.core.default_qdisc. */

@@ -253,6 +253,10 @@ static void tx_feed(struct netdev_state *st, uint64_t now)
 		if (qp->flags & QPKT_BUNDLE) {
 			int err = fault_fail(&fault_tx_ring) ? -EIO : netdev_tso_xmit(st, qp);
 			if (err == -ENOSPC) {
+				/* Segments sent one by one may have filled the ring
+				 * before this: they too wait for the round's notify,
+				 * or the device never sees them and the ring stalls. */
+				st->need_kick = 1;
 				qdisc_requeue(st->qdisc, qp); /* the rest when completions free the ring */
 				return;
 			}
@@ -327,6 +331,12 @@ int netdev_tx_pending(const struct netdev *dev)
 {
 	const struct netdev_state *st = dev->stack;
 	return st->qdisc && st->qdisc->stats.qlen;
+}
+
+int netdev_tx_unkicked(const struct netdev *dev)
+{
+	const struct netdev_state *st = dev->stack;
+	return st->need_kick;
 }
 
 COUNTER_FIELD(netdev, 70, tx_queue_drops, struct netdev_state, tx_queue_drops, 0, ALWAYS,

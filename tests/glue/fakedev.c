@@ -9,7 +9,10 @@
  * is checked against the contract (fragment count within
  * NETDEV_TX_MAXFRAGS, lengths adding up), copied out with its checksum
  * completed as a device does for NEEDS_CSUM, and completed at the next
- * reclaim.
+ * reclaim once a kick has published it (a virtio device sees nothing the
+ * driver has not notified: drivers/virtqueue.c publishes at vq_kick_prepare).
+ * A loop round that ends with requests unpublished is a stalled ring:
+ * glue_poll aborts (fakedev_unkicked).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -57,6 +60,7 @@ static struct {
 	/* transmit ring: cookies in flight */
 	void *ring[TX_RING];
 	int ring_head, ring_len, ring_cap;
+	int unkicked; /* the ring's last requests, not yet published by a kick */
 	int tx_complete;
 	/* what went out */
 	struct txlog tx;
@@ -205,6 +209,7 @@ static int xmit(struct netdev *dev, const struct netdev_txreq *req)
 	if (req->gso_size) {
 		xmit_tso(req);
 		fd.ring[(fd.ring_head + fd.ring_len++) % TX_RING] = req->cookie;
+		fd.unkicked++;
 		fd.st.tx_frames++;
 		fd.st.tx_bytes += req->len;
 		return 0;
@@ -220,6 +225,7 @@ static int xmit(struct netdev *dev, const struct netdev_txreq *req)
 		f[req->csum_start + req->csum_offset + 1] = s & 0xff;
 	}
 	fd.ring[(fd.ring_head + fd.ring_len++) % TX_RING] = req->cookie;
+	fd.unkicked++;
 	fd.st.tx_frames++;
 	fd.st.tx_bytes += n;
 	return 0;
@@ -228,11 +234,17 @@ static int xmit(struct netdev *dev, const struct netdev_txreq *req)
 static void kick(struct netdev *dev)
 {
 	(void)dev;
+	fd.unkicked = 0;
+}
+
+int fakedev_unkicked(void)
+{
+	return fd.unkicked;
 }
 
 static void tx_reclaim(struct netdev *dev)
 {
-	while (fd.tx_complete && fd.ring_len) {
+	while (fd.tx_complete && fd.ring_len > fd.unkicked) {
 		void *cookie = fd.ring[fd.ring_head];
 		fd.ring_head = (fd.ring_head + 1) % TX_RING;
 		fd.ring_len--;

@@ -24,6 +24,7 @@
 
 void fakedev_register(void);
 int fakedev_pending(void);
+int fakedev_unkicked(void);
 extern const char glue_default_rc[];
 
 static int booted;
@@ -104,8 +105,14 @@ void glue_poll(void)
 {
 	for (int i = 0; i < 100000; i++) {
 		rounds++;
-		if (!glue_loop_round() && !fakedev_pending())
-			return;
+		if (glue_loop_round() || fakedev_pending() || glue_loop_next_ms() == 0)
+			continue; /* the kernel's loop would not sleep either */
+		if (fakedev_unkicked()) {
+			fprintf(stderr, "glue: the loop would sleep with %d transmit requests the device "
+				"was never told of (no kick: the ring stalls)\n", fakedev_unkicked());
+			abort();
+		}
+		return;
 	}
 	fprintf(stderr, "glue: the event loop still has work after 100000 rounds (a hang)\n");
 	abort();

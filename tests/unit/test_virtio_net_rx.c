@@ -784,8 +784,8 @@ static int tx_rung(void)
 	return r;
 }
 
-/* The stack sends n frames and kicks; whether that rang is forgotten. */
-static void tx_send(int n)
+/* The stack gives the driver n frames (no kick). */
+static void tx_give(int n)
 {
 	static uint8_t frame[60];
 	for (int i = 0; i < n; i++) {
@@ -795,6 +795,12 @@ static void tx_send(int n)
 		EXPECT_OP(vnet_xmit(&R.vn.dev, &req), ==, 0);
 		tx_frames++;
 	}
+}
+
+/* The stack sends n frames and kicks; whether that rang is forgotten. */
+static void tx_send(int n)
+{
+	tx_give(n);
 	vnet_kick(&R.vn.dev);
 	tx_rung();
 }
@@ -820,7 +826,8 @@ static void wakeup(void)
  * is no host fence): frames in flight and the used index where it was at
  * the previous timer wakeup make the driver notify the device again; one
  * wakeup is not enough, and nothing happens with nothing in flight or
- * while the device makes progress. */
+ * while the device makes progress; frames given without a kick are
+ * published then too. */
 START_TEST(tx_watchdog)
 {
 	static const struct netdev_ops ops = { .poll = vnet_poll, .rx_release = vnet_rx_release,
@@ -864,6 +871,20 @@ START_TEST(tx_watchdog)
 	wakeup();
 	EXPECT(!tx_rung());
 	EXPECT_OP(R.vn.st.tx_timeouts, ==, 2);
+	/* Frames given without a kick (a stack that forgot it): the device
+	 * cannot see them until the watchdog publishes them as it rings. */
+	tx_give(2);
+	wakeup();
+	EXPECT(!tx_rung());
+	EXPECT_OP(tvr.avail->idx, ==, tx_avail);
+	wakeup();
+	EXPECT(tx_rung());
+	EXPECT_OP(tvr.avail->idx, ==, (uint16_t)(tx_avail + 2));
+	EXPECT_OP(R.vn.st.tx_timeouts, ==, 3);
+	tx_complete(100);
+	wakeup();
+	wakeup();
+	EXPECT(!tx_rung());
 	EXPECT_OP(tx_done_calls, ==, tx_frames);
 	vnet_tx_teardown(&R.vn);
 }
