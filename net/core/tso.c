@@ -95,12 +95,13 @@ static uint64_t load64(const uint8_t *p)
 }
 
 /* 1 when the frame at h has every byte the cut copies from the first
- * segment's headers a, hlen bytes long (at least 54): 8 bytes at a time,
- * masked, the last 8 overlapping the word before; nothing past hlen. */
-static int same_headers(const uint8_t *a, const uint8_t *h, uint32_t hlen)
+ * segment's headers a, hlen bytes long (at least 54), from byte `from` (a
+ * multiple of 8 below 48) on: 8 bytes at a time, masked, the last 8
+ * overlapping the word before; nothing past hlen. */
+static int same_headers(const uint8_t *a, const uint8_t *h, uint32_t hlen, uint32_t from)
 {
 	uint64_t diff = 0;
-	uint32_t i = 0;
+	uint32_t i = from;
 	for (; i + 8 <= hlen; i += 8)
 		diff |= (load64(a + i) ^ load64(h + i)) & ~load64(cut_sets + i);
 	if (i < hlen) {
@@ -110,8 +111,9 @@ static int same_headers(const uint8_t *a, const uint8_t *h, uint32_t hlen)
 	return !diff;
 }
 
-int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more,
-	     uint32_t max_wire, unsigned max_frags)
+/* tso_join, the bytes before `from` known to be the first's. */
+static int join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more,
+		uint32_t max_wire, unsigned max_frags, uint32_t from)
 {
 	const struct tcp4_frame *f0 = &t->first;
 	/* The frame's headers are read in place: they must all be within
@@ -119,7 +121,7 @@ int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t l
 	 * IHL, data offset, protocol and no fragment fields; what is left to
 	 * read is its length, ID, sequence number and flags. */
 	if (t->closed || t->segs >= TSO_MAX_SEGS || hbytes < f0->hlen || hbytes > len ||
-	    len - TCP4_ETH_HLEN > TCP4_IP_MAXLEN || !same_headers(t->hdr, b, f0->hlen))
+	    len - TCP4_ETH_HLEN > TCP4_IP_MAXLEN || !same_headers(t->hdr, b, f0->hlen, from))
 		return 0;
 	const uint8_t *ip = b + TCP4_ETH_HLEN, *th = ip + f0->ihl;
 	uint32_t iplen = tcp4_get16(ip + IP_LEN_OFF);
@@ -145,6 +147,21 @@ int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t l
 	/* Only the last segment may be short or carry PSH/FIN. */
 	t->closed = paylen < f0->paylen || t->last_flags;
 	return 1;
+}
+
+int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more,
+	     uint32_t max_wire, unsigned max_frags)
+{
+	return join(t, b, hbytes, len, more, max_wire, max_frags, 0);
+}
+
+/* The Ethernet header and the IPv4 header up to its destination address's
+ * first half are 32 bytes: the rest of the destination is compared with
+ * the TCP header, a word costing less than an unaligned start. */
+int tso_join_l4(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more,
+		uint32_t max_wire, unsigned max_frags)
+{
+	return join(t, b, hbytes, len, more, max_wire, max_frags, 32);
 }
 
 void tso_finish(struct tso_bundle *t)

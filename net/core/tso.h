@@ -47,6 +47,12 @@ int tso_start(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t 
 int tso_join(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more,
 	     uint32_t max_wire, unsigned max_frags);
 
+/* tso_join for a frame whose Ethernet and IPv4 headers were copied from
+ * t->hdr (IHL 20) with only the bytes the cut sets changed, as tso_tcp_join
+ * writes them: those are not compared again. */
+int tso_join_l4(struct tso_bundle *t, const uint8_t *b, uint32_t hbytes, uint32_t len, unsigned more,
+		uint32_t max_wire, unsigned max_frags);
+
 /* Makes t->hdr the bundle's headers: the IPv4 total length and header
  * checksum, the last segment's PSH/FIN, and the TCP pseudo-header sum for
  * the device to complete (virtio 1.1 5.1.6.2).  Once, after the last join. */

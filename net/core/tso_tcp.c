@@ -47,7 +47,7 @@ int tso_tcp_join(struct tso_bundle *t, const struct tcp_pcb *pcb, struct pbuf *p
 {
 	if (!headers(t, pcb, p))
 		return 0;
-	if (!tso_join(t, p->payload, p->len, p->tot_len, tso_more_pieces(p), max_wire, max_frags)) {
+	if (!tso_join_l4(t, p->payload, p->len, p->tot_len, tso_more_pieces(p), max_wire, max_frags)) {
 		pbuf_remove_header(p, TSO_L3_HLEN);
 		return 0;
 	}
