@@ -7,7 +7,7 @@
 #include "kernel/printk.h"
 #include "kernel/random.h"
 
-struct fault fault_rx_alloc, fault_lwip_alloc, fault_tx_ring;
+struct fault fault_rx_alloc, fault_lwip_alloc, fault_tx_ring, fault_tx_ring_full;
 
 static uint64_t state;
 
@@ -39,5 +39,6 @@ static void proc_fault(void)
 	show("rx_alloc", &fault_rx_alloc);
 	show("lwip_alloc", &fault_lwip_alloc);
 	show("tx_ring", &fault_tx_ring);
+	show("tx_ring_full", &fault_tx_ring_full);
 }
 PROC_FILE(fault, "/proc/fault_injection", proc_fault);

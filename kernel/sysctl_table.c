@@ -80,6 +80,8 @@ const struct sysctl sysctl_table[] = {
 	    "(debugging aid) Percent of receive buffer allocations that fail on purpose: the driver's ring refills and the stack's copies of received frames."),
 	INT("debug.fail_tx_ring", fault_tx_ring.percent, 0, 100, 0,
 	    "(debugging aid) Percent of frames that fail on purpose as they are handed to the device's transmit ring (dropped and counted as tx_errors; TCP retransmits)."),
+	INT("debug.fail_tx_ring_full", fault_tx_ring_full.percent, 0, 100, 0,
+	    "(debugging aid) Percent of transmit requests the device refuses on purpose as if its ring were full: nothing is lost, the frame waits in the qdisc (a requeue) and goes at the next try, within 1 ms."),
 	INT("kernel.panic_on_warn", sysctl_panic_on_warn, 0, 1, 0,
 	    "Panic when a warning fires (a failed lwIP assertion) instead of counting it, logging it once and dropping the connection it concerns; the integration tests boot with sysctl.kernel.panic_on_warn=1."),
 	INT("net.core.busy_poll", sysctl_busy_poll, 0, INT_MAX, 0,

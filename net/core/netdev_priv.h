@@ -121,6 +121,9 @@ void netdev_tx_init(struct netdev_state *st);
 /* Frames wait in the device's qdisc (the loop then sleeps at most 1 ms:
  * Linux's qdisc watchdog for a shaper, a backstop for a lost TX interrupt). */
 int netdev_tx_pending(const struct netdev *dev);
+/* The driver's xmit, or -ENOSPC when debug.fail_tx_ring_full says the ring
+ * is full (kernel/fault.h). */
+int netdev_dev_xmit(struct netdev *dev, const struct netdev_txreq *req);
 /* Requests given to the device since its last notify (a hook after the
  * transmit step sent them): the loop must not sleep before the next
  * transmit step notifies the device, which sees nothing before that. */

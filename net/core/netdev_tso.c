@@ -201,7 +201,7 @@ static int xmit_tso(struct netdev_state *st, struct qpkt *qp, struct txbundle *b
 	req.csum_offset = 16; /* the TCP checksum field (RFC 793 3.1) */
 	req.gso_size = b->t.first.paylen;
 	req.hdr_len = hlen;
-	err = dev->ops->xmit(dev, &req);
+	err = netdev_dev_xmit(dev, &req);
 	if (err) {
 		if (err != -ENOSPC)
 			dev->stats.tx_errors++;
@@ -234,7 +234,7 @@ static int xmit_each(struct netdev_state *st, struct qpkt *qp, struct txbundle *
 		ts->qp = qp;
 		ts->len = keep->tot_len;
 		req.cookie = (uint8_t *)ts + 1; /* netdev_tso_seg_done */
-		int err = dev->ops->xmit(dev, &req);
+		int err = netdev_dev_xmit(dev, &req);
 		if (err == -ENOSPC)
 			return err;
 		b->sent++;

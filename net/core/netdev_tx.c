@@ -208,6 +208,11 @@ struct pbuf *netdev_tx_build(struct netdev_state *st, struct pbuf *p, struct net
 
 /* ---- qdisc to ring ---------------------------------------------------------- */
 
+int netdev_dev_xmit(struct netdev *dev, const struct netdev_txreq *req)
+{
+	return fault_fail(&fault_tx_ring_full) ? -ENOSPC : dev->ops->xmit(dev, req);
+}
+
 /* Completions since the last call go to BQL in one batch per round, as
  * Linux's netdev_tx_completed_queue is called once per NAPI poll. */
 static void tx_completed(struct netdev_state *st, uint64_t now)
@@ -278,7 +283,7 @@ static void tx_feed(struct netdev_state *st, uint64_t now)
 		}
 		qp->owner = keep; /* the same bytes: qp->len is still req.len */
 		req.cookie = qp;
-		int err = fault_fail(&fault_tx_ring) ? -EIO : dev->ops->xmit(dev, &req);
+		int err = fault_fail(&fault_tx_ring) ? -EIO : netdev_dev_xmit(dev, &req);
 		if (err == -ENOSPC) {
 			qdisc_requeue(st->qdisc, qp); /* ring full: first out when completions free it */
 			return;
