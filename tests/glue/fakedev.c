@@ -11,7 +11,7 @@
  * completed as a device does for NEEDS_CSUM, and completed at the next
  * reclaim once a kick has published it (a virtio device sees nothing the
  * driver has not notified: drivers/virtqueue.c publishes at vq_kick_prepare).
- * A loop round that ends with requests unpublished is a stalled ring:
+ * A loop that would sleep with requests unpublished has stalled the ring:
  * glue_poll aborts (fakedev_unkicked).
  */
 #include <errno.h>
