@@ -122,7 +122,9 @@ void netdev_tx_init(struct netdev_state *st);
  * Linux's qdisc watchdog for a shaper, a backstop for a lost TX interrupt). */
 int netdev_tx_pending(const struct netdev *dev);
 /* The driver's xmit, or -ENOSPC when debug.fail_tx_ring_full says the ring
- * is full (kernel/fault.h). */
+ * is full (kernel/fault.h).  Every request given goes through here and
+ * asks for the round's notify (need_kick): a device sees nothing before it,
+ * and a request never notified holds its ring slot for good. */
 int netdev_dev_xmit(struct netdev *dev, const struct netdev_txreq *req);
 /* Requests given to the device since its last notify (a hook after the
  * transmit step sent them): the loop must not sleep before the next

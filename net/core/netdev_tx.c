@@ -210,7 +210,12 @@ struct pbuf *netdev_tx_build(struct netdev_state *st, struct pbuf *p, struct net
 
 int netdev_dev_xmit(struct netdev *dev, const struct netdev_txreq *req)
 {
-	return fault_fail(&fault_tx_ring_full) ? -ENOSPC : dev->ops->xmit(dev, req);
+	if (fault_fail(&fault_tx_ring_full))
+		return -ENOSPC;
+	int err = dev->ops->xmit(dev, req);
+	if (!err)
+		netdev_state(dev)->need_kick = 1; /* the device sees it only at the notify */
+	return err;
 }
 
 /* Completions since the last call go to BQL in one batch per round, as
@@ -258,17 +263,12 @@ static void tx_feed(struct netdev_state *st, uint64_t now)
 		if (qp->flags & QPKT_BUNDLE) {
 			int err = fault_fail(&fault_tx_ring) ? -EIO : netdev_tso_xmit(st, qp);
 			if (err == -ENOSPC) {
-				/* Segments sent one by one may have filled the ring
-				 * before this: they too wait for the round's notify,
-				 * or the device never sees them and the ring stalls. */
-				st->need_kick = 1;
 				qdisc_requeue(st->qdisc, qp); /* the rest when completions free the ring */
 				return;
 			}
 			if (err)
 				release(qp); /* nothing in flight: counted as errors */
 			st->tx_progress = 1;
-			st->need_kick = 1;
 			continue;
 		}
 		struct pbuf *p = qp->owner;
@@ -297,7 +297,6 @@ static void tx_feed(struct netdev_state *st, uint64_t now)
 		dev->stats.tx_packets++;
 		dev->stats.tx_bytes += req.len;
 		st->tx_progress = 1;
-		st->need_kick = 1;
 	}
 }
 
